@@ -1,0 +1,112 @@
+internal import CSodium
+
+/// ChaCha20-Poly1305 (RFC 8439, 12-byte nonce): the cipher of age's header
+/// stanzas and STREAM payload. Nonces are always explicit here; the caller's
+/// construction guarantees they never repeat under one key.
+public enum ChaCha20Poly1305 {
+    public static let nonceByteCount = 12
+    public static let tagByteCount = 16
+
+    /// Encrypts; output is ciphertext ‖ tag.
+    public static func encrypt(
+        _ plaintext: some ContiguousBytesView,
+        using key: borrowing SymmetricKey,
+        nonce: some ContiguousBytesView,
+        authenticating associatedData: some ContiguousBytesView
+    ) throws(CryptoError) -> [UInt8] {
+        let input: [UInt8] = plaintext.withBytes { Array($0) }
+        var output = [UInt8](repeating: 0, count: input.count + tagByteCount)
+        let result: Result<Void, CryptoError> = output.withUnsafeMutableBytes { out in
+            input.withUnsafeBytes { raw in
+                Result { () throws(CryptoError) in
+                    try encrypt(raw, using: key, nonce: nonce, authenticating: associatedData, into: out)
+                }
+            }
+        }
+        try result.get()
+        return output
+    }
+
+    /// Encrypts `plaintext` into `output` (at least `plaintext.count + 16` bytes).
+    public static func encrypt(
+        _ plaintext: UnsafeRawBufferPointer,
+        using key: borrowing SymmetricKey,
+        nonce: some ContiguousBytesView,
+        authenticating associatedData: some ContiguousBytesView,
+        into output: UnsafeMutableRawBufferPointer
+    ) throws(CryptoError) {
+        Sodium.ready()
+        let nonceCount = nonce.withBytes { $0.count }
+        guard nonceCount == nonceByteCount else {
+            throw .invalidLength(what: "ChaCha20-Poly1305 nonce", expected: nonceByteCount, actual: nonceCount)
+        }
+        guard output.count >= plaintext.count + tagByteCount else {
+            throw .invalidParameter("output buffer too small")
+        }
+        key.withUnsafeBytes { keyBytes in
+            nonce.withBytes { nonceBytes in
+                associatedData.withBytes { ad in
+                    var written: UInt64 = 0
+                    _ = crypto_aead_chacha20poly1305_ietf_encrypt(
+                        output.baseAddress!.assumingMemoryBound(to: UInt8.self), &written,
+                        address(plaintext), UInt64(plaintext.count),
+                        address(ad), UInt64(ad.count),
+                        nil, address(nonceBytes), address(keyBytes))
+                }
+            }
+        }
+    }
+
+    /// Decrypts `ciphertext ‖ tag`; throws `.authenticationFailed` on any mismatch.
+    public static func decrypt(
+        _ ciphertextAndTag: some ContiguousBytesView,
+        using key: borrowing SymmetricKey,
+        nonce: some ContiguousBytesView,
+        authenticating associatedData: some ContiguousBytesView
+    ) throws(CryptoError) -> [UInt8] {
+        let input: [UInt8] = ciphertextAndTag.withBytes { Array($0) }
+        guard input.count >= tagByteCount else { throw .authenticationFailed }
+        var output = [UInt8](repeating: 0, count: input.count - tagByteCount)
+        let result: Result<Int, CryptoError> = output.withUnsafeMutableBytes { out in
+            input.withUnsafeBytes { raw in
+                Result { () throws(CryptoError) in
+                    try decrypt(raw, using: key, nonce: nonce, authenticating: associatedData, into: out)
+                }
+            }
+        }
+        _ = try result.get()
+        return output
+    }
+
+    /// Decrypts into `output` (at least `ciphertextAndTag.count - 16` bytes); returns the plaintext length.
+    public static func decrypt(
+        _ ciphertextAndTag: UnsafeRawBufferPointer,
+        using key: borrowing SymmetricKey,
+        nonce: some ContiguousBytesView,
+        authenticating associatedData: some ContiguousBytesView,
+        into output: UnsafeMutableRawBufferPointer
+    ) throws(CryptoError) -> Int {
+        Sodium.ready()
+        let nonceCount = nonce.withBytes { $0.count }
+        guard nonceCount == nonceByteCount else {
+            throw .invalidLength(what: "ChaCha20-Poly1305 nonce", expected: nonceByteCount, actual: nonceCount)
+        }
+        guard ciphertextAndTag.count >= tagByteCount else { throw .authenticationFailed }
+        let plainCount = ciphertextAndTag.count - tagByteCount
+        guard output.count >= plainCount else { throw .invalidParameter("output buffer too small") }
+        let status: Int32 = key.withUnsafeBytes { keyBytes in
+            nonce.withBytes { nonceBytes in
+                associatedData.withBytes { ad in
+                    var written: UInt64 = 0
+                    return crypto_aead_chacha20poly1305_ietf_decrypt(
+                        output.baseAddress?.assumingMemoryBound(to: UInt8.self), &written, nil,
+                        address(ciphertextAndTag), UInt64(ciphertextAndTag.count),
+                        address(ad), UInt64(ad.count),
+                        address(nonceBytes), address(keyBytes))
+                }
+            }
+        }
+        guard status == 0 else { throw .authenticationFailed }
+        return plainCount
+    }
+}
