@@ -68,6 +68,12 @@ public struct SecureBytes: ~Copyable {
         SecureBytes(copying: UnsafeRawBufferPointer(start: base, count: count))
     }
 
+    /// A new secret holding a copy of `range` of these bytes.
+    public func extracting(_ range: Range<Int>) -> SecureBytes {
+        precondition(range.lowerBound >= 0 && range.upperBound <= count)
+        return SecureBytes(copying: UnsafeRawBufferPointer(start: base.advanced(by: range.lowerBound), count: range.count))
+    }
+
     /// Constant-time comparison with another secret of the same length.
     public func constantTimeEquals(_ other: borrowing SecureBytes) -> Bool {
         guard count == other.count else { return false }
@@ -78,5 +84,15 @@ public struct SecureBytes: ~Copyable {
 
     deinit {
         sodium_free(base)
+    }
+}
+
+/// Wiping of ordinary buffers that briefly held secret bytes (parsing a key file,
+/// encoding a key for output) before they go back to the allocator.
+public enum Memory {
+    public static func wipe(_ bytes: inout [UInt8]) {
+        bytes.withUnsafeMutableBytes { raw in
+            if let address = raw.baseAddress { sodium_memzero(address, raw.count) }
+        }
     }
 }

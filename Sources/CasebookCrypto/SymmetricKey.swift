@@ -21,6 +21,11 @@ public struct SymmetricKey: ~Copyable {
         try secret.withUnsafeBytes(body)
     }
 
+    /// A copy of the key bytes as plain secret memory (for use as an HMAC key).
+    public func secretBytes() -> SecureBytes {
+        secret.duplicate()
+    }
+
     /// A second owner of the same key.
     public func duplicate() -> SymmetricKey {
         try! SymmetricKey(secret.duplicate())

@@ -1,0 +1,104 @@
+/// Persistence behind the vault. Core decides what is stored and encrypts it;
+/// a store only keeps opaque rows, atomically. `CasebookStore` implements this with
+/// SQLite; the rows are described in docs/vault-format.md.
+public protocol VaultStore: AnyObject {
+    /// The vault's key record. Throws `.notFound` when the store holds no vault.
+    func loadHeader() throws(CasebookError) -> VaultHeaderRow
+    /// Runs `body` in one transaction: every write in it lands, or none does.
+    func write<T>(_ body: (any VaultStoreWriter) throws -> T) throws -> T
+    /// A client's wrapped data key, if the client has one.
+    func wrappedClientKey(id: [UInt8]) throws(CasebookError) -> [UInt8]?
+    /// All revisions of one record, oldest first (empty when the record does not exist).
+    func revisions(recordID: String) throws(CasebookError) -> [RevisionRow]
+    /// Visits the latest revision of every record (of one client when `clientID` is set),
+    /// in record creation order. `body` is nil unless `includeBody`.
+    func forEachLatestRevision(
+        clientID: [UInt8]?, includeBody: Bool, _ visit: (RevisionRowView) throws -> Void
+    ) throws
+    /// Every audit row, in sequence order.
+    func auditRows() throws(CasebookError) -> [AuditRow]
+}
+
+/// The writes a transaction may make. Revisions and audit rows are append-only.
+public protocol VaultStoreWriter {
+    func insertHeader(_ header: VaultHeaderRow) throws
+    func replaceKeyWrapping(_ header: VaultHeaderRow) throws
+    func insertClientKey(id: [UInt8], wrappedKey: [UInt8]) throws
+    func insertRevision(_ row: RevisionRow) throws
+    func recordExists(_ recordID: String) throws -> Bool
+    func auditCount() throws -> Int
+    func appendAudit(_ row: AuditRow) throws
+}
+
+/// The vault's single key record: everything needed to turn a passphrase into keys.
+public struct VaultHeaderRow: Equatable, Sendable {
+    public var formatVersion: Int
+    public var vaultID: [UInt8]
+    public var kdfOpsLimit: UInt64
+    public var kdfMemLimit: UInt64
+    public var kdfSalt: [UInt8]
+    public var wrappedMasterKey: [UInt8]
+    public var sealedIdentity: [UInt8]
+    public var sealedProfile: [UInt8]
+
+    public init(formatVersion: Int, vaultID: [UInt8], kdfOpsLimit: UInt64, kdfMemLimit: UInt64, kdfSalt: [UInt8],
+                wrappedMasterKey: [UInt8], sealedIdentity: [UInt8], sealedProfile: [UInt8]) {
+        self.formatVersion = formatVersion
+        self.vaultID = vaultID
+        self.kdfOpsLimit = kdfOpsLimit
+        self.kdfMemLimit = kdfMemLimit
+        self.kdfSalt = kdfSalt
+        self.wrappedMasterKey = wrappedMasterKey
+        self.sealedIdentity = sealedIdentity
+        self.sealedProfile = sealedProfile
+    }
+}
+
+/// One stored revision: opaque ids, the revision number, and two ciphertexts.
+public struct RevisionRow: Equatable, Sendable {
+    public var recordID: String
+    public var revision: Int
+    public var clientID: [UInt8]
+    public var sealedMeta: [UInt8]
+    public var sealedBody: [UInt8]
+
+    public init(recordID: String, revision: Int, clientID: [UInt8], sealedMeta: [UInt8], sealedBody: [UInt8]) {
+        self.recordID = recordID
+        self.revision = revision
+        self.clientID = clientID
+        self.sealedMeta = sealedMeta
+        self.sealedBody = sealedBody
+    }
+}
+
+/// A revision row lent during a scan without copying its ciphertexts; the
+/// buffers are valid only inside the visit.
+public struct RevisionRowView {
+    public let recordID: String
+    public let revision: Int
+    public let clientID: [UInt8]
+    public let sealedMeta: UnsafeRawBufferPointer
+    public let sealedBody: UnsafeRawBufferPointer?
+
+    public init(recordID: String, revision: Int, clientID: [UInt8], sealedMeta: UnsafeRawBufferPointer, sealedBody: UnsafeRawBufferPointer?) {
+        self.recordID = recordID
+        self.revision = revision
+        self.clientID = clientID
+        self.sealedMeta = sealedMeta
+        self.sealedBody = sealedBody
+    }
+}
+
+/// One audit event as stored: its sequence number (the Merkle leaf index), the
+/// leaf hash of its canonical bytes, and those bytes encrypted.
+public struct AuditRow: Equatable, Sendable {
+    public var sequence: Int
+    public var leafHash: [UInt8]
+    public var sealedEvent: [UInt8]
+
+    public init(sequence: Int, leafHash: [UInt8], sealedEvent: [UInt8]) {
+        self.sequence = sequence
+        self.leafHash = leafHash
+        self.sealedEvent = sealedEvent
+    }
+}

@@ -1,0 +1,231 @@
+import Foundation
+public import CasebookCrypto
+public import CasebookFormat
+import Logging
+
+/// An unlocked vault: the only way to read or write records. Opening derives the
+/// key-encryption key from the passphrase (Argon2id), unwraps the master key and
+/// derives the purpose keys; nothing is decrypted before it is asked for.
+public final class Vault {
+    public static let formatVersion = 1
+    public static let minimumPassphraseLength = 12
+
+    let store: any VaultStore
+    private(set) var header: VaultHeaderRow
+    let keys: VaultKeys
+    let identity: IdentitySecrets
+    public let profile: PractitionerProfile
+    let clock: Clock
+    var clientKeys: [[UInt8]: ClientKey] = [:]
+    let logger = Logger(label: "casebook.vault")
+
+    private init(store: any VaultStore, header: VaultHeaderRow, keys: VaultKeys, identity: consuming IdentitySecrets,
+                 profile: PractitionerProfile, clock: Clock) {
+        self.store = store
+        self.header = header
+        self.keys = keys
+        self.identity = identity
+        self.profile = profile
+        self.clock = clock
+    }
+
+    public var vaultID: [UInt8] { header.vaultID }
+    public var ageRecipient: String { identity.ageRecipient }
+    public var minisignPublicKey: MinisignPublicKey { identity.minisignPublicKey }
+    /// The actor recorded in audit events.
+    public var actorID: String { identity.minisignPublicKey.keyIDHex }
+
+    // MARK: Creating and opening
+
+    /// Creates a vault in an empty store: new master key, wrapped under the
+    /// passphrase; the identity (given, or generated) wrapped under the master key.
+    public static func create(
+        store: any VaultStore, name: String, role: PractitionerRole, kdf: Argon2id.Parameters,
+        passphrase: borrowing SecureBytes, identity: consuming IdentitySecrets?, clock: Clock = .system
+    ) throws -> Vault {
+        let name = try PractitionerProfile.validatedName(name)
+        try checkNewPassphrase(passphrase)
+        let identity = identity.take() ?? IdentitySecrets.generate()
+        let vaultID = SecureRandom.bytes(16)
+        let master = SymmetricKey()
+        let salt = SecureRandom.bytes(Argon2id.saltByteCount)
+        let wrapped = try wrapMaster(master, vaultID: vaultID, passphrase: passphrase, parameters: kdf, salt: salt)
+        let keys = VaultKeys(master: master)
+        let created = Timestamp.string(clock.now())
+        let profile = PractitionerProfile(name: name, role: role, createdAt: created)
+        let sealedIdentity = identity.rawSecret().withUnsafeBytes { raw in
+            XChaCha20Poly1305.seal(raw, using: keys.identity, authenticating: AssociatedData.make("identity", [vaultID]))
+        }
+        let sealedProfile = XChaCha20Poly1305.seal(
+            try ProfileCoding.encode(profile), using: keys.identity, authenticating: AssociatedData.make("profile", [vaultID]))
+        let header = VaultHeaderRow(
+            formatVersion: formatVersion, vaultID: vaultID, kdfOpsLimit: kdf.opsLimit, kdfMemLimit: kdf.memLimit,
+            kdfSalt: salt, wrappedMasterKey: wrapped, sealedIdentity: sealedIdentity, sealedProfile: sealedProfile)
+        let vault = Vault(store: store, header: header, keys: keys, identity: identity, profile: profile, clock: clock)
+        try store.write { writer in
+            try writer.insertHeader(header)
+            try vault.appendAudit(writer, action: .vaultCreated, detail: "role=\(role.rawValue)")
+        }
+        vault.logger.debug("vault created", metadata: ["actor": "\(vault.actorID)"])
+        return vault
+    }
+
+    /// Unlocks an existing vault. A wrong passphrase changes nothing.
+    public static func open(store: any VaultStore, passphrase: borrowing SecureBytes, clock: Clock = .system) throws -> Vault {
+        let header = try store.loadHeader()
+        guard header.formatVersion == formatVersion else {
+            throw CasebookError(.invalidInput, "this vault uses format \(header.formatVersion), which this Casebook does not read",
+                                hint: "upgrade Casebook to open it")
+        }
+        let parameters = Argon2id.Parameters(opsLimit: header.kdfOpsLimit, memLimit: header.kdfMemLimit)
+        guard parameters.isWithinLibraryBounds, header.kdfSalt.count == Argon2id.saltByteCount, header.vaultID.count == 16 else {
+            throw CasebookError.integrity("the vault's key record is malformed")
+        }
+        let kek = try deriveKEK(passphrase, salt: header.kdfSalt, parameters: parameters)
+        let masterAD = masterAssociatedData(vaultID: header.vaultID, parameters: parameters, salt: header.kdfSalt)
+        var masterBytes = SecureBytes(count: SymmetricKey.byteCount)
+        do {
+            let length = try masterBytes.withUnsafeMutableBytes { out throws(CryptoError) in
+                try XChaCha20Poly1305.open(header.wrappedMasterKey, using: kek, authenticating: masterAD, into: out)
+            }
+            guard length == SymmetricKey.byteCount else { throw CryptoError.authenticationFailed }
+        } catch {
+            throw CasebookError(.wrongPassphrase, "wrong passphrase for this vault",
+                                hint: "check CASEBOOK_PASSPHRASE or --passphrase-file; the vault was not changed")
+        }
+        let keys = VaultKeys(master: try SymmetricKey(masterBytes))
+        let identity = try unsealIdentity(header, keys: keys)
+        guard let profileBytes = try? XChaCha20Poly1305.open(
+                  header.sealedProfile, using: keys.identity, authenticating: AssociatedData.make("profile", [header.vaultID])),
+              let profile = try? ProfileCoding.decode(profileBytes)
+        else {
+            throw CasebookError.integrity("the vault's profile could not be decrypted")
+        }
+        return Vault(store: store, header: header, keys: keys, identity: identity, profile: profile, clock: clock)
+    }
+
+    /// Re-wraps the master key under a new passphrase (and optionally new Argon2id
+    /// work). Records, client keys and the identity are untouched.
+    public func changePassphrase(to newPassphrase: borrowing SecureBytes, parameters: Argon2id.Parameters? = nil) throws {
+        try Self.checkNewPassphrase(newPassphrase)
+        let parameters = parameters ?? Argon2id.Parameters(opsLimit: header.kdfOpsLimit, memLimit: header.kdfMemLimit)
+        let salt = SecureRandom.bytes(Argon2id.saltByteCount)
+        var updated = header
+        updated.kdfOpsLimit = parameters.opsLimit
+        updated.kdfMemLimit = parameters.memLimit
+        updated.kdfSalt = salt
+        updated.wrappedMasterKey = try Self.wrapMaster(keys.master, vaultID: header.vaultID, passphrase: newPassphrase,
+                                                      parameters: parameters, salt: salt)
+        try store.write { writer in
+            try writer.replaceKeyWrapping(updated)
+            try appendAudit(writer, action: .passphraseChanged)
+        }
+        header = updated
+    }
+
+    // MARK: Audit
+
+    /// Every audit event, decrypted and checked against its stored leaf hash.
+    public func auditEvents() throws -> [AuditEvent] {
+        try store.auditRows().map { row in
+            let ad = AssociatedData.make("audit-event", [header.vaultID, UInt64(row.sequence).bigEndianBytes, row.leafHash])
+            guard let canonical = try? XChaCha20Poly1305.open(row.sealedEvent, using: keys.audit, authenticating: ad),
+                  ConstantTime.equals(AuditEvent.leafHash(of: canonical), row.leafHash),
+                  let event = try? JSONDecoder().decode(AuditEvent.self, from: Data(canonical)),
+                  event.sequence == row.sequence
+            else {
+                throw CasebookError.integrity("audit event \(row.sequence) does not decrypt or does not match its hash")
+            }
+            return event
+        }
+    }
+
+    /// Appends an audit event inside the caller's transaction.
+    @discardableResult
+    func appendAudit(
+        _ writer: any VaultStoreWriter, action: AuditAction, records: [String]? = nil, revision: Int? = nil,
+        kinds: [String]? = nil, client: String? = nil, count: Int? = nil, digest: String? = nil, detail: String? = nil
+    ) throws -> AuditEvent {
+        let sequence = try writer.auditCount()
+        let event = AuditEvent(sequence: sequence, time: Timestamp.string(clock.now()), actor: actorID, action: action,
+                               records: records, revision: revision, kinds: kinds, client: client, count: count,
+                               digest: digest, detail: detail)
+        let canonical = event.canonicalBytes()
+        let leaf = AuditEvent.leafHash(of: canonical)
+        let ad = AssociatedData.make("audit-event", [header.vaultID, UInt64(sequence).bigEndianBytes, leaf])
+        try writer.appendAudit(AuditRow(sequence: sequence, leafHash: leaf,
+                                        sealedEvent: XChaCha20Poly1305.seal(canonical, using: keys.audit, authenticating: ad)))
+        return event
+    }
+
+    // MARK: Key wrapping
+
+    static func checkNewPassphrase(_ passphrase: borrowing SecureBytes) throws(CasebookError) {
+        let characters = passphrase.withUnsafeBytes { raw in
+            String(decoding: raw, as: UTF8.self).count
+        }
+        guard characters >= minimumPassphraseLength else {
+            throw CasebookError(.invalidInput, "the passphrase must be at least \(minimumPassphraseLength) characters",
+                                hint: "a few unrelated words make a strong passphrase that is easy to type")
+        }
+    }
+
+    static func deriveKEK(
+        _ passphrase: borrowing SecureBytes, salt: [UInt8], parameters: Argon2id.Parameters
+    ) throws(CasebookError) -> SymmetricKey {
+        do {
+            return try Argon2id.deriveKey(from: passphrase, salt: salt, parameters: parameters)
+        } catch {
+            throw CasebookError(.environment, "could not derive the vault key (not enough memory for Argon2id?)")
+        }
+    }
+
+    static func unsealIdentity(_ header: VaultHeaderRow, keys: VaultKeys) throws(CasebookError) -> IdentitySecrets {
+        var identityBytes = SecureBytes(count: 72)
+        do {
+            let length = try identityBytes.withUnsafeMutableBytes { out throws(CryptoError) in
+                try XChaCha20Poly1305.open(header.sealedIdentity, using: keys.identity,
+                                           authenticating: AssociatedData.make("identity", [header.vaultID]), into: out)
+            }
+            guard length == 72 else { throw CryptoError.authenticationFailed }
+            return try IdentitySecrets(rawSecret: identityBytes)
+        } catch {
+            throw CasebookError.integrity("the vault's identity could not be decrypted")
+        }
+    }
+
+    static func masterAssociatedData(vaultID: [UInt8], parameters: Argon2id.Parameters, salt: [UInt8]) -> [UInt8] {
+        AssociatedData.make("master-key", [vaultID, Array("argon2id13".utf8), parameters.opsLimit.bigEndianBytes,
+                                           parameters.memLimit.bigEndianBytes, salt])
+    }
+
+    static func wrapMaster(
+        _ master: borrowing SymmetricKey, vaultID: [UInt8], passphrase: borrowing SecureBytes,
+        parameters: Argon2id.Parameters, salt: [UInt8]
+    ) throws -> [UInt8] {
+        let kek = try deriveKEK(passphrase, salt: salt, parameters: parameters)
+        return master.withUnsafeBytes { raw in
+            XChaCha20Poly1305.seal(raw, using: kek, authenticating: masterAssociatedData(vaultID: vaultID, parameters: parameters, salt: salt))
+        }
+    }
+}
+
+/// The encrypted profile's plaintext: compact JSON `{"created":…,"name":…,"role":…}`.
+enum ProfileCoding {
+    private struct Stored: Codable {
+        var name: String
+        var role: PractitionerRole
+        var created: String
+    }
+
+    static func encode(_ profile: PractitionerProfile) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return Array(try encoder.encode(Stored(name: profile.name, role: profile.role, created: profile.createdAt)))
+    }
+
+    static func decode(_ bytes: [UInt8]) throws -> PractitionerProfile {
+        let stored = try JSONDecoder().decode(Stored.self, from: Data(bytes))
+        return PractitionerProfile(name: stored.name, role: stored.role, createdAt: stored.created)
+    }
+}

@@ -1,0 +1,45 @@
+import CasebookCrypto
+
+/// The keys an unlocked vault holds, all derived from the master key with
+/// `crypto_kdf` under the context `cbvault1` (docs/vault-format.md, "Key hierarchy").
+final class VaultKeys {
+    static let context = "cbvault1"
+
+    enum Purpose: UInt64 {
+        case clientKeyWrapping = 1
+        case clientIndex = 2
+        case identity = 3
+        case audit = 4
+    }
+
+    let master: SymmetricKey
+    let clientKeyWrapping: SymmetricKey
+    let clientIndex: SecureBytes
+    let identity: SymmetricKey
+    let audit: SymmetricKey
+
+    init(master: consuming SymmetricKey) {
+        clientKeyWrapping = Self.derive(master, .clientKeyWrapping)
+        clientIndex = Self.derive(master, .clientIndex).secretBytes()
+        identity = Self.derive(master, .identity)
+        audit = Self.derive(master, .audit)
+        self.master = master
+    }
+
+    private static func derive(_ master: borrowing SymmetricKey, _ purpose: Purpose) -> SymmetricKey {
+        try! KeyDerivation.deriveKey(from: master, context: context, id: purpose.rawValue)
+    }
+
+    /// The opaque id under which a client's data key and records are stored:
+    /// HMAC-SHA-256(client-index key, "client:" ‖ reference), first 16 bytes. It
+    /// groups a client's rows without revealing the reference.
+    func clientID(for reference: String) -> [UInt8] {
+        Array(HMACSHA256.authenticationCode(for: Array(("client:" + reference).utf8), using: clientIndex).prefix(16))
+    }
+}
+
+/// A client's data key, shared by reference in the per-session cache.
+final class ClientKey {
+    let key: SymmetricKey
+    init(_ key: consuming SymmetricKey) { self.key = key }
+}

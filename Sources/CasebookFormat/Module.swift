@@ -1,1 +1,0 @@
-// CasebookFormat module.

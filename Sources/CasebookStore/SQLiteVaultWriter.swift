@@ -1,0 +1,59 @@
+import Foundation
+import CasebookCore
+import GRDB
+
+/// Writes inside one GRDB transaction; statements are cached so a 100,000-record
+/// import prepares each of them once.
+struct SQLiteVaultWriter: VaultStoreWriter {
+    let db: Database
+
+    func insertHeader(_ header: VaultHeaderRow) throws {
+        try db.execute(sql: """
+            INSERT INTO vault (singleton, format_version, vault_id, kdf_algorithm, kdf_opslimit, kdf_memlimit, kdf_salt,
+                               wrapped_master_key, sealed_identity, sealed_profile)
+            VALUES (1, ?, ?, 'argon2id13', ?, ?, ?, ?, ?, ?)
+            """, arguments: [header.formatVersion, Data(header.vaultID), Int64(header.kdfOpsLimit), Int64(header.kdfMemLimit),
+                             Data(header.kdfSalt), Data(header.wrappedMasterKey), Data(header.sealedIdentity),
+                             Data(header.sealedProfile)])
+    }
+
+    func replaceKeyWrapping(_ header: VaultHeaderRow) throws {
+        try db.execute(sql: """
+            UPDATE vault SET kdf_opslimit = ?, kdf_memlimit = ?, kdf_salt = ?, wrapped_master_key = ? WHERE singleton = 1
+            """, arguments: [Int64(header.kdfOpsLimit), Int64(header.kdfMemLimit), Data(header.kdfSalt), Data(header.wrappedMasterKey)])
+        guard db.changesCount == 1 else { throw CasebookError(.integrity, "the vault's key record is missing") }
+    }
+
+    func insertClientKey(id: [UInt8], wrappedKey: [UInt8]) throws {
+        try db.cachedStatement(sql: "INSERT INTO client_keys (id, wrapped_key) VALUES (?, ?)")
+            .execute(arguments: [Data(id), Data(wrappedKey)])
+    }
+
+    func insertRevision(_ row: RevisionRow) throws {
+        if row.revision == 1 {
+            try db.cachedStatement(sql: "INSERT INTO records (id, client_id, latest_revision) VALUES (?, ?, 1)")
+                .execute(arguments: [row.recordID, Data(row.clientID)])
+        } else {
+            try db.cachedStatement(sql: "UPDATE records SET latest_revision = ? WHERE id = ? AND latest_revision = ?")
+                .execute(arguments: [row.revision, row.recordID, row.revision - 1])
+            guard db.changesCount == 1 else {
+                throw CasebookError(.integrity, "record \(row.recordID) changed while it was being amended")
+            }
+        }
+        try db.cachedStatement(sql: "INSERT INTO revisions (record_id, revision, sealed_meta, sealed_body) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [row.recordID, row.revision, Data(row.sealedMeta), Data(row.sealedBody)])
+    }
+
+    func recordExists(_ recordID: String) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM records WHERE id = ?)", arguments: [recordID]) ?? false
+    }
+
+    func auditCount() throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit_events") ?? 0
+    }
+
+    func appendAudit(_ row: AuditRow) throws {
+        try db.cachedStatement(sql: "INSERT INTO audit_events (sequence, leaf_hash, sealed_event) VALUES (?, ?, ?)")
+            .execute(arguments: [row.sequence, Data(row.leafHash), Data(row.sealedEvent)])
+    }
+}
