@@ -227,3 +227,17 @@ extension CasebookError {
                       hint: "the vault database was altered or damaged outside Casebook; restore it from a backup")
     }
 }
+
+extension SQLiteVaultStore {
+    /// Removes a vault folder whose creation failed before its first write
+    /// committed, so a retry starts clean. Only touches the files Casebook made.
+    public static func removeIncomplete(in folder: URL) {
+        let files = FileManager.default
+        for name in [databaseFileName, databaseFileName + "-journal", databaseFileName + "-wal", databaseFileName + "-shm"] {
+            try? files.removeItem(at: folder.appendingPathComponent(name))
+        }
+        if (try? files.contentsOfDirectory(atPath: folder.path))?.isEmpty == true {
+            try? files.removeItem(at: folder)
+        }
+    }
+}

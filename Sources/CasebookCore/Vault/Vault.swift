@@ -160,7 +160,7 @@ public final class Vault {
 
     // MARK: Key wrapping
 
-    static func checkNewPassphrase(_ passphrase: borrowing SecureBytes) throws(CasebookError) {
+    public static func checkNewPassphrase(_ passphrase: borrowing SecureBytes) throws(CasebookError) {
         let characters = passphrase.withUnsafeBytes { raw in
             String(decoding: raw, as: UTF8.self).count
         }

@@ -1,0 +1,46 @@
+public import Foundation
+public import CasebookCrypto
+import CasebookFormat
+
+extension Vault {
+    /// Writes the identity file (secret keys) to `url`, created `0600`, refusing to
+    /// overwrite. For backups and for using the keys with the reference tools.
+    public func exportIdentity(to url: URL) throws {
+        let contents = IdentityFile.encode(identity, comments: [
+            "name: \(profile.name)",
+            "role: \(profile.role.rawValue)",
+            "age recipient: \(ageRecipient)",
+            "minisign public key: \(minisignPublicKey.encoded)",
+            "SECRET: anyone with this file can read what is sealed to you and sign as you.",
+        ])
+        try SecretFile.create(at: url, contents: contents)
+    }
+}
+
+/// Creating files that hold secrets: exclusive create, mode 0600, bytes straight
+/// from secure memory.
+public enum SecretFile {
+    public static func create(at url: URL, contents: borrowing SecureBytes) throws {
+        let fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            if errno == EEXIST {
+                throw CasebookError(.alreadyExists, "\(url.path) already exists", hint: "choose a new file name; Casebook does not overwrite key files")
+            }
+            throw CasebookError(.environment, "cannot create \(url.path)")
+        }
+        defer { close(fd) }
+        let ok = contents.withUnsafeBytes { raw -> Bool in
+            var offset = 0
+            while offset < raw.count {
+                let written = write(fd, raw.baseAddress!.advanced(by: offset), raw.count - offset)
+                if written <= 0 { return false }
+                offset += written
+            }
+            return true
+        }
+        guard ok, fsync(fd) == 0 else {
+            unlink(url.path)
+            throw CasebookError(.environment, "cannot write \(url.path)")
+        }
+    }
+}

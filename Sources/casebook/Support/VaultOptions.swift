@@ -1,0 +1,32 @@
+import ArgumentParser
+import CasebookCore
+import CasebookCrypto
+import CasebookStore
+import Foundation
+
+/// Where the vault is and how its passphrase arrives; shared by every command that opens it.
+struct VaultOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The vault folder (default: $CASEBOOK_VAULT, else ~/.casebook).", valueName: "dir"))
+    var vault: String?
+
+    @Option(name: .long, help: ArgumentHelp("Read the passphrase from the first line of this file.", valueName: "file"))
+    var passphraseFile: String?
+
+    var folder: URL {
+        if let vault { return URL(fileURLWithPath: vault) }
+        if let environment = ProcessInfo.processInfo.environment["CASEBOOK_VAULT"], !environment.isEmpty {
+            return URL(fileURLWithPath: environment)
+        }
+        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".casebook")
+    }
+
+    /// Opens and unlocks the vault. Read-only commands cannot change the database.
+    func open(readOnly: Bool) throws -> Vault {
+        let store = try SQLiteVaultStore.open(in: folder, readOnly: readOnly)
+        // Check the database before asking for a passphrase.
+        _ = try store.loadHeader()
+        let passphrase = try PassphraseSource.read(file: passphraseFile, environment: "CASEBOOK_PASSPHRASE",
+                                                   prompt: "Passphrase for \(folder.path): ")
+        return try Vault.open(store: store, passphrase: passphrase)
+    }
+}
