@@ -1,9 +1,277 @@
 import ArgumentParser
+import CasebookCore
+import Foundation
 
 struct NoteCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "note",
         abstract: "Write, find, read and amend session records.",
-        subcommands: []
+        subcommands: [NoteTemplate.self, NoteNew.self, NoteList.self, NoteShow.self, NoteSearch.self,
+                      NoteAmend.self, NoteHistory.self, NoteImport.self]
     )
+}
+
+extension RecordKind: ExpressibleByArgument {}
+
+/// Filters shared by list and search.
+struct RecordFilterOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Only this client (pseudonymous reference, e.g. C-0042).", valueName: "ref"))
+    var client: String?
+
+    @Option(help: ArgumentHelp("Only this kind.", valueName: RecordKind.allCases.map(\.rawValue).joined(separator: "|")))
+    var kind: RecordKind?
+
+    @Option(help: ArgumentHelp("Sessions starting on or after this date (YYYY-MM-DD, local time) or time.", valueName: "date"))
+    var since: String?
+
+    @Option(help: ArgumentHelp("Sessions starting on or before this date (YYYY-MM-DD, inclusive) or before this time.", valueName: "date"))
+    var until: String?
+
+    func filter() throws -> RecordFilter {
+        RecordFilter(client: try client.map { try ClientReference($0) },
+                     kind: kind,
+                     since: try since.map { try DateArgument.parse($0, flag: "--since", endOfDay: false) },
+                     until: try until.map { try DateArgument.parse($0, flag: "--until", endOfDay: true) })
+    }
+}
+
+/// `YYYY-MM-DD` (a whole local day) or a full session time.
+enum DateArgument {
+    static func parse(_ text: String, flag: String, endOfDay: Bool) throws -> Date {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        if parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+           let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]) {
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = .current
+            let components = DateComponents(year: year, month: month, day: day)
+            guard let date = calendar.date(from: components),
+                  calendar.dateComponents([.year, .month, .day], from: date) == components else {
+                throw CasebookError(.usage, "\(flag) '\(text)' is not a valid date", hint: "use YYYY-MM-DD, e.g. 2026-11-24")
+            }
+            return endOfDay ? calendar.date(byAdding: .day, value: 1, to: date)! : date
+        }
+        do {
+            return try SessionStart(parsing: text, defaultTimeZone: .current).date
+        } catch {
+            throw CasebookError(.usage, "\(flag) '\(text)' is not a valid date", hint: "use YYYY-MM-DD, e.g. 2026-11-24")
+        }
+    }
+}
+
+struct NoteTemplate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "template", abstract: "Print a blank record document to fill in.")
+
+    @Option(help: ArgumentHelp("The record kind.", valueName: RecordKind.allCases.map(\.rawValue).joined(separator: "|")))
+    var kind: RecordKind
+
+    @Option(help: ArgumentHelp("Fill in the client reference.", valueName: "ref"))
+    var client: String?
+
+    func run() throws {
+        print(try NoteTemplate.text(kind: kind, client: client.map { try ClientReference($0) }), terminator: "")
+    }
+
+    static func text(kind: RecordKind, client: ClientReference?) throws -> String {
+        let template = RecordDocument.template(for: kind)
+        guard let client else { return template }
+        return template.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            line == "client:" ? "client: \(client.rawValue)" : String(line)
+        }.joined(separator: "\n")
+    }
+}
+
+struct NoteNew: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "new", abstract: "Write a new record.",
+        discussion: """
+            The document comes from --file (or - for standard input), from standard input when
+            it is not a terminal, or else from $EDITOR on a private in-memory file. Its kind and
+            client must agree with --kind and --client.
+            """)
+
+    @OptionGroup var vault: VaultOptions
+
+    @Option(help: ArgumentHelp("The record kind.", valueName: RecordKind.allCases.map(\.rawValue).joined(separator: "|")))
+    var kind: RecordKind
+
+    @Option(help: ArgumentHelp("The client's pseudonymous reference, e.g. C-0042.", valueName: "ref"))
+    var client: String
+
+    @Option(help: ArgumentHelp("Read the document from this file ('-' for standard input).", valueName: "file"))
+    var file: String?
+
+    @Flag(help: "Print the stored record as JSON.")
+    var json = false
+
+    func run() throws {
+        let client = try ClientReference(client)
+        let opened = try vault.open(readOnly: false)
+        let text = try DocumentInput.read(file: file) { try NoteTemplate.text(kind: kind, client: client) }
+        let content = try RecordDocument.parse(text)
+        guard content.header.kind == kind else {
+            throw CasebookError(.invalidInput, "the document is a \(content.header.kind.rawValue) record but --kind is \(kind.rawValue); nothing stored")
+        }
+        guard content.header.client == client else {
+            throw CasebookError(.invalidInput, "the document is about client \(content.header.client) but --client is \(client); nothing stored")
+        }
+        let stored = try opened.createRecord(content)
+        if json {
+            try JSONOutput.print(RecordJSONOutput(stored))
+        } else {
+            print("Stored \(kind.title) \(stored.recordID) for \(client) (revision 1).")
+        }
+    }
+}
+
+struct NoteList: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List records (latest revisions).")
+
+    @OptionGroup var vault: VaultOptions
+    @OptionGroup var filters: RecordFilterOptions
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() throws {
+        let filter = try filters.filter()
+        let opened = try vault.open(readOnly: true)
+        RecordTable.print(try opened.listRecords(filter), json: json)
+    }
+}
+
+struct NoteSearch: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search", abstract: "Find records whose latest revision contains TEXT in any field (case-insensitive).")
+
+    @OptionGroup var vault: VaultOptions
+
+    @Argument(help: "The text to look for.")
+    var text: String
+
+    @OptionGroup var filters: RecordFilterOptions
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() throws {
+        let filter = try filters.filter()
+        let opened = try vault.open(readOnly: true)
+        RecordTable.print(try opened.searchRecords(text, filter: filter), json: json)
+    }
+}
+
+struct NoteShow: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a record (latest revision unless --revision).")
+
+    @OptionGroup var vault: VaultOptions
+
+    @Argument(help: "The record id.")
+    var id: String
+
+    @Option(help: "Show this revision.")
+    var revision: Int?
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() throws {
+        let opened = try vault.open(readOnly: true)
+        let record = try opened.record(id: id, revision: revision)
+        if json {
+            try JSONOutput.print(RecordJSONOutput(record))
+            return
+        }
+        let meta = record.metadata
+        var lines = ["Record \(record.recordID) · \(record.content.header.kind.title) · revision \(record.revision)",
+                     "Recorded \(meta.recordedAt) by \(meta.author) (\(meta.origin.rawValue))"]
+        if let reason = meta.reason { lines.append("Reason for amendment: \(reason)") }
+        print(lines.joined(separator: "\n") + "\n")
+        print(RecordDocument.render(record.content), terminator: "")
+    }
+}
+
+struct NoteAmend: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "amend", abstract: "Add a revision to a record; earlier revisions stay as they were.",
+        discussion: "The new document comes from --file, standard input, or $EDITOR pre-filled with the latest revision.")
+
+    @OptionGroup var vault: VaultOptions
+
+    @Argument(help: "The record id.")
+    var id: String
+
+    @Option(help: ArgumentHelp("Read the amended document from this file ('-' for standard input).", valueName: "file"))
+    var file: String?
+
+    @Option(help: "Why the record is being amended (kept, encrypted, with the revision).")
+    var reason: String
+
+    @Flag(help: "Print the new revision as JSON.")
+    var json = false
+
+    func run() throws {
+        let opened = try vault.open(readOnly: false)
+        let current = try opened.record(id: id, revision: nil)
+        let text = try DocumentInput.read(file: file) { RecordDocument.render(current.content) }
+        let content = try RecordDocument.parse(text)
+        let stored = try opened.amendRecord(id: current.recordID, content: content, reason: reason)
+        if json {
+            try JSONOutput.print(RecordJSONOutput(stored))
+        } else {
+            print("Amended \(stored.recordID): revision \(stored.revision).")
+        }
+    }
+}
+
+struct NoteHistory: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "history", abstract: "List a record's revisions with author, time and reason.")
+
+    @OptionGroup var vault: VaultOptions
+
+    @Argument(help: "The record id.")
+    var id: String
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() throws {
+        let opened = try vault.open(readOnly: true)
+        let revisions = try opened.history(id: id)
+        if json {
+            try JSONOutput.print(revisions.map(RevisionJSONOutput.init))
+            return
+        }
+        print("REV  RECORDED              AUTHOR                ORIGIN    REASON")
+        for revision in revisions {
+            let meta = revision.metadata
+            print(pad(String(revision.revision), 5) + pad(meta.recordedAt, 22) + pad(meta.author, 22) + pad(meta.origin.rawValue, 10)
+                  + (meta.reason ?? "—"))
+        }
+    }
+}
+
+struct NoteImport: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import", abstract: "Import records from a JSON Lines file in one transaction.",
+        discussion: "One record per line (docs/guide-practitioner.md shows the shape). One bad line rejects the whole file; nothing is stored.")
+
+    @OptionGroup var vault: VaultOptions
+
+    @Argument(help: "The .jsonl file.")
+    var file: String
+
+    func run() throws {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw CasebookError(.notFound, "cannot read \(file)")
+        }
+        let batch = try ImportBatch(jsonLines: Array(data))
+        let opened = try vault.open(readOnly: false)
+        let ids = try opened.importRecords(batch)
+        print("Imported \(ids.count) records.")
+    }
+}
+
+func pad(_ text: String, _ width: Int) -> String {
+    text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
 }

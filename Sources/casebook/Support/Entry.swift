@@ -22,6 +22,8 @@ enum Entry {
             exit(0)
         } catch let error as CasebookError {
             report(error)
+        } catch let error as RecordInputError {
+            report(CasebookError(.invalidInput, "\(error.description); nothing was stored", hint: error.hint))
         } catch {
             let exitCode = Casebook.exitCode(for: error)
             if exitCode == .success { exit(0) }

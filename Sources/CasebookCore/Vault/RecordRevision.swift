@@ -1,0 +1,77 @@
+public import Foundation
+
+/// One revision of a record as the vault returns it.
+public struct RecordRevision: Sendable {
+    public let recordID: String
+    public let revision: Int
+    public let metadata: RevisionMetadata
+    public let content: RecordContent
+}
+
+/// Who wrote a revision, when, and why (for amendments). Stored encrypted with the revision.
+public struct RevisionMetadata: Equatable, Sendable {
+    public enum Origin: String, Sendable {
+        case created, amended, imported
+    }
+
+    public let author: String
+    public let authorKeyID: String
+    public let recordedAt: String
+    public let origin: Origin
+    public let reason: String?
+
+    static let keys = (author: "rev.author", authorKey: "rev.author-key", recordedAt: "rev.recorded-at",
+                       origin: "rev.origin", reason: "rev.reason")
+
+    var fields: [(key: String, value: String)] {
+        var fields = [(Self.keys.author, author), (Self.keys.authorKey, authorKeyID), (Self.keys.recordedAt, recordedAt),
+                      (Self.keys.origin, origin.rawValue)]
+        if let reason { fields.append((Self.keys.reason, reason)) }
+        return fields.map { (key: $0.0, value: $0.1) }
+    }
+
+    /// Splits decoded meta fields into revision metadata and the record's header fields.
+    static func split(_ fields: [(key: String, value: String)]) -> (RevisionMetadata, [(key: String, value: String)])? {
+        var values: [String: String] = [:]
+        var rest: [(key: String, value: String)] = []
+        for field in fields {
+            if field.key.hasPrefix("rev.") { values[field.key] = field.value } else { rest.append(field) }
+        }
+        guard let author = values[keys.author], let authorKey = values[keys.authorKey],
+              let recordedAt = values[keys.recordedAt], let origin = values[keys.origin].flatMap(Origin.init(rawValue:))
+        else { return nil }
+        return (RevisionMetadata(author: author, authorKeyID: authorKey, recordedAt: recordedAt, origin: origin,
+                                 reason: values[keys.reason]), rest)
+    }
+}
+
+/// The latest revision of a record, as listings show it.
+public struct RecordSummary: Sendable {
+    public let recordID: String
+    public let revision: Int
+    public let metadata: RevisionMetadata
+    public let header: RecordHeader
+}
+
+/// Which records a listing or search covers. Dates compare with the session start.
+public struct RecordFilter: Sendable {
+    public var client: ClientReference?
+    public var kind: RecordKind?
+    public var since: Date?
+    public var until: Date?
+
+    public init(client: ClientReference? = nil, kind: RecordKind? = nil, since: Date? = nil, until: Date? = nil) {
+        self.client = client
+        self.kind = kind
+        self.since = since
+        self.until = until
+    }
+
+    func matches(_ header: RecordHeader) -> Bool {
+        if let kind, header.kind != kind { return false }
+        if let client, header.client != client { return false }
+        if let since, header.start.date < since { return false }
+        if let until, header.start.date >= until { return false }
+        return true
+    }
+}

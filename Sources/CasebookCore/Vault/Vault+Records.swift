@@ -1,0 +1,293 @@
+import Foundation
+import CasebookCrypto
+import CasebookFormat
+
+/// Records: every revision is sealed with the client's data key (XChaCha20-Poly1305)
+/// in two parts — `meta` (revision metadata and header, enough for listings) and
+/// `body` (the kind-specific sections) — each bound by associated data to the
+/// vault, record, revision and client, so a row copied elsewhere fails to open.
+extension Vault {
+    /// Largest plaintext accepted for one record document.
+    public static let maximumRecordBytes = 1 << 20
+
+    // MARK: Writing
+
+    /// Stores a new record (revision 1) and audits it.
+    @discardableResult
+    public func createRecord(_ content: RecordContent) throws -> RecordRevision {
+        let content = try content.validated()
+        var pending: [[UInt8]: ClientKey] = [:]
+        let revision = try store.write { writer in
+            let revision = try insertNewRecord(content, origin: .created, writer: writer, pending: &pending)
+            try appendAudit(writer, action: .recordCreated, records: [revision.recordID], revision: 1,
+                            kinds: [content.header.kind.rawValue], client: content.header.client.rawValue)
+            return revision
+        }
+        clientKeys.merge(pending) { current, _ in current }
+        return revision
+    }
+
+    /// Stores a parsed import file in one transaction (migration): all records land or none.
+    public func importRecords(_ batch: ImportBatch) throws -> [String] {
+        let validated = batch.records
+        let digest = batch.digest
+        var pending: [[UInt8]: ClientKey] = [:]
+        let ids = try store.write { writer in
+            var ids: [String] = []
+            ids.reserveCapacity(validated.count)
+            for content in validated {
+                ids.append(try insertNewRecord(content, origin: .imported, writer: writer, pending: &pending).recordID)
+            }
+            let kinds = Set(validated.map(\.header.kind.rawValue)).sorted()
+            try appendAudit(writer, action: .recordsImported, kinds: kinds, count: ids.count, digest: Hex.encode(digest))
+            return ids
+        }
+        clientKeys.merge(pending) { current, _ in current }
+        return ids
+    }
+
+    /// Adds a revision to an existing record. The client and kind cannot change.
+    @discardableResult
+    public func amendRecord(id: String, content: RecordContent, reason: String) throws -> RecordRevision {
+        let id = try RecordID.normalized(id)
+        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty else {
+            throw CasebookError(.invalidInput, "an amendment needs a reason", hint: "add --reason \"what changed and why\"")
+        }
+        let content = try content.validated()
+        let current = try record(id: id, revision: nil)
+        guard current.content.header.client == content.header.client else {
+            throw CasebookError(.invalidInput, "an amendment cannot move a record to another client (\(current.content.header.client) → \(content.header.client))",
+                                hint: "create a new record for the other client")
+        }
+        guard current.content.header.kind == content.header.kind else {
+            throw CasebookError(.invalidInput, "an amendment cannot change the record's kind (\(current.content.header.kind.rawValue))")
+        }
+        guard current.content != content else {
+            throw CasebookError(.invalidInput, "the amendment changes nothing; no revision was added")
+        }
+        let clientID = keys.clientID(for: content.header.client.rawValue)
+        let key = try clientKey(clientID)
+        let metadata = newMetadata(origin: .amended, reason: reason)
+        let revisionNumber = current.revision + 1
+        try store.write { writer in
+            try writer.insertRevision(seal(content, metadata: metadata, recordID: id, revision: revisionNumber,
+                                           clientID: clientID, key: key.key))
+            try appendAudit(writer, action: .recordAmended, records: [id], revision: revisionNumber,
+                            kinds: [content.header.kind.rawValue], client: content.header.client.rawValue)
+        }
+        return RecordRevision(recordID: id, revision: revisionNumber, metadata: metadata, content: content)
+    }
+
+    private func insertNewRecord(
+        _ content: RecordContent, origin: RevisionMetadata.Origin, writer: any VaultStoreWriter,
+        pending: inout [[UInt8]: ClientKey]
+    ) throws -> RecordRevision {
+        let clientID = keys.clientID(for: content.header.client.rawValue)
+        let key: ClientKey
+        if let known = pending[clientID] ?? clientKeys[clientID] {
+            key = known
+        } else if let wrapped = try store.wrappedClientKey(id: clientID) {
+            key = try unwrapClientKey(wrapped, clientID: clientID)
+            clientKeys[clientID] = key
+        } else {
+            key = ClientKey(SymmetricKey())
+            let wrapped = key.key.withUnsafeBytes { raw in
+                XChaCha20Poly1305.seal(raw, using: keys.clientKeyWrapping,
+                                       authenticating: AssociatedData.make("client-key", [header.vaultID, clientID]))
+            }
+            try writer.insertClientKey(id: clientID, wrappedKey: wrapped)
+            pending[clientID] = key
+        }
+        var recordID = RecordID.generate()
+        while try writer.recordExists(recordID) { recordID = RecordID.generate() }
+        let metadata = newMetadata(origin: origin, reason: nil)
+        try writer.insertRevision(seal(content, metadata: metadata, recordID: recordID, revision: 1, clientID: clientID, key: key.key))
+        return RecordRevision(recordID: recordID, revision: 1, metadata: metadata, content: content)
+    }
+
+    private func newMetadata(origin: RevisionMetadata.Origin, reason: String?) -> RevisionMetadata {
+        RevisionMetadata(author: profile.name, authorKeyID: actorID, recordedAt: Timestamp.string(clock.now()),
+                         origin: origin, reason: reason)
+    }
+
+    private func seal(
+        _ content: RecordContent, metadata: RevisionMetadata, recordID: String, revision: Int, clientID: [UInt8],
+        key: borrowing SymmetricKey
+    ) -> RevisionRow {
+        var meta = metadata.fields
+        var body: [(key: String, value: String)] = []
+        for field in content.storageFields {
+            if field.key.hasPrefix(RecordContent.sectionPrefix) { body.append(field) } else { meta.append(field) }
+        }
+        let ad = revisionAD(recordID: recordID, revision: revision, clientID: clientID)
+        return RevisionRow(
+            recordID: recordID, revision: revision, clientID: clientID,
+            sealedMeta: XChaCha20Poly1305.seal(FieldListEncoding.encode(meta), using: key, authenticating: ad.meta),
+            sealedBody: XChaCha20Poly1305.seal(FieldListEncoding.encode(body), using: key, authenticating: ad.body))
+    }
+
+    private func revisionAD(recordID: String, revision: Int, clientID: [UInt8]) -> (meta: [UInt8], body: [UInt8]) {
+        let parts = [header.vaultID, Array(recordID.utf8), UInt32(revision).bigEndianBytes, clientID]
+        return (AssociatedData.make("revision-meta", parts), AssociatedData.make("revision-body", parts))
+    }
+
+    // MARK: Keys
+
+    func clientKey(_ clientID: [UInt8]) throws -> ClientKey {
+        if let key = clientKeys[clientID] { return key }
+        guard let wrapped = try store.wrappedClientKey(id: clientID) else {
+            throw CasebookError(.integrity, "a client's data key is missing",
+                                hint: "the vault database was altered outside Casebook; restore it from a backup")
+        }
+        let key = try unwrapClientKey(wrapped, clientID: clientID)
+        clientKeys[clientID] = key
+        return key
+    }
+
+    private func unwrapClientKey(_ wrapped: [UInt8], clientID: [UInt8]) throws -> ClientKey {
+        var raw = SecureBytes(count: SymmetricKey.byteCount)
+        do {
+            let length = try raw.withUnsafeMutableBytes { out throws(CryptoError) in
+                try XChaCha20Poly1305.open(wrapped, using: keys.clientKeyWrapping,
+                                           authenticating: AssociatedData.make("client-key", [header.vaultID, clientID]), into: out)
+            }
+            guard length == SymmetricKey.byteCount else { throw CryptoError.authenticationFailed }
+            return ClientKey(try SymmetricKey(raw))
+        } catch {
+            throw CasebookError.integrity("a client's data key does not decrypt")
+        }
+    }
+
+    // MARK: Reading
+
+    /// One revision of a record (the latest when `revision` is nil).
+    public func record(id: String, revision: Int?) throws -> RecordRevision {
+        let id = try RecordID.normalized(id)
+        let rows = try store.revisions(recordID: id)
+        guard let latest = rows.last else {
+            throw CasebookError(.notFound, "no record \(id) in this vault", hint: "'casebook note list' shows your records")
+        }
+        let wanted = revision ?? latest.revision
+        guard let row = rows.first(where: { $0.revision == wanted }) else {
+            throw CasebookError(.notFound, "record \(id) has no revision \(wanted) (it has \(latest.revision))")
+        }
+        return try open(row)
+    }
+
+    /// Every revision of a record, oldest first.
+    public func history(id: String) throws -> [RecordRevision] {
+        let id = try RecordID.normalized(id)
+        let rows = try store.revisions(recordID: id)
+        guard !rows.isEmpty else {
+            throw CasebookError(.notFound, "no record \(id) in this vault", hint: "'casebook note list' shows your records")
+        }
+        return try rows.map(open)
+    }
+
+    private func open(_ row: RevisionRow) throws -> RecordRevision {
+        let key = try clientKey(row.clientID)
+        let ad = revisionAD(recordID: row.recordID, revision: row.revision, clientID: row.clientID)
+        guard let meta = try? XChaCha20Poly1305.open(row.sealedMeta, using: key.key, authenticating: ad.meta),
+              let body = try? XChaCha20Poly1305.open(row.sealedBody, using: key.key, authenticating: ad.body),
+              let metaFields = try? FieldListEncoding.decode(meta),
+              let bodyFields = try? FieldListEncoding.decode(body),
+              let (metadata, headerFields) = RevisionMetadata.split(metaFields),
+              let content = try? RecordContent(storageFields: headerFields + bodyFields)
+        else {
+            throw CasebookError.integrity("record \(row.recordID) revision \(row.revision) does not decrypt (it was altered, or moved from another row)")
+        }
+        return RecordRevision(recordID: row.recordID, revision: row.revision, metadata: metadata, content: content)
+    }
+
+    /// The latest revision of every record matching `filter`, in creation order.
+    public func listRecords(_ filter: RecordFilter = RecordFilter()) throws -> [RecordSummary] {
+        try scan(filter, text: nil)
+    }
+
+    /// Records whose latest revision contains `text` (case-insensitive) in any field.
+    public func searchRecords(_ text: String, filter: RecordFilter = RecordFilter()) throws -> [RecordSummary] {
+        try scan(filter, text: text)
+    }
+
+    /// One pass over the latest revisions: decrypts into a reused secure buffer, so
+    /// plaintext of non-matching records never leaves locked memory.
+    private func scan(_ filter: RecordFilter, text: String?) throws -> [RecordSummary] {
+        let clientID = filter.client.map { keys.clientID(for: $0.rawValue) }
+        let scratch = ScratchBuffer()
+        var results: [RecordSummary] = []
+        var lastClient: [UInt8] = []
+        var lastKey: ClientKey?
+        try store.forEachLatestRevision(clientID: clientID, includeBody: text != nil) { row in
+            let key: ClientKey
+            if let cached = lastKey, cached === clientKeys[row.clientID], lastClient == row.clientID {
+                key = cached
+            } else {
+                key = try clientKey(row.clientID)
+                lastKey = key
+                lastClient = row.clientID
+            }
+            let ad = revisionAD(recordID: row.recordID, revision: row.revision, clientID: row.clientID)
+            let failure = CasebookError.integrity("record \(row.recordID) revision \(row.revision) does not decrypt (it was altered, or moved from another row)")
+            guard let metaLength = scratch.open(row.sealedMeta, key: key.key, ad: ad.meta, slot: 0) else { throw failure }
+            let summaryOrNil: RecordSummary? = try scratch.withBytes(slot: 0, count: metaLength) { metaBytes in
+                guard let fields = try? FieldListEncoding.decode(metaBytes),
+                      let (metadata, headerFields) = RevisionMetadata.split(fields),
+                      let header = try? RecordHeader(storageFields: headerFields)
+                else { throw failure }
+                guard filter.matches(header) else { return nil }
+                if let text {
+                    let inMeta = (try? FieldListEncoding.containsCaseInsensitive(text, in: metaBytes)) ?? false
+                    if !inMeta {
+                        guard let sealedBody = row.sealedBody,
+                              let bodyLength = scratch.open(sealedBody, key: key.key, ad: ad.body, slot: 1) else { throw failure }
+                        let inBody = try scratch.withBytes(slot: 1, count: bodyLength) { bodyBytes in
+                            guard let found = try? FieldListEncoding.containsCaseInsensitive(text, in: bodyBytes) else { throw failure }
+                            return found
+                        }
+                        if !inBody { return nil }
+                    }
+                }
+                return RecordSummary(recordID: row.recordID, revision: row.revision, metadata: metadata, header: header)
+            }
+            if let summary = summaryOrNil { results.append(summary) }
+        }
+        return results
+    }
+}
+
+/// Two growable secure buffers reused across a scan.
+final class ScratchBuffer {
+    private var slots: [SecureBytesBox] = [SecureBytesBox(count: 4096), SecureBytesBox(count: 16384)]
+
+    /// Decrypts into slot `slot`, growing it if needed; nil on authentication failure.
+    func open(_ sealed: UnsafeRawBufferPointer, key: borrowing SymmetricKey, ad: [UInt8], slot: Int) -> Int? {
+        let needed = max(0, sealed.count - XChaCha20Poly1305.nonceByteCount - XChaCha20Poly1305.tagByteCount)
+        if slots[slot].bytes.count < needed { slots[slot] = SecureBytesBox(count: needed * 2) }
+        return try? slots[slot].bytes.withUnsafeMutableBytes { out throws(CryptoError) in
+            try XChaCha20Poly1305.open(sealed, using: key, authenticating: ad, into: out)
+        }
+    }
+
+    func withBytes<R>(slot: Int, count: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try slots[slot].bytes.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+    }
+}
+
+final class SecureBytesBox {
+    var bytes: SecureBytes
+    init(count: Int) { bytes = SecureBytes(count: count) }
+}
+
+/// Lower-case hexadecimal.
+public enum Hex {
+    public static func encode(_ bytes: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var output: [UInt8] = []
+        for byte in bytes {
+            output.append(digits[Int(byte >> 4)])
+            output.append(digits[Int(byte & 15)])
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+}

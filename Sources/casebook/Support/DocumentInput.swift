@@ -1,0 +1,38 @@
+import CasebookCore
+import Foundation
+
+/// Where a note document comes from: `--file` (or `-`), standard input when it is
+/// not a terminal, otherwise the editor.
+enum DocumentInput {
+    static func read(file: String?, editorInitial: () throws -> String) throws -> String {
+        if let file, file != "-" {
+            return try readFile(file)
+        }
+        if file == "-" || !Terminal.standardInputIsTerminal {
+            let data = FileHandle.standardInput.readDataToEndOfFile()
+            return try decode(data, from: "standard input")
+        }
+        return try EditorSession.edit(try editorInitial())
+    }
+
+    static func readFile(_ path: String) throws -> String {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+            throw CasebookError(.notFound, "cannot read \(path): no such file")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CasebookError(.notFound, "cannot read \(path): permission denied or unreadable")
+        }
+        return try decode(data, from: path)
+    }
+
+    static func decode(_ data: Data, from source: String) throws -> String {
+        guard data.count <= Vault.maximumRecordBytes else {
+            throw CasebookError(.invalidInput, "\(source) is larger than \(Vault.maximumRecordBytes / 1024) KiB")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw CasebookError(.invalidInput, "\(source) is not UTF-8 text")
+        }
+        return text
+    }
+}
