@@ -1,1 +1,0 @@
-// CasebookTestSupport module.

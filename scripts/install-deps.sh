@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what Casebook needs on Debian/Ubuntu when it is missing.
+#   scripts/install-deps.sh          build and run: libsodium-dev, libsqlite3-dev, pkg-config
+#   scripts/install-deps.sh --test   also the reference tools the tests compare against: age, minisign
+set -euo pipefail
+
+packages=()
+command -v pkg-config >/dev/null 2>&1 || packages+=(pkg-config)
+if ! pkg-config --exists libsodium 2>/dev/null; then packages+=(libsodium-dev); fi
+if ! pkg-config --exists sqlite3 2>/dev/null; then packages+=(libsqlite3-dev); fi
+if [ "${1:-}" = "--test" ]; then
+    command -v age >/dev/null 2>&1 || packages+=(age)
+    command -v minisign >/dev/null 2>&1 || packages+=(minisign)
+    command -v sqlite3 >/dev/null 2>&1 || packages+=(sqlite3)
+fi
+
+[ ${#packages[@]} -eq 0 ] && exit 0
+
+if ! command -v swift >/dev/null 2>&1; then
+    echo "casebook: error: the Swift toolchain (swift) is not on PATH" >&2
+    exit 1
+fi
+if [ "$(id -u)" -ne 0 ]; then
+    echo "casebook: error: missing Debian packages: ${packages[*]}" >&2
+    echo "hint: run as root, or install them first: sudo apt-get install -y ${packages[*]}" >&2
+    exit 1
+fi
+echo "Installing ${packages[*]} ..." >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null
+apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+echo "Installed ${packages[*]}." >&2
