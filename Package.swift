@@ -88,7 +88,8 @@ let package = Package(
         ),
         .testTarget(
             name: "CasebookStoreTests",
-            dependencies: ["CasebookStore", "CasebookCore", "CasebookCrypto", "CasebookTestSupport"],
+            dependencies: ["CasebookStore", "CasebookCore", "CasebookCrypto", "CasebookFormat", "CasebookTestSupport",
+                           .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         .testTarget(

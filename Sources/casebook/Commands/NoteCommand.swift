@@ -101,13 +101,16 @@ struct NoteNew: ParsableCommand {
     @Option(help: ArgumentHelp("Read the document from this file ('-' for standard input).", valueName: "file"))
     var file: String?
 
+    @Flag(help: "Open $EDITOR even when standard input is not a terminal.")
+    var edit = false
+
     @Flag(help: "Print the stored record as JSON.")
     var json = false
 
     func run() throws {
         let client = try ClientReference(client)
         let opened = try vault.open(readOnly: false)
-        let text = try DocumentInput.read(file: file) { try NoteTemplate.text(kind: kind, client: client) }
+        let text = try DocumentInput.read(file: file, edit: edit) { try NoteTemplate.text(kind: kind, client: client) }
         let content = try RecordDocument.parse(text)
         guard content.header.kind == kind else {
             throw CasebookError(.invalidInput, "the document is a \(content.header.kind.rawValue) record but --kind is \(kind.rawValue); nothing stored")
@@ -207,13 +210,16 @@ struct NoteAmend: ParsableCommand {
     @Option(help: "Why the record is being amended (kept, encrypted, with the revision).")
     var reason: String
 
+    @Flag(help: "Open $EDITOR (pre-filled with the latest revision) even when standard input is not a terminal.")
+    var edit = false
+
     @Flag(help: "Print the new revision as JSON.")
     var json = false
 
     func run() throws {
         let opened = try vault.open(readOnly: false)
         let current = try opened.record(id: id, revision: nil)
-        let text = try DocumentInput.read(file: file) { RecordDocument.render(current.content) }
+        let text = try DocumentInput.read(file: file, edit: edit) { RecordDocument.render(current.content) }
         let content = try RecordDocument.parse(text)
         let stored = try opened.amendRecord(id: current.recordID, content: content, reason: reason)
         if json {

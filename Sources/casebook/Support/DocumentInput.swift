@@ -4,7 +4,11 @@ import Foundation
 /// Where a note document comes from: `--file` (or `-`), standard input when it is
 /// not a terminal, otherwise the editor.
 enum DocumentInput {
-    static func read(file: String?, editorInitial: () throws -> String) throws -> String {
+    static func read(file: String?, edit: Bool, editorInitial: () throws -> String) throws -> String {
+        if edit {
+            guard file == nil else { throw CasebookError(.usage, "use either --file or --edit, not both") }
+            return try EditorSession.edit(try editorInitial())
+        }
         if let file, file != "-" {
             return try readFile(file)
         }

@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+import CasebookTestSupport
+
+/// A throw-away vault driven through the built binary.
+final class CLIFixture {
+    let folder: TemporaryDirectory
+    let runner: CasebookRunner
+    var vault: URL { folder.file("vault") }
+
+    init(extra: [String: String] = [:]) throws {
+        folder = try TemporaryDirectory(prefix: "casebook-e2e")
+        runner = CasebookRunner(vault: folder.file("vault"), extra: extra)
+    }
+
+    @discardableResult
+    func run(_ arguments: String..., input: String = "", environment: [String: String?] = [:]) throws -> CasebookRunner.Result {
+        try runner.run(arguments, input: input, environment: environment)
+    }
+
+    func initVault(name: String = "Dr Ada Example", role: String = "psychologist") throws {
+        let result = try run("init", "--name", name, "--role", role, "--kdf", "interactive")
+        #expect(result.status == 0, "init failed: \(result.stderr)")
+    }
+
+    /// The bytes of every file in the vault folder, to prove a failed command changed nothing.
+    func snapshot() -> [String: Data] { FolderSnapshot.files(in: vault) }
+
+    /// Runs a command that must fail with `status`, leave the vault unchanged, and
+    /// print exactly one `casebook: error:` line (and optionally a hint).
+    @discardableResult
+    func expectFailure(_ status: Int32, _ arguments: [String], input: String = "", environment: [String: String?] = [:],
+                       message: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> CasebookRunner.Result {
+        let before = snapshot()
+        let result = try runner.run(arguments, input: input, environment: environment)
+        #expect(result.status == status, "\(arguments): status \(result.status), stderr: \(result.stderr)", sourceLocation: sourceLocation)
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("casebook: error: ") == true, "\(result.stderr)", sourceLocation: sourceLocation)
+        #expect(lines.count <= 2 && (lines.count == 1 || lines[1].hasPrefix("hint: ")), "\(result.stderr)", sourceLocation: sourceLocation)
+        #expect(result.stderr.contains(message), "expected '\(message)' in: \(result.stderr)", sourceLocation: sourceLocation)
+        #expect(snapshot() == before, "the vault changed after a failed \(arguments)", sourceLocation: sourceLocation)
+        return result
+    }
+
+    /// The id printed by `note new` ("Stored … XXXXXXXXXX for …").
+    func storedID(_ result: CasebookRunner.Result) -> String? {
+        result.stdout.split(separator: " ").first { $0.count == 10 && $0.allSatisfy { $0.isUppercase || $0.isNumber } }.map(String.init)
+    }
+}
+
+/// A private folder on tmpfs for editing, removed afterwards.
+final class MemoryFolder {
+    let path: String
+    init() throws {
+        path = "/dev/shm/casebook-e2e-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+    }
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}
+
+/// An `$EDITOR` script: replaces the file it is given with `text`.
+func editorScript(in folder: TemporaryDirectory, writing text: String, name: String = "editor.sh") throws -> String {
+    let document = try folder.write(name + ".input", text)
+    let script = folder.file(name)
+    try Data("#!/bin/sh\ncat '\(document.path)' > \"$1\"\n".utf8).write(to: script)
+    try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: script.path)
+    return script.path
+}

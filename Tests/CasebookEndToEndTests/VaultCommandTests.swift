@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+import CasebookTestSupport
+
+@Suite struct VaultCommandTests {
+    @Test func initWhoamiAndPasswd() throws {
+        let cli = try CLIFixture()
+        let created = try cli.run("init", "--name", "Dr Ada Example", "--role", "psychologist", "--kdf", "interactive")
+        #expect(created.status == 0)
+        #expect(created.stdout.contains("Created vault in \(cli.vault.path)"))
+        let whoami = try cli.run("whoami")
+        #expect(whoami.status == 0)
+        #expect(whoami.stdout.contains("name:      Dr Ada Example"))
+        #expect(whoami.stdout.contains("role:      psychologist"))
+        #expect(whoami.stdout.contains("age:       age1"))
+        #expect(whoami.stdout.contains("minisign:  RW"))
+        let json = try JSONSerialization.jsonObject(with: Data(try cli.run("whoami", "--json").stdout.utf8)) as? [String: String]
+        #expect(json?["role"] == "psychologist")
+        #expect(json?["age-recipient"]?.hasPrefix("age1") == true)
+
+        try cli.expectFailure(7, ["init", "--name", "Other", "--role", "mentor"], message: "a vault already exists")
+        try cli.expectFailure(5, ["whoami"], environment: ["CASEBOOK_PASSPHRASE": "definitely the wrong one"], message: "wrong passphrase")
+
+        let changed = try cli.run("passwd", environment: ["CASEBOOK_NEW_PASSPHRASE": "a new and longer passphrase"])
+        #expect(changed.status == 0, "\(changed.stderr)")
+        try cli.expectFailure(5, ["whoami"], message: "wrong passphrase")
+        #expect(try cli.run("whoami", environment: ["CASEBOOK_PASSPHRASE": "a new and longer passphrase"]).status == 0)
+    }
+
+    @Test func passphraseFileAndIdentityFile() throws {
+        let cli = try CLIFixture()
+        let passphraseFile = try cli.folder.write("pass.txt", "a passphrase from a file\n")
+        let created = try cli.run("init", "--name", "Sam Supervisor", "--role", "supervisor", "--kdf", "interactive",
+                                  "--passphrase-file", passphraseFile.path, environment: ["CASEBOOK_PASSPHRASE": nil])
+        #expect(created.status == 0, "\(created.stderr)")
+        let exported = cli.folder.file("identity.txt")
+        let export = try cli.run("whoami", "--passphrase-file", passphraseFile.path, "--export-identity", exported.path)
+        #expect(export.status == 0, "\(export.stderr)")
+        #expect(export.stderr.contains("secret keys"))
+        let mode = try FileManager.default.attributesOfItem(atPath: exported.path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        // A second vault restored from the identity has the same public keys.
+        let restored = try CLIFixture()
+        #expect(try restored.run("init", "--name", "Sam Supervisor", "--role", "supervisor", "--kdf", "interactive",
+                                 "--identity", exported.path).status == 0)
+        let first = try cli.run("whoami", "--json", "--passphrase-file", passphraseFile.path).stdout
+        let second = try restored.run("whoami", "--json").stdout
+        func keys(_ text: String) throws -> [String?] {
+            let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: String]
+            return [object?["age-recipient"], object?["minisign-public-key"]]
+        }
+        #expect(try keys(first) == keys(second))
+        let garbage = try cli.folder.write("garbage.txt", "# casebook identity, format 1\nAGE-SECRET-KEY-1QQQQ\n")
+        let other = try CLIFixture()
+        try other.expectFailure(3, ["init", "--name", "X", "--role", "mentor", "--identity", garbage.path], message: "identity file")
+        #expect(!FileManager.default.fileExists(atPath: other.vault.path))
+        try other.expectFailure(4, ["init", "--name", "X", "--role", "mentor", "--identity", "/nonexistent/id.txt"], message: "cannot read")
+    }
+
+    @Test func usageErrorsAreOneLine() throws {
+        let cli = try CLIFixture()
+        try cli.initVault()
+        try cli.expectFailure(2, ["whoami", "--bogus"], message: "unknown option")
+        try cli.expectFailure(2, ["init", "--name", "X", "--role", "astronaut"], message: "astronaut")
+        try cli.expectFailure(2, ["note", "list", "--kind", "diary"], message: "diary")
+        try cli.expectFailure(2, ["note", "list", "--since", "2026-02-30"], message: "not a valid date")
+        try cli.expectFailure(3, ["note", "list", "--client", "John Smith"], message: "client reference")
+        try cli.expectFailure(4, ["whoami", "--vault", cli.folder.file("missing").path], message: "no vault")
+        try cli.expectFailure(9, ["whoami"], environment: ["CASEBOOK_PASSPHRASE": nil], message: "no terminal")
+    }
+
+    @Test func corruptedDatabaseIsAnIntegrityError() throws {
+        let cli = try CLIFixture()
+        try cli.initVault()
+        let database = cli.vault.appendingPathComponent("vault.db")
+        var bytes = try Data(contentsOf: database)
+        bytes.replaceSubrange(0..<16, with: Data(repeating: 0x42, count: 16))
+        try bytes.write(to: database)
+        try cli.expectFailure(6, ["note", "list"], message: "damaged")
+    }
+}

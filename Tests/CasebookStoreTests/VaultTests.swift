@@ -1,0 +1,293 @@
+import Testing
+import Foundation
+import GRDB
+import CasebookCore
+import CasebookCrypto
+import CasebookFormat
+import CasebookStore
+import CasebookTestSupport
+
+@Suite struct VaultLifecycleTests {
+    @Test func createdVaultOpensWithItsPassphrase() throws {
+        let fixture = try VaultFixture()
+        let vault = try fixture.open()
+        #expect(vault.profile.name == "Dr Ada Example")
+        #expect(vault.profile.role == .psychologist)
+        #expect(vault.ageRecipient.hasPrefix("age1"))
+        let events = try vault.auditEvents()
+        #expect(events.map(\.action) == [.vaultCreated])
+        #expect(events[0].sequence == 0)
+        #expect(events[0].actor == vault.minisignPublicKey.keyIDHex)
+    }
+
+    @Test func folderAndDatabaseArePrivate() throws {
+        let fixture = try VaultFixture()
+        let folderMode = try FileManager.default.attributesOfItem(atPath: fixture.vaultURL.path)[.posixPermissions] as? Int
+        let fileMode = try FileManager.default.attributesOfItem(atPath: fixture.databaseURL.path)[.posixPermissions] as? Int
+        #expect(folderMode == 0o700)
+        #expect(fileMode == 0o600)
+    }
+
+    @Test func wrongPassphraseIsRefusedAndChangesNothing() throws {
+        let fixture = try VaultFixture()
+        let before = try fixture.databaseBytes()
+        let error = expectCasebookError(.wrongPassphrase) { _ = try fixture.open("not the passphrase at all") }
+        #expect(error != nil)
+        #expect(try fixture.databaseBytes() == before)
+    }
+
+    @Test func refusesToOverwriteAVault() throws {
+        let fixture = try VaultFixture()
+        #expect(expectCasebookError(.alreadyExists) { _ = try SQLiteVaultStore.create(in: fixture.vaultURL) } != nil)
+    }
+
+    @Test func missingVaultIsNotFound() throws {
+        let folder = try TemporaryDirectory()
+        #expect(expectCasebookError(.notFound) { _ = try SQLiteVaultStore.open(in: folder.file("none"), readOnly: true) } != nil)
+    }
+
+    @Test func shortPassphraseIsRefused() throws {
+        let folder = try TemporaryDirectory()
+        let store = try SQLiteVaultStore.create(in: folder.file("v"))
+        let error = expectCasebookError(.invalidInput) {
+            _ = try Vault.create(store: store, name: "A", role: .mentor, kdf: .interactive, passphrase: secret("short"), identity: nil)
+        }
+        #expect(error?.message.contains("at least 12") == true)
+    }
+
+    @Test func changingThePassphraseRewrapsOnlyTheMasterKey() throws {
+        let fixture = try VaultFixture()
+        let vault = try fixture.open()
+        let record = try vault.createRecord(parse(SampleDocuments.hii()))
+        let rowsBefore = try DatabaseQueue(path: fixture.databaseURL.path).read { db in
+            try Row.fetchAll(db, sql: "SELECT sealed_meta, sealed_body FROM revisions")
+        }
+        try vault.changePassphrase(to: secret("a brand new long passphrase"))
+        #expect(expectCasebookError(.wrongPassphrase) { _ = try fixture.open() } != nil)
+        let reopened = try fixture.open("a brand new long passphrase")
+        #expect(try reopened.record(id: record.recordID, revision: nil).content == record.content)
+        let rowsAfter = try DatabaseQueue(path: fixture.databaseURL.path).read { db in
+            try Row.fetchAll(db, sql: "SELECT sealed_meta, sealed_body FROM revisions")
+        }
+        #expect(rowsBefore == rowsAfter)
+        #expect(try reopened.auditEvents().map(\.action) == [.vaultCreated, .recordCreated, .passphraseChanged])
+    }
+
+    @Test func existingIdentityIsKept() throws {
+        let folder = try TemporaryDirectory()
+        let identity = IdentitySecrets.generate()
+        let recipient = identity.ageRecipient
+        let key = identity.minisignPublicKey
+        let store = try SQLiteVaultStore.create(in: folder.file("v"))
+        let vault = try Vault.create(store: store, name: "Sam Supervisor", role: .supervisor, kdf: .interactive,
+                                     passphrase: secret(testPassphrase), identity: identity)
+        #expect(vault.ageRecipient == recipient)
+        #expect(vault.minisignPublicKey == key)
+    }
+
+    @Test func damagedDatabaseIsAnIntegrityError() throws {
+        let fixture = try VaultFixture()
+        var bytes = try fixture.databaseBytes()
+        for index in 0..<100 { bytes[index] = 0x41 }
+        try bytes.write(to: fixture.databaseURL)
+        #expect(expectCasebookError(.integrity) { _ = try fixture.open() } != nil)
+    }
+}
+
+@Suite struct RecordStorageTests {
+    @Test func everyKindRoundTripsThroughTheVault() throws {
+        let fixture = try VaultFixture()
+        let vault = try fixture.open()
+        for kind in SampleDocuments.kinds {
+            let content = try parse(SampleDocuments.document(kind: kind))
+            let stored = try vault.createRecord(content)
+            #expect(stored.revision == 1)
+            let read = try fixture.open(readOnly: true).record(id: stored.recordID, revision: nil)
+            #expect(read.content == content.validated())
+            #expect(read.metadata.author == "Dr Ada Example")
+            #expect(read.metadata.origin == .created)
+        }
+        #expect(try vault.listRecords().count == 4)
+    }
+
+    @Test func listFiltersByClientKindAndDate() throws {
+        let fixture = try VaultFixture()
+        let vault = try fixture.open()
+        try vault.createRecord(parse(SampleDocuments.hii(client: "C-0042", start: "2026-11-03T10:00:00Z")))
+        try vault.createRecord(parse(SampleDocuments.hii(client: "C-0077", start: "2026-11-10T10:00:00Z")))
+        try vault.createRecord(parse(SampleDocuments.mentor(client: "C-0042", start: "2026-11-12T10:00:00Z")))
+        let reopened = try fixture.open(readOnly: true)
+        #expect(try reopened.listRecords(RecordFilter(client: ClientReference("C-0042"))).count == 2)
+        #expect(try reopened.listRecords(RecordFilter(client: ClientReference("C-0099"))).isEmpty)
+        #expect(try reopened.listRecords(RecordFilter(kind: .mentorLog)).map(\.header.client.rawValue) == ["C-0042"])
+        let since = try SessionStart(parsing: "2026-11-05T00:00:00Z", defaultTimeZone: .gmt).date
+        let until = try SessionStart(parsing: "2026-11-11T00:00:00Z", defaultTimeZone: .gmt).date
+        #expect(try reopened.listRecords(RecordFilter(since: since, until: until)).map(\.header.client.rawValue) == ["C-0077"])
+    }
+
+    @Test func searchIsCaseInsensitiveOverAllFields() throws {
+        let fixture = try VaultFixture()
+        let vault = try fixture.open()
+        let hii = try vault.createRecord(parse(SampleDocuments.hii(marker: "Zebra Crossing")))
+        let ddp = try vault.createRecord(parse(SampleDocuments.ddp(client: "C-0077")))
+        #expect(try vault.searchRecords("zebra crossing").map(\.recordID) == [hii.recordID])
+        #expect(try vault.searchRecords("HOUSING APPLICATION").map(\.recordID) == [ddp.recordID])
+        #expect(try vault.searchRecords("C-0077").map(\.recordID) == [ddp.recordID])
+        #expect(try vault.searchRecords("housing", filter: RecordFilter(kind: .hiiSession)).isEmpty)
+        #expect(try vault.searchRecords("no such words anywhere").isEmpty)
+    }
+
+    @Test func amendmentsAddRevisionsAndKeepHistory() throws {
+        let fixture = try VaultFixture()
+        let vault = try fixture.open()
+        let original = try vault.createRecord(parse(SampleDocuments.hii()))
+        let amendedText = SampleDocuments.hii().replacingOccurrences(of: "Calm, punctual", with: "Calm, ten minutes late")
+        let amended = try vault.amendRecord(id: original.recordID.lowercased(), content: parse(amendedText), reason: "corrected arrival time")
+        #expect(amended.revision == 2)
+        let history = try vault.history(id: original.recordID)
+        #expect(history.map(\.revision) == [1, 2])
+        #expect(history[1].metadata.reason == "corrected arrival time")
+        #expect(history[0].content == original.content)
+        #expect(try vault.record(id: original.recordID, revision: 1).content == original.content)
+        #expect(try vault.listRecords().map(\.revision) == [2])
+        #expect(try vault.searchRecords("ten minutes late").count == 1)
+        #expect(try vault.auditEvents().last?.action == .recordAmended)
+    }
+
+    @Test func amendmentRulesAreEnforced() throws {
+        let fixture = try VaultFixture()
+        let vault = try fixture.open()
+        let original = try vault.createRecord(parse(SampleDocuments.hii()))
+        let before = try fixture.databaseBytes()
+        #expect(expectCasebookError(.invalidInput) {
+            try vault.amendRecord(id: original.recordID, content: parse(SampleDocuments.hii(marker: "x")), reason: "  ")
+        } != nil)
+        #expect(expectCasebookError(.invalidInput) {
+            try vault.amendRecord(id: original.recordID, content: parse(SampleDocuments.hii(client: "C-0999")), reason: "moved")
+        } != nil)
+        #expect(expectCasebookError(.invalidInput) {
+            try vault.amendRecord(id: original.recordID, content: parse(SampleDocuments.hii()), reason: "nothing")
+        } != nil)
+        #expect(expectCasebookError(.notFound) {
+            try vault.amendRecord(id: "0000000000", content: parse(SampleDocuments.hii(marker: "x")), reason: "r")
+        } != nil)
+        #expect(expectCasebookError(.notFound) { _ = try vault.record(id: original.recordID, revision: 7) } != nil)
+        #expect(expectCasebookError(.invalidInput) { _ = try vault.record(id: "not-an-id!", revision: nil) } != nil)
+        #expect(try fixture.databaseBytes() == before)
+    }
+
+    @Test func databaseHoldsNoPlaintext() throws {
+        let fixture = try VaultFixture(name: "Practitioner Unique-Name-7731")
+        let vault = try fixture.open()
+        let marker = "CANARY-\(UUID().uuidString)"
+        for kind in SampleDocuments.kinds {
+            try vault.createRecord(parse(SampleDocuments.document(kind: kind, client: "C-4711", marker: marker)))
+        }
+        let bytes = try fixture.databaseBytes()
+        for needle in [marker, "C-4711", "hii-session", "theological-advice", "religious-belief", "Unique-Name-7731", "2026-11-03"] {
+            #expect(bytes.range(of: Data(needle.utf8)) == nil, "\(needle) found in the database file")
+        }
+        for event in try vault.auditEvents() {
+            #expect(!String(decoding: event.canonicalBytes(), as: UTF8.self).contains(marker))
+        }
+    }
+}
+
+@Suite struct TamperingTests {
+    /// Two records; returns their ids.
+    private func twoRecords(_ fixture: VaultFixture) throws -> (String, String) {
+        let vault = try fixture.open()
+        let a = try vault.createRecord(parse(SampleDocuments.hii()))
+        let b = try vault.createRecord(parse(SampleDocuments.hii(marker: "other")))
+        return (a.recordID, b.recordID)
+    }
+
+    private func tamper(_ fixture: VaultFixture, _ sql: String, _ arguments: StatementArguments = []) throws {
+        let queue = try DatabaseQueue(path: fixture.databaseURL.path)
+        try queue.write { db in
+            try db.execute(sql: "DROP TRIGGER revisions_append_only_update")
+            try db.execute(sql: sql, arguments: arguments)
+        }
+    }
+
+    @Test func rowCopiedOntoAnotherRowFailsIntegrity() throws {
+        let fixture = try VaultFixture()
+        let (a, b) = try twoRecords(fixture)
+        try tamper(fixture, """
+            UPDATE revisions SET sealed_meta = (SELECT sealed_meta FROM revisions WHERE record_id = ?),
+                                 sealed_body = (SELECT sealed_body FROM revisions WHERE record_id = ?)
+            WHERE record_id = ?
+            """, [a, a, b])
+        let vault = try fixture.open()
+        let error = expectCasebookError(.integrity) { _ = try vault.record(id: b, revision: nil) }
+        #expect(error?.message.contains("record integrity") == true)
+        #expect(expectCasebookError(.integrity) { _ = try vault.listRecords() } != nil)
+        #expect(try vault.record(id: a, revision: nil).revision == 1)
+    }
+
+    @Test func alteredCiphertextFailsIntegrity() throws {
+        let fixture = try VaultFixture()
+        let (a, _) = try twoRecords(fixture)
+        let queue = try DatabaseQueue(path: fixture.databaseURL.path)
+        var body = try queue.read { db in try Data.fetchOne(db, sql: "SELECT sealed_body FROM revisions WHERE record_id = ?", arguments: [a])! }
+        body[body.count / 2] ^= 0x01
+        try tamper(fixture, "UPDATE revisions SET sealed_body = ? WHERE record_id = ?", [body, a])
+        let vault = try fixture.open()
+        #expect(expectCasebookError(.integrity) { _ = try vault.record(id: a, revision: nil) } != nil)
+        #expect(expectCasebookError(.integrity) { _ = try vault.searchRecords("anything") } != nil)
+    }
+
+    @Test func revisionsAndAuditAreAppendOnlyInSQL() throws {
+        let fixture = try VaultFixture()
+        _ = try twoRecords(fixture)
+        let queue = try DatabaseQueue(path: fixture.databaseURL.path)
+        #expect(throws: DatabaseError.self) { try queue.write { try $0.execute(sql: "DELETE FROM revisions") } }
+        #expect(throws: DatabaseError.self) { try queue.write { try $0.execute(sql: "UPDATE audit_events SET leaf_hash = x'00'") } }
+        #expect(throws: DatabaseError.self) { try queue.write { try $0.execute(sql: "DELETE FROM audit_events") } }
+    }
+
+    @Test func alteredAuditEventIsDetected() throws {
+        let fixture = try VaultFixture()
+        _ = try twoRecords(fixture)
+        let queue = try DatabaseQueue(path: fixture.databaseURL.path)
+        try queue.write { db in
+            try db.execute(sql: "DROP TRIGGER audit_append_only_update")
+            try db.execute(sql: "UPDATE audit_events SET leaf_hash = (SELECT leaf_hash FROM audit_events WHERE sequence = 0) WHERE sequence = 1")
+        }
+        #expect(expectCasebookError(.integrity) { _ = try fixture.open().auditEvents() } != nil)
+    }
+}
+
+@Suite struct ImportTests {
+    private func line(_ kind: String = "mentor-log", client: String = "C-0042", extra: String = "") -> String {
+        #"{"kind":"\#(kind)","client":"\#(client)","start":"2026-10-01T09:00:00Z","duration":30,"modality":"phone","attendance":"attended","labels":[],"sharing-summary":"","sections":{"contact-type":"Phone","planned":"planned","initiated-by":"mentor"\#(extra)}}"#
+    }
+
+    @Test func importsAllRecordsInOneTransaction() throws {
+        let fixture = try VaultFixture()
+        let vault = try fixture.open()
+        let file = [line(), line(client: "C-0043"), line(client: "C-0044")].joined(separator: "\n") + "\n"
+        let ids = try vault.importRecords(ImportBatch(jsonLines: Array(file.utf8)))
+        #expect(ids.count == 3)
+        #expect(try vault.listRecords().count == 3)
+        #expect(try vault.record(id: ids[1], revision: nil).metadata.origin == .imported)
+        let event = try #require(try vault.auditEvents().last)
+        #expect(event.action == .recordsImported)
+        #expect(event.count == 3)
+        #expect(event.digest == Hex.encode(SHA256.hash(Array(file.utf8))))
+    }
+
+    @Test func oneBadLineRejectsTheFileWithItsNumber() throws {
+        let file = [line(), line(), line(extra: #","bogus":"x""#), line()].joined(separator: "\n") + "\n"
+        do {
+            _ = try ImportBatch(jsonLines: Array(file.utf8))
+            Issue.record("accepted a bad import file")
+        } catch let error as CasebookError {
+            #expect(error.code == .invalidInput)
+            #expect(error.message.hasPrefix("line 3:"))
+        }
+        #expect(throws: CasebookError.self) { _ = try ImportBatch(jsonLines: Array((line() + "\n\n" + line()).utf8)) }
+        #expect(throws: CasebookError.self) { _ = try ImportBatch(jsonLines: []) }
+        #expect(throws: CasebookError.self) { _ = try ImportBatch(jsonLines: Array("{not json\n".utf8)) }
+    }
+}
