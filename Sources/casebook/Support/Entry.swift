@@ -19,6 +19,7 @@ enum Entry {
         }
         do {
             try command.run()
+            Timing.report()
             exit(0)
         } catch let error as CasebookError {
             report(error)

@@ -27,6 +27,6 @@ struct VaultOptions: ParsableArguments {
         _ = try store.loadHeader()
         let passphrase = try PassphraseSource.read(file: passphraseFile, environment: "CASEBOOK_PASSPHRASE",
                                                    prompt: "Passphrase for \(folder.path): ")
-        return try Vault.open(store: store, passphrase: passphrase)
+        return try Timing.measureUnlock { try Vault.open(store: store, passphrase: passphrase) }
     }
 }
