@@ -118,7 +118,7 @@ extension Vault {
         var meta = metadata.fields
         var body: [(key: String, value: String)] = []
         for field in content.storageFields {
-            if field.key.hasPrefix(RecordContent.sectionPrefix) { body.append(field) } else { meta.append(field) }
+            if field.key.hasPrefix(RecordContent.sectionKeyPrefix) { body.append(field) } else { meta.append(field) }
         }
         let ad = revisionAD(recordID: recordID, revision: revision, clientID: clientID)
         return RevisionRow(

@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# The demonstration: a psychologist creates a vault (a throw-away one), writes a record of
+# each kind, finds, reads and amends them. Installs what is missing and builds first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+echo "Building casebook (debug) ..." >&2
+swift build -q
+bin=$(swift build --show-bin-path)/casebook
+demo=$(mktemp -d)
+trap 'rm -rf "$demo"' EXIT
+
+# A throw-away vault. CASEBOOK_PASSPHRASE is for automation like this demonstration;
+# people type the passphrase at the terminal, where it is not echoed.
+export CASEBOOK_VAULT="$demo/vault"
+export CASEBOOK_PASSPHRASE="demonstration passphrase, never for real use"
+export TZ=Europe/London
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$1"; }
+show() { printf '$ casebook %s\n' "$*"; "$bin" "$@"; }
+
+step "1. Dr Amira Example (HII psychologist) creates her vault with the example identity"
+show init --name "Dr Amira Example" --role psychologist --kdf interactive --identity Keys-example/psychologist.identity
+show whoami
+
+step "2. A blank HII session note to fill in (first lines)"
+printf '$ casebook note template --kind hii-session --client C-0042 | head -n 14\n'
+"$bin" note template --kind hii-session --client C-0042 | head -n 14
+
+step "3. Writing one record of each kind"
+printf '$ casebook note new --kind hii-session --client C-0042 <<EOF … EOF   (from standard input)\n'
+"$bin" note new --kind hii-session --client C-0042 <<'DOC'
+---
+kind: hii-session
+client: C-0042
+start: 2026-11-03 10:00
+duration: 50
+modality: in-person
+attendance: attended
+labels: [identity-work]
+sharing-summary: Attended and engaged; no immediate concern.
+---
+
+## Session number
+3
+
+## Focus
+Identity and belonging after release.
+
+## What the client reported
+Feels cut off from former associates; unsure where he fits now.
+
+## Interventions used
+- Values clarification
+- Exploring alternative identities
+
+## Client response
+Reflective; named two values he wants to live by.
+
+## Risk: immediate concern
+no
+
+## Plan
+Continue identity work; review goals next session.
+DOC
+
+cat > "$demo/ddp.md" <<'DOC'
+---
+kind: ddp-session
+client: C-0042
+start: 2026-11-04 14:30
+duration: 60
+modality: video
+attendance: attended
+sharing-summary: Mentoring session held; housing application in progress.
+---
+
+## Provider organisation
+Example Intervention Provider Ltd
+
+## Intervention type
+mentoring
+
+## Practical needs (housing, employment, finance, family…)
+Housing application pending with the council.
+
+## Information for the offender manager
+Attended; housing application submitted.
+DOC
+show note new --kind ddp-session --client C-0042 --file "$demo/ddp.md"
+
+# A scripted editor stands in for a person typing in $EDITOR; the file it edits lives
+# in a private folder on tmpfs (/dev/shm) and is wiped afterwards.
+cat > "$demo/editor.sh" <<'SH'
+#!/bin/sh
+cat > "$1" <<'DOC'
+---
+kind: mentor-log
+client: C-0077
+start: 2026-11-05 16:00
+duration: 45
+modality: phone
+attendance: attended
+---
+
+## Contact type
+Phone call
+
+## Planned or ad hoc
+ad-hoc
+
+## Initiated by
+client
+
+## Topics
+Job interview preparation; worried about disclosure of his conviction.
+
+## Actions agreed (who, by when)
+Mentor sends interview tips by Friday.
+DOC
+SH
+chmod 700 "$demo/editor.sh"
+printf '$ EDITOR=… casebook note new --kind mentor-log --client C-0077 --edit   (in $EDITOR)\n'
+EDITOR="$demo/editor.sh" "$bin" note new --kind mentor-log --client C-0077 --edit
+
+printf '$ casebook note new --kind theological-advice --client C-0077 < advice.md\n'
+"$bin" note new --kind theological-advice --client C-0077 <<'DOC'
+---
+kind: theological-advice
+client: C-0077
+start: 2026-11-06 11:00
+duration: 90
+modality: in-person
+attendance: attended
+---
+
+## Adviser's tradition
+Sunni, Hanafi
+
+## Theme raised (in the client's own framing)
+Whether he owes obedience to the law of the land.
+
+## Guidance given
+Discussed the scholarly consensus on keeping covenants of security.
+
+## Client response
+Open to the reading; wants to talk again.
+DOC
+
+step "4. Finding records"
+show note list
+show note list --client C-0042
+show note search "HOUSING"
+id=$("$bin" note list --kind hii-session --json | sed -n 's/.*"id" : "\(.*\)".*/\1/p' | head -n 1)
+show note show "$id"
+
+step "5. Amending without losing history"
+# The document part of 'note show' (after its first blank line) is an editable document.
+"$bin" note show "$id" | sed '1,/^$/d' \
+  | sed 's/unsure where he fits now\./has started volunteering at a food bank./' > "$demo/amended.md"
+show note amend "$id" --file "$demo/amended.md" --reason "added what the client said about volunteering"
+show note history "$id"
+show note show "$id" --revision 1
+
+step "6. A wrong passphrase is refused, and nothing changes"
+printf '$ CASEBOOK_PASSPHRASE=wrong casebook note list\n'
+set +e
+CASEBOOK_PASSPHRASE="not the passphrase" "$bin" note list
+echo "(exit status $?)"
+set -e
+
+if command -v sqlite3 >/dev/null 2>&1; then
+  step "7. What someone who copies the vault file sees"
+  printf '$ sqlite3 vault.db "SELECT id, latest_revision, hex(client_id) FROM records"\n'
+  sqlite3 "$CASEBOOK_VAULT/vault.db" "SELECT id, latest_revision, hex(client_id) FROM records"
+  printf '$ sqlite3 vault.db "SELECT record_id, revision, hex(substr(sealed_meta, 1, 24)) FROM revisions LIMIT 2"\n'
+  sqlite3 "$CASEBOOK_VAULT/vault.db" "SELECT record_id, revision, hex(substr(sealed_meta, 1, 24)) || '…' FROM revisions LIMIT 2"
+fi
+
+printf '\nDemonstration finished; the throw-away vault is removed.\n'
