@@ -1,0 +1,261 @@
+internal import CasebookFormat
+
+/// A record's header and kind-specific sections, before ids, authors and revisions.
+public struct RecordContent: Equatable, Sendable {
+    public var header: RecordHeader
+    /// Field key → text. After ``validated()``: only keys of `header.kind`, only non-empty
+    /// values, trimmed, with `\r\n` turned into `\n`, and typed fields in canonical form.
+    public var sections: [String: String]
+
+    public init(header: RecordHeader, sections: [String: String] = [:]) {
+        self.header = header
+        self.sections = sections
+    }
+
+    /// The text of one section, if present.
+    public subscript(field key: String) -> String? {
+        sections[key]
+    }
+
+    /// This content checked and put in canonical form.
+    ///
+    /// Checks: duration 0…1440; every label's syntax (and adds the kind's default labels);
+    /// no control characters other than tab and newline in the sharing summary or any section;
+    /// no unknown section key; every required section present; `positiveInteger` sections are
+    /// 1…100000 written without sign or leading zeros; `yesNo` sections are `yes` or `no`
+    /// (lowercased); `choice` sections are one of the options (case-normalised); and each
+    /// section's text survives a round trip through the Markdown document (no `## ` line, no
+    /// whole-line HTML comment, no unclosed code fence).
+    public func validated() throws(RecordInputError) -> RecordContent {
+        try validated { _ in nil }
+    }
+
+    /// Where a value came from, so errors can name a line.
+    enum Location: Equatable {
+        case header(String)
+        case section(String)
+    }
+
+    func validated(locate: (Location) -> Int?) throws(RecordInputError) -> RecordContent {
+        var header = header
+        let kind = header.kind
+        if let minutes = header.durationMinutes {
+            do throws(RecordInputError) {
+                try RecordHeader.checkDuration(minutes)
+            } catch {
+                throw error.located(at: locate(.header("duration")))
+            }
+        }
+        for label in header.labels {
+            do throws(RecordInputError) {
+                try RecordHeader.validateLabel(label)
+            } catch {
+                throw error.located(at: locate(.header("labels")))
+            }
+        }
+        header.labels = RecordHeader.normalizedLabels(header.labels, for: kind)
+        let summary = Self.normalizedText(header.sharingSummary)
+        if let problem = Self.controlCharacter(in: summary) {
+            throw RecordInputError(
+                line: locate(.header("sharing-summary")),
+                message: "sharing-summary contains the control character \(problem)")
+        }
+        header.sharingSummary = summary
+
+        let known = Set(kind.fields.map(\.key))
+        for key in sections.keys.sorted() where !known.contains(key) {
+            throw RecordInputError(
+                line: locate(.section(key)),
+                message: "unknown section '\(key)' for a \(kind.title)",
+                hint: "the sections of a \(kind.rawValue) record are: "
+                    + kind.fields.map(\.key).joined(separator: ", ")
+            )
+        }
+
+        var output: [String: String] = [:]
+        for field in kind.fields {
+            let line = locate(.section(field.key))
+            let text = Self.normalizedText(sections[field.key] ?? "")
+            if text.isEmpty {
+                if field.required {
+                    throw RecordInputError(
+                        line: line,
+                        message: "\(field.title) is required",
+                        hint: Self.requiredHint(field)
+                    )
+                }
+                continue
+            }
+            output[field.key] = try Self.checked(text, for: field, line: line)
+        }
+        return RecordContent(header: header, sections: output)
+    }
+
+    private static func requiredHint(_ field: FieldSpec) -> String {
+        "write it under '## \(field.title)' (JSON: sections.\(field.key)): \(field.guidance)"
+    }
+
+    private static func checked(_ text: String, for field: FieldSpec, line: Int?) throws(RecordInputError) -> String {
+        if let problem = controlCharacter(in: text) {
+            throw RecordInputError(line: line, message: "\(field.title) contains the control character \(problem)")
+        }
+        switch field.type {
+        case .text:
+            do throws(NoteDocumentError) {
+                try NoteDocument.validateSectionBody(text)
+            } catch {
+                let position = error.line.map { ", line \($0) of its text" } ?? ""
+                throw RecordInputError(
+                    line: line, message: "\(field.title)\(position): \(error.message)", hint: error.hint)
+            }
+            return text
+        case .positiveInteger:
+            let bytes = Array(text.utf8)
+            guard let first = bytes.first, first != UInt8(ascii: "0"), bytes.count <= 6,
+                  bytes.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
+                  let value = Int(text), value <= FieldType.positiveIntegerMaximum
+            else {
+                throw RecordInputError(
+                    line: line,
+                    message: "\(field.title) must be a whole number from 1 to \(FieldType.positiveIntegerMaximum)",
+                    hint: "write digits only, without sign or leading zeros, e.g. 3"
+                )
+            }
+            return text
+        case .yesNo:
+            let folded = text.lowercased()
+            guard folded == "yes" || folded == "no" else {
+                throw RecordInputError(line: line, message: "\(field.title) must be 'yes' or 'no'")
+            }
+            return folded
+        case .choice(let options):
+            let folded = text.lowercased()
+            guard let option = options.first(where: { $0.lowercased() == folded }) else {
+                throw RecordInputError(
+                    line: line,
+                    message: "\(field.title) must be one of: " + options.joined(separator: ", ")
+                )
+            }
+            return option
+        }
+    }
+
+    /// `\r\n` → `\n`, then surrounding whitespace and newlines removed.
+    static func normalizedText(_ text: String) -> String {
+        var scalars = Array(text.unicodeScalars)
+        if scalars.contains("\r") {
+            var output: [Unicode.Scalar] = []
+            output.reserveCapacity(scalars.count)
+            for (index, scalar) in scalars.enumerated() {
+                if scalar == "\r" && index + 1 < scalars.count && scalars[index + 1] == "\n" { continue }
+                output.append(scalar)
+            }
+            scalars = output
+        }
+        var lower = 0
+        var upper = scalars.count
+        while lower < upper && scalars[lower].properties.isWhitespace { lower += 1 }
+        while upper > lower && scalars[upper - 1].properties.isWhitespace { upper -= 1 }
+        if lower == 0 && upper == scalars.count && !text.unicodeScalars.contains("\r") { return text }
+        return String(String.UnicodeScalarView(scalars[lower..<upper]))
+    }
+
+    /// The first control character other than tab and newline, as `U+XXXX`.
+    static func controlCharacter(in text: String) -> String? {
+        for scalar in text.unicodeScalars {
+            let value = scalar.value
+            if (value < 0x20 && value != 0x09 && value != 0x0A) || value == 0x7F {
+                let hex = String(value, radix: 16, uppercase: true)
+                return "U+" + String(repeating: "0", count: 4 - hex.count) + hex
+            }
+        }
+        return nil
+    }
+
+    // MARK: Storage fields
+
+    /// Header keys in storage (and document) order.
+    static let storageHeaderKeys = [
+        "kind", "client", "start", "duration", "modality", "attendance", "labels", "sharing-summary",
+    ]
+
+    /// Prefix of section keys in ``storageFields``.
+    public static let sectionKeyPrefix = "s."
+
+    /// The record as `(key, value)` pairs for ``FieldListEncoding``:
+    /// `kind`, `client`, `start` (canonical RFC 3339), `duration` (decimal minutes; omitted
+    /// when unknown), `modality`, `attendance`, `labels` (comma-joined, possibly empty),
+    /// `sharing-summary` (possibly empty), then one `s.<field key>` per non-empty section in
+    /// the kind's field order. For content returned by ``validated()``,
+    /// `RecordContent(storageFields: content.storageFields) == content`.
+    public var storageFields: [(key: String, value: String)] {
+        var fields: [(key: String, value: String)] = [
+            (key: "kind", value: header.kind.rawValue),
+            (key: "client", value: header.client.rawValue),
+            (key: "start", value: header.start.canonical),
+        ]
+        if let minutes = header.durationMinutes {
+            fields.append((key: "duration", value: String(minutes)))
+        }
+        fields.append((key: "modality", value: header.modality.rawValue))
+        fields.append((key: "attendance", value: header.attendance.rawValue))
+        fields.append((key: "labels", value: header.labels.joined(separator: ",")))
+        fields.append((key: "sharing-summary", value: header.sharingSummary))
+        let order = header.kind.fields.map(\.key)
+        for key in order {
+            if let text = sections[key], !text.isEmpty {
+                fields.append((key: Self.sectionKeyPrefix + key, value: text))
+            }
+        }
+        for key in sections.keys.sorted() where !order.contains(key) {
+            fields.append((key: Self.sectionKeyPrefix + key, value: sections[key]!))
+        }
+        return fields
+    }
+
+    /// Rebuilds content from ``storageFields`` and validates it. Unknown or repeated keys and
+    /// missing required header keys are errors; `start` must carry its offset.
+    public init(storageFields: [(key: String, value: String)]) throws(RecordInputError) {
+        var header: [String: String] = [:]
+        var sections: [String: String] = [:]
+        for field in storageFields {
+            if field.key.hasPrefix(Self.sectionKeyPrefix) {
+                let key = String(field.key.dropFirst(Self.sectionKeyPrefix.count))
+                guard sections.updateValue(field.value, forKey: key) == nil else {
+                    throw RecordInputError(message: "stored record repeats the field '\(field.key)'")
+                }
+            } else if Self.storageHeaderKeys.contains(field.key) {
+                guard header.updateValue(field.value, forKey: field.key) == nil else {
+                    throw RecordInputError(message: "stored record repeats the field '\(field.key)'")
+                }
+            } else {
+                throw RecordInputError(message: "stored record has an unknown field '\(field.key)'")
+            }
+        }
+        func required(_ key: String) throws(RecordInputError) -> String {
+            guard let value = header[key] else {
+                throw RecordInputError(message: "stored record has no '\(key)' field")
+            }
+            return value
+        }
+        let kind = try RecordKind.parse(try required("kind"))
+        let client = try ClientReference(try required("client"))
+        let start = try SessionStart(canonical: try required("start"))
+        let duration = try header["duration"].map { text throws(RecordInputError) in
+            try RecordHeader.parseDuration(text)
+        }
+        let modality = try Modality.parse(try required("modality"))
+        let attendance = try Attendance.parse(try required("attendance"))
+        let labelText = header["labels"] ?? ""
+        let labels = labelText.isEmpty ? [] : labelText.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        let content = RecordContent(
+            header: RecordHeader(
+                kind: kind, client: client, start: start, durationMinutes: duration,
+                modality: modality, attendance: attendance, labels: labels,
+                sharingSummary: header["sharing-summary"] ?? ""
+            ),
+            sections: sections
+        )
+        self = try content.validated()
+    }
+}
