@@ -118,13 +118,23 @@ public enum FieldListEncoding {
 
         /// See `FieldListEncoding.containsCaseInsensitive(_:in:)`.
         public func isContained(in encoded: UnsafeRawBufferPointer) throws(FieldListEncodingError) -> Bool {
+            try isContained(in: encoded, skippingKeysWithPrefix: [])
+        }
+
+        /// Like `isContained(in:)`, but values whose key starts with `prefix` (UTF-8 bytes)
+        /// are not searched (for example bookkeeping fields a person did not write).
+        public func isContained(
+            in encoded: UnsafeRawBufferPointer, skippingKeysWithPrefix prefix: [UInt8]
+        ) throws(FieldListEncodingError) -> Bool {
             var reader = FieldListReader(bytes: encoded)
             try reader.readVersion()
             var found = lowered.isEmpty
             while !reader.isAtEnd {
-                _ = try reader.readValidRange(what: "key")
+                let key = try reader.readValidRange(what: "key")
                 let value = try reader.readValidRange(what: "value")
                 if found { continue }
+                if !prefix.isEmpty, key.count >= prefix.count,
+                   prefix.indices.allSatisfy({ encoded[key.lowerBound + $0] == prefix[$0] }) { continue }
                 if let asciiFolded {
                     found = FieldListReader.containsFolded(asciiFolded, in: encoded, range: value)
                 } else {

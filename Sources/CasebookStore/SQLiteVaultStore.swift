@@ -117,15 +117,15 @@ public final class SQLiteVaultStore: VaultStore {
                     throw CasebookError(.integrity, "the vault database has no key record",
                                         hint: "restore the vault folder from a backup")
                 }
-                guard let opsLimit = UInt64(exactly: row["kdf_opslimit"] as Int64),
-                      let memLimit = UInt64(exactly: row["kdf_memlimit"] as Int64) else {
+                guard let opsLimit = UInt64(exactly: try row.integer("kdf_opslimit")),
+                      let memLimit = UInt64(exactly: try row.integer("kdf_memlimit")) else {
                     throw CasebookError(.integrity, "the vault's key record is malformed")
                 }
                 return VaultHeaderRow(
-                    formatVersion: row["format_version"], vaultID: Self.bytes(row["vault_id"]),
-                    kdfOpsLimit: opsLimit, kdfMemLimit: memLimit, kdfSalt: Self.bytes(row["kdf_salt"]),
-                    wrappedMasterKey: Self.bytes(row["wrapped_master_key"]),
-                    sealedIdentity: Self.bytes(row["sealed_identity"]), sealedProfile: Self.bytes(row["sealed_profile"]))
+                    formatVersion: Int(try row.integer("format_version")), vaultID: try row.blob("vault_id"),
+                    kdfOpsLimit: opsLimit, kdfMemLimit: memLimit, kdfSalt: try row.blob("kdf_salt"),
+                    wrappedMasterKey: try row.blob("wrapped_master_key"),
+                    sealedIdentity: try row.blob("sealed_identity"), sealedProfile: try row.blob("sealed_profile"))
             }
         }
     }
@@ -142,23 +142,23 @@ public final class SQLiteVaultStore: VaultStore {
 
     public func wrappedClientKey(id: [UInt8]) throws(CasebookError) -> [UInt8]? {
         try StoreErrors.mapping {
-            try queue.read { db in
-                try Data.fetchOne(db, sql: "SELECT wrapped_key FROM client_keys WHERE id = ?", arguments: [Data(id)]).map(Self.bytes)
-            }
+            try queue.read { db in try SQLiteVaultWriter(db: db).wrappedClientKey(id: id) }
         }
     }
 
-    public func revisions(recordID: String) throws(CasebookError) -> [RevisionRow] {
+    public func revisions(recordID: String) throws(CasebookError) -> (rows: [RevisionRow], latest: Int) {
         try StoreErrors.mapping {
             try queue.read { db in
-                try Row.fetchAll(db, sql: """
-                    SELECT v.revision, v.sealed_meta, v.sealed_body, r.client_id
-                    FROM revisions v JOIN records r ON r.id = v.record_id
-                    WHERE v.record_id = ? ORDER BY v.revision
+                guard let record = try Row.fetchOne(db, sql: "SELECT client_id, latest_revision FROM records WHERE id = ?",
+                                                    arguments: [recordID]) else { return ([], 0) }
+                let clientID = try record.blob("client_id")
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT revision, sealed_meta, sealed_body FROM revisions WHERE record_id = ? ORDER BY revision
                     """, arguments: [recordID]).map { row in
-                    RevisionRow(recordID: recordID, revision: row["revision"], clientID: Self.bytes(row["client_id"]),
-                                sealedMeta: Self.bytes(row["sealed_meta"]), sealedBody: Self.bytes(row["sealed_body"]))
+                    RevisionRow(recordID: recordID, revision: Int(try row.integer("revision")), clientID: clientID,
+                                sealedMeta: try row.blob("sealed_meta"), sealedBody: try row.blob("sealed_body"))
                 }
+                return (rows, Int(try record.integer("latest_revision")))
             }
         }
     }
@@ -169,30 +169,39 @@ public final class SQLiteVaultStore: VaultStore {
         let columns = includeBody ? "v.sealed_meta, v.sealed_body" : "v.sealed_meta, NULL"
         let filter = clientID == nil ? "" : "WHERE r.client_id = ?"
         let sql = """
-            SELECT r.id, r.latest_revision, r.client_id, \(columns)
-            FROM records r JOIN revisions v ON v.record_id = r.id AND v.revision = r.latest_revision
+            SELECT r.id, r.latest_revision, r.client_id, \(columns), k.wrapped_key
+            FROM records r
+            JOIN revisions v ON v.record_id = r.id AND v.revision = r.latest_revision
+            LEFT JOIN client_keys k ON k.id = r.client_id
             \(filter) ORDER BY r.seq
             """
         let arguments: StatementArguments = clientID.map { [Data($0)] } ?? []
         do {
             try queue.read { db in
                 let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+                var lastClient: [UInt8] = []
+                var lastWrapped: [UInt8]?
                 while let row = try rows.next() {
-                    let recordID: String = row[0]
-                    let revision: Int = row[1]
-                    let client = Self.bytes(row[2])
+                    let recordID = try row.text(0)
+                    let revision = Int(try row.integer(1))
+                    let client = try row.blob(2)
+                    if client != lastClient {
+                        lastClient = client
+                        lastWrapped = row.isNull(5) ? nil : try row.blob(5)
+                    }
                     try row.withUnsafeData(atIndex: 3) { meta in
                         guard let meta else { throw CasebookError.integrityOfRow(recordID) }
                         try row.withUnsafeData(atIndex: 4) { body in
+                            if includeBody, body == nil { throw CasebookError.integrityOfRow(recordID) }
                             try meta.withUnsafeBytes { metaBytes in
                                 if let body {
                                     try body.withUnsafeBytes { bodyBytes in
                                         try visit(RevisionRowView(recordID: recordID, revision: revision, clientID: client,
-                                                                  sealedMeta: metaBytes, sealedBody: bodyBytes))
+                                                                  wrappedClientKey: lastWrapped, sealedMeta: metaBytes, sealedBody: bodyBytes))
                                     }
                                 } else {
                                     try visit(RevisionRowView(recordID: recordID, revision: revision, clientID: client,
-                                                              sealedMeta: metaBytes, sealedBody: nil))
+                                                              wrappedClientKey: lastWrapped, sealedMeta: metaBytes, sealedBody: nil))
                                 }
                             }
                         }
@@ -210,14 +219,39 @@ public final class SQLiteVaultStore: VaultStore {
         try StoreErrors.mapping {
             try queue.read { db in
                 try Row.fetchAll(db, sql: "SELECT sequence, leaf_hash, sealed_event FROM audit_events ORDER BY sequence").map { row in
-                    AuditRow(sequence: row[0], leafHash: Self.bytes(row[1]), sealedEvent: Self.bytes(row[2]))
+                    AuditRow(sequence: Int(try row.integer(0)), leafHash: try row.blob(1), sealedEvent: try row.blob(2))
                 }
             }
         }
     }
+}
 
-    static func bytes(_ data: Data?) -> [UInt8] {
-        data.map { Array($0) } ?? []
+/// Checked column access: a value of the wrong type is an integrity failure, never
+/// a crash (GRDB's typed subscripts trap on a type mismatch).
+extension Row {
+    func blob(_ column: String) throws -> [UInt8] { try Self.blob(self[column]) }
+    func blob(_ index: Int) throws -> [UInt8] { try Self.blob(self[index]) }
+    func integer(_ column: String) throws -> Int64 { try Self.integer(self[column]) }
+    func integer(_ index: Int) throws -> Int64 { try Self.integer(self[index]) }
+    func text(_ index: Int) throws -> String {
+        guard case .string(let string) = (self[index] as DatabaseValue).storage else { throw Self.malformed }
+        return string
+    }
+    func isNull(_ index: Int) -> Bool { (self[index] as DatabaseValue).isNull }
+
+    private static func blob(_ value: DatabaseValue) throws -> [UInt8] {
+        guard case .blob(let data) = value.storage else { throw malformed }
+        return Array(data)
+    }
+
+    private static func integer(_ value: DatabaseValue) throws -> Int64 {
+        guard case .int64(let number) = value.storage else { throw malformed }
+        return number
+    }
+
+    static var malformed: CasebookError {
+        CasebookError(.integrity, "the vault database holds a malformed value",
+                      hint: "the vault database was altered or damaged outside Casebook; restore it from a backup")
     }
 }
 

@@ -24,6 +24,13 @@ struct SQLiteVaultWriter: VaultStoreWriter {
         guard db.changesCount == 1 else { throw CasebookError(.integrity, "the vault's key record is missing") }
     }
 
+    func wrappedClientKey(id: [UInt8]) throws -> [UInt8]? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT wrapped_key FROM client_keys WHERE id = ?", arguments: [Data(id)]) else {
+            return nil
+        }
+        return try row.blob(0)
+    }
+
     func insertClientKey(id: [UInt8], wrappedKey: [UInt8]) throws {
         try db.cachedStatement(sql: "INSERT INTO client_keys (id, wrapped_key) VALUES (?, ?)")
             .execute(arguments: [Data(id), Data(wrappedKey)])

@@ -44,7 +44,8 @@ final class CLIFixture {
 
     /// The id printed by `note new` ("Stored … XXXXXXXXXX for …").
     func storedID(_ result: CasebookRunner.Result) -> String? {
-        result.stdout.split(separator: " ").first { $0.count == 10 && $0.allSatisfy { $0.isUppercase || $0.isNumber } }.map(String.init)
+        let words: [Substring] = result.stdout.split(whereSeparator: { $0 == " " })
+        return words.first { word in word.count == 10 && word.allSatisfy { $0.isUppercase || $0.isNumber } }.map(String.init)
     }
 }
 

@@ -43,7 +43,7 @@ import CasebookTestSupport
 
         // Theological advice from --file -.
         let theo = try cli.run("note", "new", "--kind", "theological-advice", "--client", "C-0077", "--file", "-",
-                               input: SampleDocuments.theological(marker: "delta marker"))
+                               input: SampleDocuments.theological(client: "C-0077", marker: "delta marker"))
         #expect(theo.status == 0, "\(theo.stderr)")
         ids["theo"] = cli.storedID(theo)
         #expect(ids.values.count == 4)
@@ -107,13 +107,13 @@ import CasebookTestSupport
         try cli.expectFailure(3, ["note", "new", "--kind", "mentor-log", "--client", "C-0042"], input: good, message: "--kind")
         try cli.expectFailure(3, ["note", "new", "--kind", "hii-session", "--client", "C-0043"], input: good, message: "--client")
         try cli.expectFailure(3, ["note", "new", "--kind", "hii-session", "--client", "C-0042"],
-                              input: good.replacingOccurrences(of: "2026-11-03T10:00:00Z", with: "2026-13-03T10:00:00Z"), message: "line 5")
+                              input: good.replacingOccurrences(of: "2026-11-03T10:00:00Z", with: "2026-13-03T10:00:00Z"), message: "line 4: month 13")
         try cli.expectFailure(3, ["note", "new", "--kind", "hii-session", "--client", "C-0042"],
                               input: good.replacingOccurrences(of: "client: C-0042", with: "client: Jane Doe"), message: "line 3")
-        try cli.expectFailure(3, ["note", "new", "--kind", "hii-session", "--client", "C-0042"], input: "", message: "")
+        try cli.expectFailure(3, ["note", "new", "--kind", "hii-session", "--client", "C-0042"], input: "", message: "line 1: expected '---'")
         try cli.expectFailure(4, ["note", "new", "--kind", "hii-session", "--client", "C-0042", "--file", "/nonexistent/note.md"],
                               message: "cannot read")
-        try cli.expectFailure(3, ["note", "new", "--kind", "hii-session", "--client", "C-0042"], input: "\u{FFFE}binary\0junk", message: "")
+        try cli.expectFailure(3, ["note", "new", "--kind", "hii-session", "--client", "C-0042"], input: "\u{FFFE}binary\0junk", message: "NUL")
         try cli.expectFailure(4, ["note", "show", "0000000000"], message: "no record")
         try cli.expectFailure(3, ["note", "show", "bad id!"], message: "not a record id")
         try cli.expectFailure(2, ["note", "amend", "0000000000", "--file", "x"], message: "reason")
@@ -179,7 +179,12 @@ import CasebookTestSupport
 }
 
 func isTmpfs(_ path: String) throws -> Bool {
-    var info = statfs()
-    guard statfs(path, &info) == 0 else { return false }
-    return Int(info.f_type) == 0x0102_1994
+    let process = Process()
+    let output = Pipe()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/stat")
+    process.arguments = ["-f", "-c", "%T", path]
+    process.standardOutput = output
+    try process.run()
+    process.waitUntilExit()
+    return String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).hasPrefix("tmpfs")
 }

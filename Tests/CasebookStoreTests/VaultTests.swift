@@ -103,7 +103,7 @@ import CasebookTestSupport
             let stored = try vault.createRecord(content)
             #expect(stored.revision == 1)
             let read = try fixture.open(readOnly: true).record(id: stored.recordID, revision: nil)
-            #expect(read.content == content.validated())
+            #expect(try read.content == content.validated())
             #expect(read.metadata.author == "Dr Ada Example")
             #expect(read.metadata.origin == .created)
         }

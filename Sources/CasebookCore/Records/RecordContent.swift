@@ -216,7 +216,7 @@ public struct RecordContent: Equatable, Sendable {
     /// Rebuilds content from ``storageFields`` and validates it. Unknown or repeated keys and
     /// missing required header keys are errors; `start` must carry its offset.
     public init(storageFields: [(key: String, value: String)]) throws(RecordInputError) {
-        var header: [String: String] = [:]
+        var headerFields: [(key: String, value: String)] = []
         var sections: [String: String] = [:]
         for field in storageFields {
             if field.key.hasPrefix(Self.sectionKeyPrefix) {
@@ -224,12 +224,25 @@ public struct RecordContent: Equatable, Sendable {
                 guard sections.updateValue(field.value, forKey: key) == nil else {
                     throw RecordInputError(message: "stored record repeats the field '\(field.key)'")
                 }
-            } else if Self.storageHeaderKeys.contains(field.key) {
-                guard header.updateValue(field.value, forKey: field.key) == nil else {
-                    throw RecordInputError(message: "stored record repeats the field '\(field.key)'")
-                }
             } else {
+                headerFields.append(field)
+            }
+        }
+        let content = RecordContent(header: try RecordHeader(storageFields: headerFields), sections: sections)
+        self = try content.validated()
+    }
+}
+
+extension RecordHeader {
+    /// The header alone from its ``RecordContent/storageFields`` (listings decrypt only this part).
+    public init(storageFields: [(key: String, value: String)]) throws(RecordInputError) {
+        var header: [String: String] = [:]
+        for field in storageFields {
+            guard RecordContent.storageHeaderKeys.contains(field.key) else {
                 throw RecordInputError(message: "stored record has an unknown field '\(field.key)'")
+            }
+            guard header.updateValue(field.value, forKey: field.key) == nil else {
+                throw RecordInputError(message: "stored record repeats the field '\(field.key)'")
             }
         }
         func required(_ key: String) throws(RecordInputError) -> String {
@@ -239,23 +252,14 @@ public struct RecordContent: Equatable, Sendable {
             return value
         }
         let kind = try RecordKind.parse(try required("kind"))
-        let client = try ClientReference(try required("client"))
-        let start = try SessionStart(canonical: try required("start"))
-        let duration = try header["duration"].map { text throws(RecordInputError) in
-            try RecordHeader.parseDuration(text)
-        }
-        let modality = try Modality.parse(try required("modality"))
-        let attendance = try Attendance.parse(try required("attendance"))
         let labelText = header["labels"] ?? ""
-        let labels = labelText.isEmpty ? [] : labelText.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-        let content = RecordContent(
-            header: RecordHeader(
-                kind: kind, client: client, start: start, durationMinutes: duration,
-                modality: modality, attendance: attendance, labels: labels,
-                sharingSummary: header["sharing-summary"] ?? ""
-            ),
-            sections: sections
-        )
-        self = try content.validated()
+        self.init(
+            kind: kind, client: try ClientReference(try required("client")),
+            start: try SessionStart(canonical: try required("start")),
+            durationMinutes: try header["duration"].map { text throws(RecordInputError) in try RecordHeader.parseDuration(text) },
+            modality: try Modality.parse(try required("modality")),
+            attendance: try Attendance.parse(try required("attendance")),
+            labels: labelText.isEmpty ? [] : labelText.split(separator: ",", omittingEmptySubsequences: false).map(String.init),
+            sharingSummary: header["sharing-summary"] ?? "")
     }
 }

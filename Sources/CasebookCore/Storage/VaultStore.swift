@@ -8,10 +8,12 @@ public protocol VaultStore: AnyObject {
     func write<T>(_ body: (any VaultStoreWriter) throws -> T) throws -> T
     /// A client's wrapped data key, if the client has one.
     func wrappedClientKey(id: [UInt8]) throws(CasebookError) -> [UInt8]?
-    /// All revisions of one record, oldest first (empty when the record does not exist).
-    func revisions(recordID: String) throws(CasebookError) -> [RevisionRow]
+    /// All revisions of one record, oldest first (empty when the record does not exist),
+    /// with the record's latest-revision pointer.
+    func revisions(recordID: String) throws(CasebookError) -> (rows: [RevisionRow], latest: Int)
     /// Visits the latest revision of every record (of one client when `clientID` is set),
-    /// in record creation order. `body` is nil unless `includeBody`.
+    /// in record creation order, with the client's wrapped data key. `body` is nil unless
+    /// `includeBody`. `visit` must not call back into the store.
     func forEachLatestRevision(
         clientID: [UInt8]?, includeBody: Bool, _ visit: (RevisionRowView) throws -> Void
     ) throws
@@ -23,6 +25,7 @@ public protocol VaultStore: AnyObject {
 public protocol VaultStoreWriter {
     func insertHeader(_ header: VaultHeaderRow) throws
     func replaceKeyWrapping(_ header: VaultHeaderRow) throws
+    func wrappedClientKey(id: [UInt8]) throws -> [UInt8]?
     func insertClientKey(id: [UInt8], wrappedKey: [UInt8]) throws
     func insertRevision(_ row: RevisionRow) throws
     func recordExists(_ recordID: String) throws -> Bool
@@ -77,13 +80,17 @@ public struct RevisionRowView {
     public let recordID: String
     public let revision: Int
     public let clientID: [UInt8]
+    /// The client's wrapped data key (nil when it is missing: an integrity failure).
+    public let wrappedClientKey: [UInt8]?
     public let sealedMeta: UnsafeRawBufferPointer
     public let sealedBody: UnsafeRawBufferPointer?
 
-    public init(recordID: String, revision: Int, clientID: [UInt8], sealedMeta: UnsafeRawBufferPointer, sealedBody: UnsafeRawBufferPointer?) {
+    public init(recordID: String, revision: Int, clientID: [UInt8], wrappedClientKey: [UInt8]?,
+                sealedMeta: UnsafeRawBufferPointer, sealedBody: UnsafeRawBufferPointer?) {
         self.recordID = recordID
         self.revision = revision
         self.clientID = clientID
+        self.wrappedClientKey = wrappedClientKey
         self.sealedMeta = sealedMeta
         self.sealedBody = sealedBody
     }

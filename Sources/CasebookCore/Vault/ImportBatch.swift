@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import CasebookCrypto
 
 /// A JSON Lines import file, parsed and validated before the vault is touched:

@@ -87,7 +87,7 @@ extension Vault {
         let key: ClientKey
         if let known = pending[clientID] ?? clientKeys[clientID] {
             key = known
-        } else if let wrapped = try store.wrappedClientKey(id: clientID) {
+        } else if let wrapped = try writer.wrappedClientKey(id: clientID) {
             key = try unwrapClientKey(wrapped, clientID: clientID)
             clientKeys[clientID] = key
         } else {
@@ -134,9 +134,10 @@ extension Vault {
 
     // MARK: Keys
 
-    func clientKey(_ clientID: [UInt8]) throws -> ClientKey {
+    /// A client's data key, from the cache or unwrapped from `wrapped` (read from the store when not given).
+    func clientKey(_ clientID: [UInt8], wrapped: [UInt8]? = nil) throws -> ClientKey {
         if let key = clientKeys[clientID] { return key }
-        guard let wrapped = try store.wrappedClientKey(id: clientID) else {
+        guard let wrapped = try wrapped ?? store.wrappedClientKey(id: clientID) else {
             throw CasebookError(.integrity, "a client's data key is missing",
                                 hint: "the vault database was altered outside Casebook; restore it from a backup")
         }
@@ -164,25 +165,30 @@ extension Vault {
     /// One revision of a record (the latest when `revision` is nil).
     public func record(id: String, revision: Int?) throws -> RecordRevision {
         let id = try RecordID.normalized(id)
-        let rows = try store.revisions(recordID: id)
-        guard let latest = rows.last else {
-            throw CasebookError(.notFound, "no record \(id) in this vault", hint: "'casebook note list' shows your records")
+        let rows = try checkedRevisions(id)
+        let wanted = revision ?? rows.count
+        guard wanted >= 1, wanted <= rows.count else {
+            throw CasebookError(.notFound, "record \(id) has no revision \(wanted) (it has \(rows.count))")
         }
-        let wanted = revision ?? latest.revision
-        guard let row = rows.first(where: { $0.revision == wanted }) else {
-            throw CasebookError(.notFound, "record \(id) has no revision \(wanted) (it has \(latest.revision))")
-        }
-        return try open(row)
+        return try open(rows[wanted - 1])
     }
 
     /// Every revision of a record, oldest first.
     public func history(id: String) throws -> [RecordRevision] {
-        let id = try RecordID.normalized(id)
-        let rows = try store.revisions(recordID: id)
+        try checkedRevisions(try RecordID.normalized(id)).map(open)
+    }
+
+    /// A record's revision rows, which must be exactly 1…latest: a gap, or rows beyond the
+    /// record's latest-revision pointer, means the database was edited.
+    private func checkedRevisions(_ id: String) throws -> [RevisionRow] {
+        let (rows, latest) = try store.revisions(recordID: id)
         guard !rows.isEmpty else {
             throw CasebookError(.notFound, "no record \(id) in this vault", hint: "'casebook note list' shows your records")
         }
-        return try rows.map(open)
+        guard rows.count == latest, rows.enumerated().allSatisfy({ $0.offset + 1 == $0.element.revision }) else {
+            throw CasebookError.integrity("record \(id)'s revisions do not match its revision count")
+        }
+        return rows
     }
 
     private func open(_ row: RevisionRow) throws -> RecordRevision {
@@ -215,15 +221,17 @@ extension Vault {
     private func scan(_ filter: RecordFilter, text: String?) throws -> [RecordSummary] {
         let clientID = filter.client.map { keys.clientID(for: $0.rawValue) }
         let scratch = ScratchBuffer()
+        let needle = text.map(FieldListEncoding.CaseInsensitiveNeedle.init)
+        let bookkeeping = Array("rev.".utf8)
         var results: [RecordSummary] = []
         var lastClient: [UInt8] = []
         var lastKey: ClientKey?
         try store.forEachLatestRevision(clientID: clientID, includeBody: text != nil) { row in
             let key: ClientKey
-            if let cached = lastKey, cached === clientKeys[row.clientID], lastClient == row.clientID {
+            if let cached = lastKey, lastClient == row.clientID {
                 key = cached
             } else {
-                key = try clientKey(row.clientID)
+                key = try clientKey(row.clientID, wrapped: row.wrappedClientKey ?? [])
                 lastKey = key
                 lastClient = row.clientID
             }
@@ -236,13 +244,13 @@ extension Vault {
                       let header = try? RecordHeader(storageFields: headerFields)
                 else { throw failure }
                 guard filter.matches(header) else { return nil }
-                if let text {
-                    let inMeta = (try? FieldListEncoding.containsCaseInsensitive(text, in: metaBytes)) ?? false
+                if let needle {
+                    let inMeta = (try? needle.isContained(in: metaBytes, skippingKeysWithPrefix: bookkeeping)) ?? false
                     if !inMeta {
                         guard let sealedBody = row.sealedBody,
                               let bodyLength = scratch.open(sealedBody, key: key.key, ad: ad.body, slot: 1) else { throw failure }
                         let inBody = try scratch.withBytes(slot: 1, count: bodyLength) { bodyBytes in
-                            guard let found = try? FieldListEncoding.containsCaseInsensitive(text, in: bodyBytes) else { throw failure }
+                            guard let found = try? needle.isContained(in: bodyBytes) else { throw failure }
                             return found
                         }
                         if !inBody { return nil }
@@ -264,9 +272,7 @@ final class ScratchBuffer {
     func open(_ sealed: UnsafeRawBufferPointer, key: borrowing SymmetricKey, ad: [UInt8], slot: Int) -> Int? {
         let needed = max(0, sealed.count - XChaCha20Poly1305.nonceByteCount - XChaCha20Poly1305.tagByteCount)
         if slots[slot].bytes.count < needed { slots[slot] = SecureBytesBox(count: needed * 2) }
-        return try? slots[slot].bytes.withUnsafeMutableBytes { out throws(CryptoError) in
-            try XChaCha20Poly1305.open(sealed, using: key, authenticating: ad, into: out)
-        }
+        return slots[slot].open(sealed, key: key, ad: ad)
     }
 
     func withBytes<R>(slot: Int, count: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
@@ -277,6 +283,18 @@ final class ScratchBuffer {
 final class SecureBytesBox {
     var bytes: SecureBytes
     init(count: Int) { bytes = SecureBytes(count: count) }
+
+    func open(_ sealed: UnsafeRawBufferPointer, key: borrowing SymmetricKey, ad: [UInt8]) -> Int? {
+        var length: Int?
+        bytes.withUnsafeMutableBytes { out in
+            do {
+                length = try XChaCha20Poly1305.open(sealed, using: key, authenticating: ad, into: out)
+            } catch {
+                length = nil
+            }
+        }
+        return length
+    }
 }
 
 /// Lower-case hexadecimal.

@@ -9,8 +9,6 @@ import Foundation
 /// (`/dev/shm`, or `$CASEBOOK_EDIT_DIR` if that is tmpfs/ramfs), is overwritten
 /// with zeros and removed afterwards. Without an in-memory filesystem it refuses.
 enum EditorSession {
-    static let tmpfsMagic: Int = 0x0102_1994
-    static let ramfsMagic: Int = 0x8584_58F6
 
     static func edit(_ initial: String, name: String = "note.md") throws -> String {
         let base = ProcessInfo.processInfo.environment["CASEBOOK_EDIT_DIR"] ?? "/dev/shm"
@@ -49,11 +47,25 @@ enum EditorSession {
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// True when `path` is a folder on tmpfs or ramfs, judged from the kernel's mount
+    /// table (`/proc/self/mountinfo`): the longest mount point containing the path wins.
     static func isMemoryBacked(_ path: String) -> Bool {
-        var info = statfs()
-        guard statfs(path, &info) == 0 else { return false }
-        let type = Int(info.f_type)
-        return type == tmpfsMagic || type == ramfsMagic
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue,
+              let resolved = realpath(path, nil) else { return false }
+        let absolute = String(cString: resolved)
+        free(resolved)
+        guard let table = try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8) else { return false }
+        var best: (length: Int, type: String)?
+        for line in table.split(separator: "\n") {
+            let halves = line.components(separatedBy: " - ")
+            let fields = halves[0].split(separator: " ")
+            guard halves.count == 2, fields.count >= 5, let type = halves[1].split(separator: " ").first else { continue }
+            let mountPoint = String(fields[4]).replacingOccurrences(of: "\\040", with: " ")
+            let contains = absolute == mountPoint || mountPoint == "/" || absolute.hasPrefix(mountPoint + "/")
+            if contains, mountPoint.count >= (best?.length ?? -1) { best = (mountPoint.count, String(type)) }
+        }
+        return best.map { $0.type == "tmpfs" || $0.type == "ramfs" } ?? false
     }
 
     private static func write(_ text: String, to path: String) throws {
