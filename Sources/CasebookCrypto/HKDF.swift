@@ -57,9 +57,6 @@ public enum HKDF {
 }
 
 /// Overwrites a temporary array that held secret-derived bytes.
-@inline(never)
 func wipe(_ bytes: inout [UInt8]) {
-    bytes.withUnsafeMutableBytes { raw in
-        for index in raw.indices { raw[index] = 0 }
-    }
+    Memory.wipe(&bytes)
 }

@@ -143,7 +143,7 @@ struct RecordSessionStartTests {
         formatter.formatOptions = [.withInternetDateTime]
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<2000 {
-            let seconds = Int.random(in: -2_208_988_800...4_102_444_800, using: &generator)
+            let seconds = Int.random(in: (-2_208_988_800 + 86_400)...(4_102_444_800 - 86_400), using: &generator)  // a day inside 1900…2099, whatever the offset
             let offset = Int.random(in: -14 * 4...14 * 4, using: &generator) * 15 * 60
             let value = SessionStart(
                 date: Date(timeIntervalSince1970: TimeInterval(seconds)),

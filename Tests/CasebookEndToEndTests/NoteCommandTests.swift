@@ -131,6 +131,21 @@ import CasebookTestSupport
             try cli.expectFailure(9, ["note", "new", "--kind", "mentor-log", "--client", "C-0042", "--edit"],
                                   environment: ["EDITOR": editor, "CASEBOOK_EDIT_DIR": cli.folder.path], message: "not tmpfs")
         }
+        // The editor never sees the passphrase.
+        let memory0 = try MemoryFolder()
+        let document = try cli.folder.write("m.md", SampleDocuments.mentor())
+        let nosy = try cli.folder.write("nosy.sh", "#!/bin/sh\n[ -z \"$CASEBOOK_PASSPHRASE\" ] || exit 4\ncat '\(document.path)' > \"$1\"\n")
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: nosy.path)
+        let stored = try cli.run("note", "new", "--kind", "mentor-log", "--client", "C-0042", "--edit",
+                                 environment: ["EDITOR": nosy.path, "CASEBOOK_EDIT_DIR": memory0.path])
+        #expect(stored.status == 0, "\(stored.stderr)")
+        // An editor that leaves swap files and a subfolder behind: all wiped.
+        let messy = try cli.folder.write("messy.sh", "#!/bin/sh\ncat '\(document.path)' > \"$1\"\nmkdir \"$(dirname \"$1\")/sub\"\necho secret > \"$(dirname \"$1\")/sub/.note.md.swp\"\n")
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: messy.path)
+        #expect(try cli.run("note", "new", "--kind", "mentor-log", "--client", "C-0042", "--edit",
+                            environment: ["EDITOR": messy.path, "CASEBOOK_EDIT_DIR": memory0.path]).status == 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: memory0.path).isEmpty)
+
         let failing = try cli.folder.write("fail.sh", "#!/bin/sh\nexit 3\n")
         try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: failing.path)
         let memory = try MemoryFolder()
@@ -153,6 +168,32 @@ import CasebookTestSupport
         #expect(result.stdout.contains("Imported 25 records."))
         #expect(try cli.run("note", "list", "--json").stdout.components(separatedBy: "\"id\"").count == 26)
         try cli.expectFailure(4, ["note", "import", cli.folder.file("missing.jsonl").path], message: "cannot read")
+    }
+
+    @Test func malformedColumnIsAnIntegrityErrorNotACrash() throws {
+        let cli = try CLIFixture()
+        try cli.initVault()
+        try sqlite(cli, "UPDATE vault SET kdf_opslimit = 'abc'")
+        try cli.expectFailure(6, ["note", "list"], message: "malformed")
+    }
+
+    @Test func revisionPointerRolledBackIsDetected() throws {
+        let cli = try CLIFixture()
+        try cli.initVault()
+        let id = cli.storedID(try cli.run("note", "new", "--kind", "hii-session", "--client", "C-0042", input: SampleDocuments.hii()))!
+        #expect(try cli.run("note", "amend", id, "--reason", "detail", input: SampleDocuments.hii(marker: "more")).status == 0)
+        try sqlite(cli, "UPDATE records SET latest_revision = 1")
+        try cli.expectFailure(6, ["note", "show", id], message: "revision count")
+        try cli.expectFailure(6, ["note", "history", id], message: "revision count")
+    }
+
+    private func sqlite(_ cli: CLIFixture, _ sql: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = [cli.vault.appendingPathComponent("vault.db").path, sql]
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
     }
 
     @Test func tamperedRowIsAnIntegrityError() throws {

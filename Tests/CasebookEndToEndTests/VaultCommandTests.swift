@@ -79,3 +79,21 @@ import CasebookTestSupport
         try cli.expectFailure(6, ["note", "list"], message: "damaged")
     }
 }
+
+@Suite struct HelpTests {
+    @Test func helpIsCompleteForEveryCommand() throws {
+        let cli = try CLIFixture()
+        let root = try cli.run("--help")
+        #expect(root.status == 0)
+        #expect(root.stdout.contains("USAGE: casebook <subcommand>"))
+        #expect(root.stdout.contains("Exit statuses"))
+        for command in [["init"], ["whoami"], ["passwd"], ["note"], ["note", "template"], ["note", "new"], ["note", "list"],
+                        ["note", "show"], ["note", "search"], ["note", "amend"], ["note", "history"], ["note", "import"]] {
+            let result = try cli.runner.run(command + ["--help"])
+            #expect(result.status == 0, "\(command)")
+            #expect(result.stdout.contains("USAGE: casebook \(command.joined(separator: " "))"), "\(command): \(result.stdout)")
+            let viaHelp = try cli.runner.run(["help"] + command)
+            #expect(viaHelp.stdout == result.stdout, "\(command)")
+        }
+    }
+}

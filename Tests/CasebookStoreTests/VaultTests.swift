@@ -73,6 +73,28 @@ import CasebookTestSupport
         #expect(try reopened.auditEvents().map(\.action) == [.vaultCreated, .recordCreated, .passphraseChanged])
     }
 
+    @Test func exportingTheIdentityIsAudited() throws {
+        let fixture = try VaultFixture()
+        let target = fixture.folder.file("identity.txt")
+        try fixture.open().exportIdentity(to: target)
+        #expect(try fixture.open().auditEvents().map(\.action) == [.vaultCreated, .identityExported])
+        // Refuses to overwrite, and then audits nothing.
+        #expect(expectCasebookError(.alreadyExists) { try fixture.open().exportIdentity(to: target) } != nil)
+        #expect(try fixture.open().auditEvents().count == 2)
+    }
+
+    @Test func auditLeafHashesAreSalted() throws {
+        let first = AuditEvent(sequence: 3, time: "2026-11-24T10:00:00Z", actor: "A", action: .recordCreated, client: "C-0042")
+        let second = AuditEvent(sequence: 3, time: "2026-11-24T10:00:00Z", actor: "A", action: .recordCreated, client: "C-0042")
+        #expect(first.salt.count == 32)
+        #expect(AuditEvent.leafHash(of: first.canonicalBytes()) != AuditEvent.leafHash(of: second.canonicalBytes()))
+        let decoded = try JSONDecoder().decode(AuditEvent.self, from: Data(first.canonicalBytes()))
+        #expect(decoded == first)
+        // An action this version does not know still decodes (logs from newer versions).
+        let future = String(decoding: first.canonicalBytes(), as: UTF8.self).replacingOccurrences(of: "record.created", with: "consent.granted")
+        #expect(try JSONDecoder().decode(AuditEvent.self, from: Data(future.utf8)).action.rawValue == "consent.granted")
+    }
+
     @Test func existingIdentityIsKept() throws {
         let folder = try TemporaryDirectory()
         let identity = IdentitySecrets.generate()

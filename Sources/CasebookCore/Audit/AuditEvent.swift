@@ -6,10 +6,15 @@ import CasebookCrypto
 /// whitespace) are one leaf of the audit Merkle tree: leaf hash = SHA-256(0x00 ‖ bytes),
 /// as RFC 6962 defines, computed when the event is appended and stored beside it.
 /// New optional fields can be added without changing old leaves.
+///
+/// Every event carries 16 random bytes (`salt`), so a leaf hash cannot be reversed by
+/// guessing the few possible values of the other fields (client, kind, time).
 public struct AuditEvent: Codable, Equatable, Sendable {
     public static let currentVersion = 1
 
     public var version: Int
+    /// 16 random bytes, hex: makes the leaf hash unguessable.
+    public var salt: String
     /// 0-based position in the log; also the Merkle leaf index.
     public var sequence: Int
     /// RFC 3339 UTC.
@@ -30,6 +35,7 @@ public struct AuditEvent: Codable, Equatable, Sendable {
                 records: [String]? = nil, revision: Int? = nil, kinds: [String]? = nil, client: String? = nil,
                 count: Int? = nil, digest: String? = nil, detail: String? = nil) {
         self.version = Self.currentVersion
+        self.salt = Hex.encode(SecureRandom.bytes(16))
         self.sequence = sequence
         self.time = time
         self.actor = actor
@@ -57,10 +63,22 @@ public struct AuditEvent: Codable, Equatable, Sendable {
 }
 
 /// Security-relevant actions. Raw values are stable: they are in signed history.
-public enum AuditAction: String, Codable, Sendable, CaseIterable {
-    case vaultCreated = "vault.created"
-    case recordCreated = "record.created"
-    case recordAmended = "record.amended"
-    case recordsImported = "records.imported"
-    case passphraseChanged = "key.passphrase-changed"
+/// An open set, so a log written by a newer Casebook (with actions this one does
+/// not know) still decodes and verifies.
+public struct AuditAction: RawRepresentable, Codable, Hashable, Sendable, CustomStringConvertible {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+    public var description: String { rawValue }
+
+    public static let vaultCreated = AuditAction(rawValue: "vault.created")
+    public static let recordCreated = AuditAction(rawValue: "record.created")
+    public static let recordAmended = AuditAction(rawValue: "record.amended")
+    public static let recordsImported = AuditAction(rawValue: "records.imported")
+    public static let passphraseChanged = AuditAction(rawValue: "key.passphrase-changed")
+    public static let identityExported = AuditAction(rawValue: "key.identity-exported")
 }

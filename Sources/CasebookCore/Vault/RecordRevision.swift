@@ -34,8 +34,13 @@ public struct RevisionMetadata: Equatable, Sendable {
     static func split(_ fields: [(key: String, value: String)]) -> (RevisionMetadata, [(key: String, value: String)])? {
         var values: [String: String] = [:]
         var rest: [(key: String, value: String)] = []
+        let known: Set<String> = [keys.author, keys.authorKey, keys.recordedAt, keys.origin, keys.reason]
         for field in fields {
-            if field.key.hasPrefix("rev.") { values[field.key] = field.value } else { rest.append(field) }
+            if field.key.hasPrefix("rev.") {
+                guard known.contains(field.key), values.updateValue(field.value, forKey: field.key) == nil else { return nil }
+            } else {
+                rest.append(field)
+            }
         }
         guard let author = values[keys.author], let authorKey = values[keys.authorKey],
               let recordedAt = values[keys.recordedAt], let origin = values[keys.origin].flatMap(Origin.init(rawValue:))

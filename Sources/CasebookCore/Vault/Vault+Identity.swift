@@ -4,7 +4,7 @@ import CasebookFormat
 
 extension Vault {
     /// Writes the identity file (secret keys) to `url`, created `0600`, refusing to
-    /// overwrite. For backups and for using the keys with the reference tools.
+    /// overwrite, and audits that the keys left the vault. For backups and restores.
     public func exportIdentity(to url: URL) throws {
         let contents = IdentityFile.encode(identity, comments: [
             "name: \(profile.name)",
@@ -13,7 +13,11 @@ extension Vault {
             "minisign public key: \(minisignPublicKey.encoded)",
             "SECRET: anyone with this file can read what is sealed to you and sign as you.",
         ])
-        try SecretFile.create(at: url, contents: contents)
+        try store.write { writer in
+            try appendAudit(writer, action: .identityExported)
+            // Written inside the transaction: if the file cannot be made, the event is rolled back.
+            try SecretFile.create(at: url, contents: contents)
+        }
     }
 }
 

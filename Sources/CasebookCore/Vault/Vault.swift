@@ -161,9 +161,8 @@ public final class Vault {
     // MARK: Key wrapping
 
     public static func checkNewPassphrase(_ passphrase: borrowing SecureBytes) throws(CasebookError) {
-        let characters = passphrase.withUnsafeBytes { raw in
-            String(decoding: raw, as: UTF8.self).count
-        }
+        // Counts Unicode scalars (UTF-8 lead bytes) without copying the secret into a String.
+        let characters = passphrase.withUnsafeBytes { raw in raw.reduce(0) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 } }
         guard characters >= minimumPassphraseLength else {
             throw CasebookError(.invalidInput, "the passphrase must be at least \(minimumPassphraseLength) characters",
                                 hint: "a few unrelated words make a strong passphrase that is easy to type")

@@ -68,10 +68,7 @@ struct InitCommand: ParsableCommand {
 /// Reads an identity file given on the command line into secure memory.
 enum IdentityFileReader {
     static func read(_ path: String) throws -> IdentitySecrets {
-        guard var bytes = FileManager.default.contents(atPath: path).map(Array.init) else {
-            throw CasebookError(.notFound, "cannot read the identity file \(path)")
-        }
-        let secret = SecureBytes(consuming: &bytes)
+        let secret = try SecretInput.readFile(path, limit: 64 * 1024, what: "identity file")
         do {
             return try IdentityFile.parse(secret)
         } catch {

@@ -110,13 +110,16 @@ struct NoteNew: ParsableCommand {
     func run() throws {
         let client = try ClientReference(client)
         let opened = try vault.open(readOnly: false)
-        let text = try DocumentInput.read(file: file, edit: edit) { try NoteTemplate.text(kind: kind, client: client) }
-        let content = try RecordDocument.parse(text)
-        guard content.header.kind == kind else {
-            throw CasebookError(.invalidInput, "the document is a \(content.header.kind.rawValue) record but --kind is \(kind.rawValue); nothing stored")
-        }
-        guard content.header.client == client else {
-            throw CasebookError(.invalidInput, "the document is about client \(content.header.client) but --client is \(client); nothing stored")
+        let content = try DocumentInput.read(file: file, edit: edit,
+                                             editorInitial: { try NoteTemplate.text(kind: kind, client: client) }) { text in
+            let content = try NothingStored.parse(text)
+            guard content.header.kind == kind else {
+                throw CasebookError(.invalidInput, "the document is a \(content.header.kind.rawValue) record but --kind is \(kind.rawValue); nothing stored")
+            }
+            guard content.header.client == client else {
+                throw CasebookError(.invalidInput, "the document is about client \(content.header.client) but --client is \(client); nothing stored")
+            }
+            return content
         }
         let stored = try opened.createRecord(content)
         if json {
@@ -219,8 +222,8 @@ struct NoteAmend: ParsableCommand {
     func run() throws {
         let opened = try vault.open(readOnly: false)
         let current = try opened.record(id: id, revision: nil)
-        let text = try DocumentInput.read(file: file, edit: edit) { RecordDocument.render(current.content) }
-        let content = try RecordDocument.parse(text)
+        let content = try DocumentInput.read(file: file, edit: edit, editorInitial: { RecordDocument.render(current.content) },
+                                             accept: NothingStored.parse)
         let stored = try opened.amendRecord(id: current.recordID, content: content, reason: reason)
         if json {
             try JSONOutput.print(RecordJSONOutput(stored))
@@ -280,4 +283,15 @@ struct NoteImport: ParsableCommand {
 
 func pad(_ text: String, _ width: Int) -> String {
     text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
+}
+
+/// Parsing for commands that write: the error says that nothing was stored.
+enum NothingStored {
+    static func parse(_ text: String) throws -> RecordContent {
+        do {
+            return try RecordDocument.parse(text)
+        } catch {
+            throw CasebookError(.invalidInput, "\(error.description); nothing was stored", hint: error.hint)
+        }
+    }
 }

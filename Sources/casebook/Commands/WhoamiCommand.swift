@@ -19,7 +19,7 @@ struct WhoamiCommand: ParsableCommand {
     var exportIdentity: String?
 
     func run() throws {
-        let opened = try vault.open(readOnly: true)
+        let opened = try vault.open(readOnly: exportIdentity == nil)
         if let exportIdentity {
             try opened.exportIdentity(to: URL(fileURLWithPath: exportIdentity))
             FileHandle.standardError.write(Data("""

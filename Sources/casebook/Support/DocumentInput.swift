@@ -4,19 +4,21 @@ import Foundation
 /// Where a note document comes from: `--file` (or `-`), standard input when it is
 /// not a terminal, otherwise the editor.
 enum DocumentInput {
-    static func read(file: String?, edit: Bool, editorInitial: () throws -> String) throws -> String {
+    /// The document, turned into a value by `accept` (which validates it). In the
+    /// editor, a document that `accept` rejects can be corrected instead of lost.
+    static func read<T>(file: String?, edit: Bool, editorInitial: () throws -> String, accept: (String) throws -> T) throws -> T {
         if edit {
             guard file == nil else { throw CasebookError(.usage, "use either --file or --edit, not both") }
-            return try EditorSession.edit(try editorInitial())
+            return try EditorSession.edit(try editorInitial(), accept: accept)
         }
         if let file, file != "-" {
-            return try readFile(file)
+            return try accept(try readFile(file))
         }
         if file == "-" || !Terminal.standardInputIsTerminal {
             let data = FileHandle.standardInput.readDataToEndOfFile()
-            return try decode(data, from: "standard input")
+            return try accept(try decode(data, from: "standard input"))
         }
-        return try EditorSession.edit(try editorInitial())
+        return try EditorSession.edit(try editorInitial(), accept: accept)
     }
 
     static func readFile(_ path: String) throws -> String {

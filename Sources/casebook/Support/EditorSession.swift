@@ -2,15 +2,20 @@
 import Glibc
 #endif
 import CasebookCore
+import CasebookCrypto
 import Foundation
 
 /// Edits a document in `$VISUAL`/`$EDITOR` without plaintext touching persistent
 /// disk: the file lives in a fresh 0700 folder on an in-memory filesystem
-/// (`/dev/shm`, or `$CASEBOOK_EDIT_DIR` if that is tmpfs/ramfs), is overwritten
-/// with zeros and removed afterwards. Without an in-memory filesystem it refuses.
+/// (`/dev/shm`, or `$CASEBOOK_EDIT_DIR` if that is tmpfs/ramfs), and everything in
+/// that folder is overwritten with zeros and removed afterwards — also when the
+/// editor fails or the terminal sends an interrupt. Without an in-memory filesystem
+/// it refuses.
 enum EditorSession {
-
-    static func edit(_ initial: String, name: String = "note.md") throws -> String {
+    /// Opens the editor on `initial` and returns `accept(text)`. When `accept` throws
+    /// (the document is invalid) and a person is at the terminal, the error is shown
+    /// and the same draft can be corrected instead of being lost.
+    static func edit<T>(_ initial: String, accept: (String) throws -> T) throws -> T {
         let base = ProcessInfo.processInfo.environment["CASEBOOK_EDIT_DIR"] ?? "/dev/shm"
         guard isMemoryBacked(base) else {
             throw CasebookError(.environment, "no private in-memory folder for editing (\(base) is missing or not tmpfs)",
@@ -26,25 +31,47 @@ enum EditorSession {
         }
         let folder = String(cString: made)
         chmod(folder, 0o700)
-        let path = folder + "/" + name
-        defer { shred(path); rmdir(folder) }
+        let path = folder + "/note.md"
+        defer { wipeFolder(folder) }
         try write(initial, to: path)
+        while true {
+            try runEditor(editor, on: path)
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw CasebookError(.environment, "the edited file disappeared; nothing was stored")
+            }
+            do {
+                return try accept(String(decoding: data, as: UTF8.self))
+            } catch let error as CasebookError where error.code == .invalidInput && Terminal.isAvailable {
+                FileHandle.standardError.write(Data("casebook: error: \(error.message)\n".utf8))
+                let answer = try Terminal.read(prompt: "Press Enter to correct it in the editor, or type q to discard it: ", echo: true)
+                let discard = answer.withUnsafeBytes { $0.first == UInt8(ascii: "q") || $0.first == UInt8(ascii: "Q") }
+                if discard { throw CasebookError(.invalidInput, "\(error.message) (draft discarded)", hint: error.hint) }
+            }
+        }
+    }
+
+    /// Runs the editor with interrupts ignored here (the editor, in the same process
+    /// group, still receives them), so the private folder is always cleaned up. The
+    /// editor's environment carries no passphrase.
+    private static func runEditor(_ editor: String, on path: String) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", "\(editor) \"$1\"", "casebook-editor", path]
+        var environment = ProcessInfo.processInfo.environment
+        for name in ["CASEBOOK_PASSPHRASE", "CASEBOOK_NEW_PASSPHRASE"] { environment[name] = nil }
+        process.environment = environment
+        let signals = [SIGINT, SIGQUIT, SIGHUP, SIGTERM]
+        let previous = signals.map { signal($0, SIG_IGN) }
+        defer { for (number, handler) in zip(signals, previous) { signal(number, handler) } }
         do {
             try process.run()
         } catch {
             throw CasebookError(.environment, "cannot start the editor '\(editor)'")
         }
         process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
             throw CasebookError(.environment, "the editor exited with status \(process.terminationStatus); nothing was stored")
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CasebookError(.environment, "the edited file disappeared; nothing was stored")
-        }
-        return String(decoding: data, as: UTF8.self)
     }
 
     /// True when `path` is a folder on tmpfs or ramfs, judged from the kernel's mount
@@ -77,23 +104,22 @@ enum EditorSession {
         guard written == bytes.count else { throw CasebookError(.environment, "cannot write the editing file") }
     }
 
-    /// Overwrites the file's bytes with zeros before unlinking it (editors may
-    /// have replaced the inode; whatever is at the path now is wiped).
-    private static func shred(_ path: String) {
-        var info = stat()
-        if stat(path, &info) == 0, info.st_size > 0 {
-            let fd = open(path, O_WRONLY | O_CLOEXEC)
-            if fd >= 0 {
+    /// Overwrites every regular file under `folder` (the draft, and editors' swap and
+    /// backup files) with zeros, then removes the folder.
+    static func wipeFolder(_ folder: String) {
+        if let walker = FileManager.default.enumerator(atPath: folder) {
+            for case let name as String in walker {
+                let path = folder + "/" + name
+                var info = stat()
+                guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_size > 0 else { continue }
+                let fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW)
+                guard fd >= 0 else { continue }
                 let zeros = [UInt8](repeating: 0, count: Int(info.st_size))
                 _ = zeros.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
                 fsync(fd)
                 close(fd)
             }
         }
-        unlink(path)
-        // Editors' backup and swap files in the same private folder.
-        if let leftovers = try? FileManager.default.contentsOfDirectory(atPath: (path as NSString).deletingLastPathComponent) {
-            for name in leftovers { shred((path as NSString).deletingLastPathComponent + "/" + name) }
-        }
+        try? FileManager.default.removeItem(atPath: folder)
     }
 }

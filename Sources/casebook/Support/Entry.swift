@@ -24,10 +24,10 @@ enum Entry {
         } catch let error as CasebookError {
             report(error)
         } catch let error as RecordInputError {
-            report(CasebookError(.invalidInput, "\(error.description); nothing was stored", hint: error.hint))
+            report(CasebookError(.invalidInput, error.description, hint: error.hint))
         } catch {
-            let exitCode = Casebook.exitCode(for: error)
-            if exitCode == .success { exit(0) }
+            // `casebook help …` runs ArgumentParser's help command, which throws its output.
+            if Casebook.exitCode(for: error) == .success { Casebook.exit(withError: error) }
             report(CasebookError(.internalError, "unexpected failure: \(type(of: error))"))
         }
     }

@@ -6,23 +6,25 @@ import CasebookCrypto
 import Foundation
 
 /// Reads a passphrase into secure memory from a file, an environment variable
-/// (automation) or the controlling terminal with echo off, in that order.
+/// (automation) or the controlling terminal with echo off, in that order. The
+/// secret is copied straight into `sodium_malloc` memory, never into a String.
 enum PassphraseSource {
     static let maximumLength = 1024
 
     static func read(file: String?, environment: String, prompt: String, confirm: Bool = false) throws -> SecureBytes {
         if let file {
-            guard var contents = FileManager.default.contents(atPath: file).map(Array.init) else {
-                throw CasebookError(.notFound, "cannot read the passphrase file \(file)")
+            let contents = try SecretInput.readFile(file, limit: 64 * 1024, what: "passphrase file")
+            let end = contents.withUnsafeBytes { raw -> Int in
+                var end = raw.firstIndex(of: 10) ?? raw.count
+                if end > 0, raw[end - 1] == 13 { end -= 1 }
+                return end
             }
-            defer { Memory.wipe(&contents) }
-            var line = Array(contents.prefix { $0 != 10 })
-            if line.last == 13 { line.removeLast() }
-            return try checked(&line)
+            return try checked(contents.extracting(0..<end))
         }
-        if let value = ProcessInfo.processInfo.environment[environment] {
-            var bytes = Array(value.utf8)
-            return try checked(&bytes)
+        if let value = getenv(environment) {
+            let length = strlen(value)
+            let secret = SecureBytes(copying: UnsafeRawBufferPointer(start: value, count: length))
+            return try checked(secret)
         }
         let first = try Terminal.readSecret(prompt: prompt)
         if confirm {
@@ -34,16 +36,39 @@ enum PassphraseSource {
         return first
     }
 
-    private static func checked(_ bytes: inout [UInt8]) throws -> SecureBytes {
-        guard !bytes.isEmpty else {
-            Memory.wipe(&bytes)
-            throw CasebookError(.invalidInput, "the passphrase is empty")
-        }
-        guard bytes.count <= maximumLength else {
-            Memory.wipe(&bytes)
+    private static func checked(_ secret: consuming SecureBytes) throws -> SecureBytes {
+        guard secret.count > 0 else { throw CasebookError(.invalidInput, "the passphrase is empty") }
+        guard secret.count <= maximumLength else {
             throw CasebookError(.invalidInput, "the passphrase is longer than \(maximumLength) bytes")
         }
-        return SecureBytes(consuming: &bytes)
+        return secret
+    }
+}
+
+/// Files that hold secrets, read with POSIX calls straight into secure memory.
+enum SecretInput {
+    static func readFile(_ path: String, limit: Int, what: String) throws -> SecureBytes {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw CasebookError(.notFound, "cannot read the \(what) \(path)") }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            throw CasebookError(.invalidInput, "the \(what) \(path) is not a regular file")
+        }
+        let size = Int(info.st_size)
+        guard size <= limit else { throw CasebookError(.invalidInput, "the \(what) \(path) is too large") }
+        var secret = SecureBytes(count: size)
+        let complete = secret.withUnsafeMutableBytes { buffer -> Bool in
+            var offset = 0
+            while offset < size {
+                let got = Glibc.read(fd, buffer.baseAddress!.advanced(by: offset), size - offset)
+                if got <= 0 { return false }
+                offset += got
+            }
+            return true
+        }
+        guard complete else { throw CasebookError(.environment, "cannot read the \(what) \(path)") }
+        return secret
     }
 }
 
@@ -51,9 +76,21 @@ enum PassphraseSource {
 /// for documents.
 enum Terminal {
     static var standardInputIsTerminal: Bool { isatty(STDIN_FILENO) == 1 }
-    static var standardErrorIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
+
+    /// True when a person can be asked something on /dev/tty.
+    static var isAvailable: Bool {
+        let fd = open("/dev/tty", O_RDWR | O_NOCTTY)
+        guard fd >= 0 else { return false }
+        close(fd)
+        return true
+    }
 
     static func readSecret(prompt: String) throws -> SecureBytes {
+        try read(prompt: prompt, echo: false)
+    }
+
+    /// Reads one line from the terminal into secure memory.
+    static func read(prompt: String, echo: Bool) throws -> SecureBytes {
         let fd = open("/dev/tty", O_RDWR | O_NOCTTY)
         guard fd >= 0 else {
             throw CasebookError(.environment, "no terminal to ask for the passphrase",
@@ -61,34 +98,34 @@ enum Terminal {
         }
         defer { close(fd) }
         var saved = termios()
-        guard tcgetattr(fd, &saved) == 0 else {
-            throw CasebookError(.environment, "cannot configure the terminal to read a passphrase")
+        let isTTY = tcgetattr(fd, &saved) == 0
+        if isTTY, !echo {
+            var silent = saved
+            silent.c_lflag &= ~tcflag_t(ECHO)
+            silent.c_lflag |= tcflag_t(ICANON)
+            _ = tcsetattr(fd, TCSAFLUSH, &silent)
         }
-        var silent = saved
-        silent.c_lflag &= ~tcflag_t(ECHO)
-        silent.c_lflag |= tcflag_t(ICANON)
-        _ = tcsetattr(fd, TCSAFLUSH, &silent)
         defer {
-            _ = tcsetattr(fd, TCSAFLUSH, &saved)
-            _ = write(fd, "\n", 1)
+            if isTTY, !echo {
+                _ = tcsetattr(fd, TCSAFLUSH, &saved)
+                _ = write(fd, "\n", 1)
+            }
         }
         _ = prompt.withCString { write(fd, $0, strlen($0)) }
-        var buffer = [UInt8](repeating: 0, count: PassphraseSource.maximumLength + 2)
-        defer { Memory.wipe(&buffer) }
-        var length = 0
-        while length < buffer.count {
+        var line = SecureBytes(count: PassphraseSource.maximumLength + 1)
+        let length = line.withUnsafeMutableBytes { buffer -> Int in
+            var length = 0
             var byte: UInt8 = 0
-            let got = Glibc.read(fd, &byte, 1)
-            if got <= 0 || byte == 10 { break }
-            buffer[length] = byte
-            length += 1
+            while Glibc.read(fd, &byte, 1) == 1, byte != 10 {
+                if length < buffer.count { buffer[length] = byte }
+                length += 1
+            }
             byte = 0
+            return length
         }
         guard length <= PassphraseSource.maximumLength else {
-            throw CasebookError(.invalidInput, "the passphrase is longer than \(PassphraseSource.maximumLength) bytes")
+            throw CasebookError(.invalidInput, "the input is longer than \(PassphraseSource.maximumLength) bytes")
         }
-        guard length > 0 else { throw CasebookError(.invalidInput, "the passphrase is empty") }
-        var secret = Array(buffer[0..<length])
-        return SecureBytes(consuming: &secret)
+        return line.extracting(0..<length)
     }
 }
