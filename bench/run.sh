@@ -24,7 +24,7 @@ run init --name "Benchmark Practitioner" --role psychologist --kdf "$kdf" >/dev/
 echo "== Argon2id profile: $kdf"
 python3 bench/generate.py "$count" > "$work/records.jsonl"
 echo "== import $count records ($(du -m "$work/records.jsonl" | cut -f1) MiB of JSON Lines)"
-/usr/bin/env time -f "wall %e s, peak %M KiB" "$bin" note import "$work/records.jsonl" 2>&1 >/dev/null | sed 's/^/   /' || run note import "$work/records.jsonl"
+run note import "$work/records.jsonl" 2>&1 >/dev/null | grep timing | sed 's/^/   /' 
 echo "== database: $(du -m "$work/vault/vault.db" | cut -f1) MiB"
 read -r meta body < <(sqlite3 -separator ' ' "$work/vault/vault.db" "SELECT CAST(AVG(LENGTH(sealed_meta)) AS INT) - 40, CAST(AVG(LENGTH(sealed_body)) AS INT) - 40 FROM revisions")
 echo "   mean plaintext: meta $meta B, body $body B"

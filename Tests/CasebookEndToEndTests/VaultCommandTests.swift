@@ -97,3 +97,26 @@ import CasebookTestSupport
         }
     }
 }
+
+/// The example personas in Keys-example/ open as the keys personas.md publishes.
+@Suite struct KeysExampleTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test(arguments: [("psychologist", "Dr Amira Example"), ("mentor", "Ben Example"),
+                      ("supervisor", "Dr Sam Example"), ("compliance", "Chris Example")])
+    func personaIdentitiesMatchTheirPublishedKeys(_ role: String, _ name: String) throws {
+        let folder = Self.repository.appendingPathComponent("Keys-example")
+        let identity = folder.appendingPathComponent("\(role).identity")
+        let personas = try String(contentsOf: folder.appendingPathComponent("personas.md"), encoding: .utf8)
+        let row = try #require(personas.split(separator: "\n").first { $0.hasPrefix("| \(name) |") })
+        let cli = try CLIFixture()
+        let created = try cli.run("init", "--name", name, "--role", role, "--kdf", "interactive", "--identity", identity.path)
+        #expect(created.status == 0, "\(created.stderr)")
+        let whoami = try JSONSerialization.jsonObject(with: Data(try cli.run("whoami", "--json").stdout.utf8)) as? [String: String]
+        let age = try #require(whoami?["age-recipient"])
+        let minisign = try #require(whoami?["minisign-public-key"])
+        #expect(row.contains("`\(age)`"))
+        #expect(row.contains("`\(minisign)`"))
+        #expect(try String(contentsOf: identity, encoding: .utf8).contains("EXAMPLE ONLY"))
+    }
+}

@@ -213,7 +213,9 @@ public enum RecordDocument {
     /// kind in template order (empty ones too, so an editor shows them), each followed by its
     /// guidance comment when `includeGuidance` is set. ``parse(_:defaultTimeZone:)`` reads it
     /// back to `content` whenever `content` is the result of ``RecordContent/validated()``.
-    public static func render(_ content: RecordContent, includeGuidance: Bool = false) -> String {
+    /// `includeEmptySections: false` gives a compact document for reading; the default
+    /// keeps every heading so the document is ready for editing.
+    public static func render(_ content: RecordContent, includeGuidance: Bool = false, includeEmptySections: Bool = true) -> String {
         let header = content.header
         let frontMatter: [FrontMatterEntry] = [
             FrontMatterEntry(key: "kind", value: .scalar(header.kind.rawValue), line: 2),
@@ -226,7 +228,7 @@ public enum RecordDocument {
             FrontMatterEntry(key: "sharing-summary", value: .scalar(header.sharingSummary), line: 9),
         ]
         var out = NoteDocument(frontMatter: frontMatter, sections: []).rendered()
-        for field in header.kind.fields {
+        for field in header.kind.fields where includeEmptySections || !(content.sections[field.key] ?? "").isEmpty {
             out += "\n## \(field.title)\n"
             if includeGuidance {
                 out += "\n<!-- \(guidanceComment(for: field)) -->\n"

@@ -28,7 +28,8 @@ extension Vault {
     }
 
     /// Stores a parsed import file in one transaction (migration): all records land or none.
-    public func importRecords(_ batch: ImportBatch) throws -> [String] {
+    /// `progress` is told how many records are stored so far, every 1,000.
+    public func importRecords(_ batch: ImportBatch, progress: ((Int, Int) -> Void)? = nil) throws -> [String] {
         let validated = batch.records
         let digest = batch.digest
         var pending: [[UInt8]: ClientKey] = [:]
@@ -37,6 +38,7 @@ extension Vault {
             ids.reserveCapacity(validated.count)
             for content in validated {
                 ids.append(try insertNewRecord(content, origin: .imported, writer: writer, pending: &pending).recordID)
+                if ids.count % 1000 == 0 { progress?(ids.count, validated.count) }
             }
             let kinds = Set(validated.map(\.header.kind.rawValue)).sorted()
             try appendAudit(writer, action: .recordsImported, kinds: kinds, count: ids.count, digest: Hex.encode(digest))

@@ -193,7 +193,7 @@ struct NoteShow: ParsableCommand {
                      "Recorded \(meta.recordedAt) by \(meta.author) (\(meta.origin.rawValue))"]
         if let reason = meta.reason { lines.append("Reason for amendment: \(reason)") }
         print(lines.joined(separator: "\n") + "\n")
-        print(RecordDocument.render(record.content), terminator: "")
+        print(RecordDocument.render(record.content, includeEmptySections: false), terminator: "")
     }
 }
 
@@ -276,7 +276,8 @@ struct NoteImport: ParsableCommand {
         }
         let batch = try ImportBatch(jsonLines: Array(data))
         let opened = try vault.open(readOnly: false)
-        let ids = try opened.importRecords(batch)
+        let ids = try opened.importRecords(batch, progress: ProgressLine.reporter("importing"))
+        ProgressLine.finish()
         print("Imported \(ids.count) records.")
     }
 }
