@@ -72,9 +72,11 @@ public enum FieldListEncoding {
         try reader.readVersion()
         var fields: [(key: String, value: String)] = []
         while !reader.isAtEnd {
-            let key = try reader.readString(what: "key")
-            let value = try reader.readString(what: "value")
-            fields.append((key: key, value: value))
+            // Validated without allocating, then decoded without the generic validating initialiser.
+            let key = try reader.readValidRange(what: "key")
+            let value = try reader.readValidRange(what: "value")
+            fields.append((key: String(decoding: UnsafeRawBufferPointer(rebasing: bytes[key]), as: UTF8.self),
+                           value: String(decoding: UnsafeRawBufferPointer(rebasing: bytes[value]), as: UTF8.self)))
         }
         return fields
     }
@@ -242,18 +244,6 @@ struct FieldListReader {
                 offset: start, message: "\(what) length \(result) runs past the end of the input")
         }
         return Int(result)
-    }
-
-    /// Reads one length-prefixed UTF-8 string.
-    mutating func readString(what: String) throws(FieldListEncodingError) -> String {
-        let start = offset
-        let length = try readLength(what: what)
-        let range = offset..<(offset + length)
-        offset += length
-        guard let text = String(validating: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self) else {
-            throw FieldListEncodingError(offset: start, message: "\(what) is not valid UTF-8")
-        }
-        return text
     }
 
     /// Reads one length-prefixed string, validates its UTF-8 without allocating, and returns

@@ -153,7 +153,9 @@ public final class SQLiteVaultStore: VaultStore {
                                                     arguments: [recordID]) else { return ([], 0) }
                 let clientID = try record.blob("client_id")
                 let rows = try Row.fetchAll(db, sql: """
-                    SELECT revision, sealed_meta, sealed_body FROM revisions WHERE record_id = ? ORDER BY revision
+                    SELECT v.revision, v.sealed_meta, b.sealed_body
+                    FROM revisions v LEFT JOIN revision_bodies b ON b.record_id = v.record_id AND b.revision = v.revision
+                    WHERE v.record_id = ? ORDER BY v.revision
                     """, arguments: [recordID]).map { row in
                     RevisionRow(recordID: recordID, revision: Int(try row.integer("revision")), clientID: clientID,
                                 sealedMeta: try row.blob("sealed_meta"), sealedBody: try row.blob("sealed_body"))
@@ -163,49 +165,36 @@ public final class SQLiteVaultStore: VaultStore {
         }
     }
 
+    /// The hot path of `note list` and `note search`: steps the statement with the
+    /// SQLite C API and lends column bytes in place, with no per-row objects.
     public func forEachLatestRevision(
         clientID: [UInt8]?, includeBody: Bool, _ visit: (RevisionRowView) throws -> Void
     ) throws {
-        let columns = includeBody ? "v.sealed_meta, v.sealed_body" : "v.sealed_meta, NULL"
+        let body = includeBody
+            ? ("b.sealed_body", "JOIN revision_bodies b ON b.record_id = v.record_id AND b.revision = v.revision")
+            : ("NULL", "")
         let filter = clientID == nil ? "" : "WHERE r.client_id = ?"
+        // Driven from the revisions table in key order (sequential reads); records whose
+        // latest revision row is missing are caught by the count check below.
         let sql = """
-            SELECT r.id, r.latest_revision, r.client_id, \(columns), k.wrapped_key
-            FROM records r
-            JOIN revisions v ON v.record_id = r.id AND v.revision = r.latest_revision
+            SELECT v.record_id, v.revision, r.client_id, v.sealed_meta, \(body.0), k.wrapped_key
+            FROM revisions v
+            CROSS JOIN records r ON r.id = v.record_id AND r.latest_revision = v.revision
+            \(body.1)
             LEFT JOIN client_keys k ON k.id = r.client_id
-            \(filter) ORDER BY r.seq
+            \(filter)
             """
-        let arguments: StatementArguments = clientID.map { [Data($0)] } ?? []
+        let countSQL = "SELECT COUNT(*) FROM records r \(filter)"
         do {
             try queue.read { db in
-                let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
-                var lastClient: [UInt8] = []
-                var lastWrapped: [UInt8]?
-                while let row = try rows.next() {
-                    let recordID = try row.text(0)
-                    let revision = Int(try row.integer(1))
-                    let client = try row.blob(2)
-                    if client != lastClient {
-                        lastClient = client
-                        lastWrapped = row.isNull(5) ? nil : try row.blob(5)
-                    }
-                    try row.withUnsafeData(atIndex: 3) { meta in
-                        guard let meta else { throw CasebookError.integrityOfRow(recordID) }
-                        try row.withUnsafeData(atIndex: 4) { body in
-                            if includeBody, body == nil { throw CasebookError.integrityOfRow(recordID) }
-                            try meta.withUnsafeBytes { metaBytes in
-                                if let body {
-                                    try body.withUnsafeBytes { bodyBytes in
-                                        try visit(RevisionRowView(recordID: recordID, revision: revision, clientID: client,
-                                                                  wrappedClientKey: lastWrapped, sealedMeta: metaBytes, sealedBody: bodyBytes))
-                                    }
-                                } else {
-                                    try visit(RevisionRowView(recordID: recordID, revision: revision, clientID: client,
-                                                              wrappedClientKey: lastWrapped, sealedMeta: metaBytes, sealedBody: nil))
-                                }
-                            }
-                        }
-                    }
+                let arguments: StatementArguments = clientID.map { [Data($0)] } ?? []
+                let expected = try Int.fetchOne(db, sql: countSQL, arguments: arguments) ?? 0
+                let statement = try db.makeStatement(sql: sql)
+                try statement.setArguments(arguments)
+                let visited = try RawRows(statement.sqliteStatement).forEach(includeBody: includeBody, visit)
+                guard visited == expected else {
+                    throw CasebookError(.integrity, "record integrity check failed: \(expected - visited) record(s) have no readable latest revision",
+                                        hint: "the vault database was altered or damaged outside Casebook; restore it from a backup")
                 }
             }
         } catch let error as CasebookError {

@@ -47,12 +47,14 @@ struct SQLiteVaultWriter: VaultStoreWriter {
                 throw CasebookError(.integrity, "record \(row.recordID) changed while it was being amended")
             }
         }
-        try db.cachedStatement(sql: "INSERT INTO revisions (record_id, revision, sealed_meta, sealed_body) VALUES (?, ?, ?, ?)")
-            .execute(arguments: [row.recordID, row.revision, Data(row.sealedMeta), Data(row.sealedBody)])
+        try db.cachedStatement(sql: "INSERT INTO revisions (record_id, revision, sealed_meta) VALUES (?, ?, ?)")
+            .execute(arguments: [row.recordID, row.revision, Data(row.sealedMeta)])
+        try db.cachedStatement(sql: "INSERT INTO revision_bodies (record_id, revision, sealed_body) VALUES (?, ?, ?)")
+            .execute(arguments: [row.recordID, row.revision, Data(row.sealedBody)])
     }
 
     func recordExists(_ recordID: String) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM records WHERE id = ?)", arguments: [recordID]) ?? false
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM records WHERE id = ?)"), arguments: [recordID]) ?? false
     }
 
     func auditCount() throws -> Int {

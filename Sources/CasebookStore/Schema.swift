@@ -1,7 +1,8 @@
 import GRDB
 
 /// The database layout (docs/vault-format.md, "Database"). Nothing here is
-/// readable: ids are random or keyed hashes, every payload is ciphertext.
+/// readable: ids are random or keyed hashes, every payload is ciphertext. Bodies
+/// live apart from metas so that listings read only the small meta rows.
 /// Triggers make revisions and audit events append-only at the SQL level too.
 enum Schema {
     static func migrator() -> DatabaseMigrator {
@@ -35,8 +36,14 @@ enum Schema {
                     record_id TEXT NOT NULL REFERENCES records (id),
                     revision INTEGER NOT NULL CHECK (revision >= 1),
                     sealed_meta BLOB NOT NULL,
+                    PRIMARY KEY (record_id, revision)
+                ) WITHOUT ROWID;
+                CREATE TABLE revision_bodies (
+                    record_id TEXT NOT NULL,
+                    revision INTEGER NOT NULL,
                     sealed_body BLOB NOT NULL,
-                    UNIQUE (record_id, revision)
+                    UNIQUE (record_id, revision),
+                    FOREIGN KEY (record_id, revision) REFERENCES revisions (record_id, revision)
                 );
                 CREATE TABLE audit_events (
                     sequence INTEGER PRIMARY KEY CHECK (sequence >= 0),
@@ -46,6 +53,10 @@ enum Schema {
                 CREATE TRIGGER revisions_append_only_update BEFORE UPDATE ON revisions
                     BEGIN SELECT RAISE(ABORT, 'revisions are append-only'); END;
                 CREATE TRIGGER revisions_append_only_delete BEFORE DELETE ON revisions
+                    BEGIN SELECT RAISE(ABORT, 'revisions are append-only'); END;
+                CREATE TRIGGER revision_bodies_append_only_update BEFORE UPDATE ON revision_bodies
+                    BEGIN SELECT RAISE(ABORT, 'revisions are append-only'); END;
+                CREATE TRIGGER revision_bodies_append_only_delete BEFORE DELETE ON revision_bodies
                     BEGIN SELECT RAISE(ABORT, 'revisions are append-only'); END;
                 CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit_events
                     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;

@@ -185,6 +185,10 @@ import CasebookTestSupport
         try sqlite(cli, "UPDATE records SET latest_revision = 1")
         try cli.expectFailure(6, ["note", "show", id], message: "revision count")
         try cli.expectFailure(6, ["note", "history", id], message: "revision count")
+        // A pointer past the last revision: listings report it instead of dropping the record.
+        try sqlite(cli, "UPDATE records SET latest_revision = 5")
+        try cli.expectFailure(6, ["note", "list"], message: "no readable latest revision")
+        try cli.expectFailure(6, ["note", "search", "x"], message: "no readable latest revision")
     }
 
     private func sqlite(_ cli: CLIFixture, _ sql: String) throws {
@@ -204,8 +208,8 @@ import CasebookTestSupport
                                               input: SampleDocuments.hii(marker: "second")))!
         let database = cli.vault.appendingPathComponent("vault.db").path
         let sql = """
-            DROP TRIGGER revisions_append_only_update;
-            UPDATE revisions SET sealed_body = (SELECT sealed_body FROM revisions WHERE record_id = '\(first)') WHERE record_id = '\(second)';
+            DROP TRIGGER revision_bodies_append_only_update;
+            UPDATE revision_bodies SET sealed_body = (SELECT sealed_body FROM revision_bodies WHERE record_id = '\(first)') WHERE record_id = '\(second)';
             """
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")

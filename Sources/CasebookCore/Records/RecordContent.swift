@@ -236,30 +236,38 @@ public struct RecordContent: Equatable, Sendable {
 extension RecordHeader {
     /// The header alone from its ``RecordContent/storageFields`` (listings decrypt only this part).
     public init(storageFields: [(key: String, value: String)]) throws(RecordInputError) {
-        var header: [String: String] = [:]
+        var kind: String?, client: String?, start: String?, duration: String?, modality: String?
+        var attendance: String?, labels: String?, summary: String?
+        func set(_ slot: inout String?, _ field: (key: String, value: String)) throws(RecordInputError) {
+            guard slot == nil else { throw RecordInputError(message: "stored record repeats the field '\(field.key)'") }
+            slot = field.value
+        }
         for field in storageFields {
-            guard RecordContent.storageHeaderKeys.contains(field.key) else {
-                throw RecordInputError(message: "stored record has an unknown field '\(field.key)'")
-            }
-            guard header.updateValue(field.value, forKey: field.key) == nil else {
-                throw RecordInputError(message: "stored record repeats the field '\(field.key)'")
+            switch field.key {
+            case "kind": try set(&kind, field)
+            case "client": try set(&client, field)
+            case "start": try set(&start, field)
+            case "duration": try set(&duration, field)
+            case "modality": try set(&modality, field)
+            case "attendance": try set(&attendance, field)
+            case "labels": try set(&labels, field)
+            case "sharing-summary": try set(&summary, field)
+            default: throw RecordInputError(message: "stored record has an unknown field '\(field.key)'")
             }
         }
-        func required(_ key: String) throws(RecordInputError) -> String {
-            guard let value = header[key] else {
-                throw RecordInputError(message: "stored record has no '\(key)' field")
-            }
+        func required(_ value: String?, _ key: String) throws(RecordInputError) -> String {
+            guard let value else { throw RecordInputError(message: "stored record has no '\(key)' field") }
             return value
         }
-        let kind = try RecordKind.parse(try required("kind"))
-        let labelText = header["labels"] ?? ""
+        let labelText = labels ?? ""
         self.init(
-            kind: kind, client: try ClientReference(try required("client")),
-            start: try SessionStart(canonical: try required("start")),
-            durationMinutes: try header["duration"].map { text throws(RecordInputError) in try RecordHeader.parseDuration(text) },
-            modality: try Modality.parse(try required("modality")),
-            attendance: try Attendance.parse(try required("attendance")),
+            kind: try RecordKind.parse(try required(kind, "kind")),
+            client: try ClientReference(try required(client, "client")),
+            start: try SessionStart(canonical: try required(start, "start")),
+            durationMinutes: try duration.map { text throws(RecordInputError) in try RecordHeader.parseDuration(text) },
+            modality: try Modality.parse(try required(modality, "modality")),
+            attendance: try Attendance.parse(try required(attendance, "attendance")),
             labels: labelText.isEmpty ? [] : labelText.split(separator: ",", omittingEmptySubsequences: false).map(String.init),
-            sharingSummary: header["sharing-summary"] ?? "")
+            sharingSummary: summary ?? "")
     }
 }

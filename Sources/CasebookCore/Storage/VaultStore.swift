@@ -12,7 +12,8 @@ public protocol VaultStore: AnyObject {
     /// with the record's latest-revision pointer.
     func revisions(recordID: String) throws(CasebookError) -> (rows: [RevisionRow], latest: Int)
     /// Visits the latest revision of every record (of one client when `clientID` is set),
-    /// in record creation order, with the client's wrapped data key. `body` is nil unless
+    /// in no particular order, with the client's wrapped data key. A record whose latest
+    /// revision cannot be read is an integrity error, never silently skipped. `body` is nil unless
     /// `includeBody`. `visit` must not call back into the store.
     func forEachLatestRevision(
         clientID: [UInt8]?, includeBody: Bool, _ visit: (RevisionRowView) throws -> Void

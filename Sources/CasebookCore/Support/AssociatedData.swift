@@ -7,11 +7,20 @@ enum AssociatedData {
 
     static func make(_ purpose: String, _ components: [[UInt8]]) -> [UInt8] {
         var output: [UInt8] = []
-        for component in [label, Array(purpose.utf8)] + components {
-            output += UInt32(component.count).bigEndianBytes
-            output += component
-        }
+        output.reserveCapacity(64 + components.reduce(0) { $0 + $1.count + 4 })
+        append(label, to: &output)
+        append(Array(purpose.utf8), to: &output)
+        for component in components { append(component, to: &output) }
         return output
+    }
+
+    private static func append(_ component: [UInt8], to output: inout [UInt8]) {
+        let length = UInt32(component.count)
+        output.append(UInt8(truncatingIfNeeded: length >> 24))
+        output.append(UInt8(truncatingIfNeeded: length >> 16))
+        output.append(UInt8(truncatingIfNeeded: length >> 8))
+        output.append(UInt8(truncatingIfNeeded: length))
+        output.append(contentsOf: component)
     }
 }
 

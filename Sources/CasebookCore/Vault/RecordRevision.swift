@@ -31,22 +31,29 @@ public struct RevisionMetadata: Equatable, Sendable {
     }
 
     /// Splits decoded meta fields into revision metadata and the record's header fields.
+    /// Unknown or repeated `rev.` keys make it nil (the row was not written by Casebook).
     static func split(_ fields: [(key: String, value: String)]) -> (RevisionMetadata, [(key: String, value: String)])? {
-        var values: [String: String] = [:]
+        var author: String?, authorKey: String?, recordedAt: String?, origin: Origin?, reason: String?
         var rest: [(key: String, value: String)] = []
-        let known: Set<String> = [keys.author, keys.authorKey, keys.recordedAt, keys.origin, keys.reason]
+        rest.reserveCapacity(fields.count)
         for field in fields {
-            if field.key.hasPrefix("rev.") {
-                guard known.contains(field.key), values.updateValue(field.value, forKey: field.key) == nil else { return nil }
-            } else {
+            guard field.key.utf8.starts(with: "rev.".utf8) else {
                 rest.append(field)
+                continue
+            }
+            switch field.key {
+            case keys.author where author == nil: author = field.value
+            case keys.authorKey where authorKey == nil: authorKey = field.value
+            case keys.recordedAt where recordedAt == nil: recordedAt = field.value
+            case keys.origin where origin == nil:
+                guard let value = Origin(rawValue: field.value) else { return nil }
+                origin = value
+            case keys.reason where reason == nil: reason = field.value
+            default: return nil
             }
         }
-        guard let author = values[keys.author], let authorKey = values[keys.authorKey],
-              let recordedAt = values[keys.recordedAt], let origin = values[keys.origin].flatMap(Origin.init(rawValue:))
-        else { return nil }
-        return (RevisionMetadata(author: author, authorKeyID: authorKey, recordedAt: recordedAt, origin: origin,
-                                 reason: values[keys.reason]), rest)
+        guard let author, let authorKey, let recordedAt, let origin else { return nil }
+        return (RevisionMetadata(author: author, authorKeyID: authorKey, recordedAt: recordedAt, origin: origin, reason: reason), rest)
     }
 }
 

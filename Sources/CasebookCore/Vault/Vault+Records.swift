@@ -130,8 +130,12 @@ extension Vault {
     }
 
     private func revisionAD(recordID: String, revision: Int, clientID: [UInt8]) -> (meta: [UInt8], body: [UInt8]) {
-        let parts = [header.vaultID, Array(recordID.utf8), UInt32(revision).bigEndianBytes, clientID]
-        return (AssociatedData.make("revision-meta", parts), AssociatedData.make("revision-body", parts))
+        (revisionAD("revision-meta", recordID: recordID, revision: revision, clientID: clientID),
+         revisionAD("revision-body", recordID: recordID, revision: revision, clientID: clientID))
+    }
+
+    func revisionAD(_ purpose: String, recordID: String, revision: Int, clientID: [UInt8]) -> [UInt8] {
+        AssociatedData.make(purpose, [header.vaultID, Array(recordID.utf8), UInt32(revision).bigEndianBytes, clientID])
     }
 
     // MARK: Keys
@@ -208,7 +212,7 @@ extension Vault {
         return RecordRevision(recordID: row.recordID, revision: row.revision, metadata: metadata, content: content)
     }
 
-    /// The latest revision of every record matching `filter`, in creation order.
+    /// The latest revision of every record matching `filter`, by session start (then id).
     public func listRecords(_ filter: RecordFilter = RecordFilter()) throws -> [RecordSummary] {
         try scan(filter, text: nil)
     }
@@ -237,9 +241,9 @@ extension Vault {
                 lastKey = key
                 lastClient = row.clientID
             }
-            let ad = revisionAD(recordID: row.recordID, revision: row.revision, clientID: row.clientID)
+            let metaAD = revisionAD("revision-meta", recordID: row.recordID, revision: row.revision, clientID: row.clientID)
             let failure = CasebookError.integrity("record \(row.recordID) revision \(row.revision) does not decrypt (it was altered, or moved from another row)")
-            guard let metaLength = scratch.open(row.sealedMeta, key: key.key, ad: ad.meta, slot: 0) else { throw failure }
+            guard let metaLength = scratch.open(row.sealedMeta, key: key.key, slot: 0, ad: metaAD) else { throw failure }
             let summaryOrNil: RecordSummary? = try scratch.withBytes(slot: 0, count: metaLength) { metaBytes in
                 guard let fields = try? FieldListEncoding.decode(metaBytes),
                       let (metadata, headerFields) = RevisionMetadata.split(fields),
@@ -250,7 +254,9 @@ extension Vault {
                     let inMeta = (try? needle.isContained(in: metaBytes, skippingKeysWithPrefix: bookkeeping)) ?? false
                     if !inMeta {
                         guard let sealedBody = row.sealedBody,
-                              let bodyLength = scratch.open(sealedBody, key: key.key, ad: ad.body, slot: 1) else { throw failure }
+                              let bodyLength = scratch.open(sealedBody, key: key.key, slot: 1,
+                                                            ad: revisionAD("revision-body", recordID: row.recordID, revision: row.revision, clientID: row.clientID))
+                        else { throw failure }
                         let inBody = try scratch.withBytes(slot: 1, count: bodyLength) { bodyBytes in
                             guard let found = try? needle.isContained(in: bodyBytes) else { throw failure }
                             return found
@@ -262,6 +268,7 @@ extension Vault {
             }
             if let summary = summaryOrNil { results.append(summary) }
         }
+        results.sort { ($0.header.start.date, $0.recordID) < ($1.header.start.date, $1.recordID) }
         return results
     }
 }
@@ -271,7 +278,7 @@ final class ScratchBuffer {
     private var slots: [SecureBytesBox] = [SecureBytesBox(count: 4096), SecureBytesBox(count: 16384)]
 
     /// Decrypts into slot `slot`, growing it if needed; nil on authentication failure.
-    func open(_ sealed: UnsafeRawBufferPointer, key: borrowing SymmetricKey, ad: [UInt8], slot: Int) -> Int? {
+    func open(_ sealed: UnsafeRawBufferPointer, key: borrowing SymmetricKey, slot: Int, ad: [UInt8]) -> Int? {
         let needed = max(0, sealed.count - XChaCha20Poly1305.nonceByteCount - XChaCha20Poly1305.tagByteCount)
         if slots[slot].bytes.count < needed { slots[slot] = SecureBytesBox(count: needed * 2) }
         return slots[slot].open(sealed, key: key, ad: ad)

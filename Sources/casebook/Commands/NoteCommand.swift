@@ -283,7 +283,8 @@ struct NoteImport: ParsableCommand {
 }
 
 func pad(_ text: String, _ width: Int) -> String {
-    text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
+    let count = text.utf8.count == text.unicodeScalars.count ? text.utf8.count : text.count
+    return count >= width ? text + " " : text + String(repeating: " ", count: width - count)
 }
 
 /// Parsing for commands that write: the error says that nothing was stored.

@@ -12,13 +12,22 @@ enum RecordTable {
             FileHandle.standardError.write(Data("No records match.\n".utf8))
             return
         }
-        Swift.print("ID          START             KIND                CLIENT          REV  ATTENDANCE")
+        // One buffered write: listings can be 100,000 lines long.
+        var output = "ID          START             KIND                CLIENT          REV  ATTENDANCE\n"
+        output.reserveCapacity(records.count * 90)
         for record in records {
             let header = record.header
-            let start = String(header.start.canonical.prefix(16)).replacingOccurrences(of: "T", with: " ")
-            Swift.print(pad(record.recordID, 12) + pad(start, 18) + pad(header.kind.rawValue, 20)
-                        + pad(header.client.rawValue, 16) + pad(String(record.revision), 5) + header.attendance.rawValue)
+            var start = Array(header.start.canonical.utf8.prefix(16))
+            if start.count > 10 { start[10] = UInt8(ascii: " ") }
+            output += pad(record.recordID, 12)
+            output += pad(String(decoding: start, as: UTF8.self), 18)
+            output += pad(header.kind.rawValue, 20)
+            output += pad(header.client.rawValue, 16)
+            output += pad(String(record.revision), 5)
+            output += header.attendance.rawValue
+            output += "\n"
         }
+        FileHandle.standardOutput.write(Data(output.utf8))
     }
 }
 
