@@ -17,6 +17,8 @@ cc -O2 -o "$work/baseline" bench/baseline.c $(pkg-config --cflags --libs libsodi
 export CASEBOOK_VAULT="$work/vault" CASEBOOK_PASSPHRASE="benchmark passphrase, not secret" CASEBOOK_TIMING=1 TZ=UTC
 # One core, as the targets say.
 run() { taskset -c 0 "$bin" "$@"; }
+# Runs a command, discarding its output, and prints its timing line.
+timed() { taskset -c 0 "$bin" "$@" >/dev/null 2>"$work/err" || { cat "$work/err"; return 1; }; grep timing "$work/err" | sed 's/^/   /'; }
 
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), libsodium $(pkg-config --modversion libsodium)"
 kdf=${KDF:-interactive}
@@ -24,32 +26,25 @@ run init --name "Benchmark Practitioner" --role psychologist --kdf "$kdf" >/dev/
 echo "== Argon2id profile: $kdf"
 python3 bench/generate.py "$count" > "$work/records.jsonl"
 echo "== import $count records ($(du -m "$work/records.jsonl" | cut -f1) MiB of JSON Lines)"
-run note import "$work/records.jsonl" 2>&1 >/dev/null | grep timing | sed 's/^/   /' 
+timed note import "$work/records.jsonl"
 echo "== database: $(du -m "$work/vault/vault.db" | cut -f1) MiB"
 read -r meta body < <(sqlite3 -separator ' ' "$work/vault/vault.db" "SELECT CAST(AVG(LENGTH(sealed_meta)) AS INT) - 40, CAST(AVG(LENGTH(sealed_body)) AS INT) - 40 FROM revisions JOIN revision_bodies USING (record_id, revision)")
 echo "   mean plaintext: meta $meta B, body $body B"
 
 for i in 1 2 3; do
-  echo "== note list (run $i)";    run note list >/dev/null 2> >(grep timing | sed 's/^/   /')
+  echo "== note list (run $i)"; timed note list
 done
 for i in 1 2 3; do
-  echo "== note search, no match (run $i)"; run note search "no such phrase anywhere" >/dev/null 2> >(grep timing | sed 's/^/   /')
+  echo "== note search, no match (run $i)"; timed note search "no such phrase anywhere"
 done
-echo "== note search, common word";  run note search "belonging" >/dev/null 2> >(grep timing | sed 's/^/   /')
-echo "== note list --client (200 records)";  run note list --client C-0042 >/dev/null 2> >(grep timing | sed 's/^/   /')
+echo "== note search, common word"; timed note search "belonging"
+echo "== note list --client (200 records)"; timed note list --client C-0042
 for i in 1 2 3; do
   echo "== note new from stdin (run $i)"
-  python3 bench/generate.py 1 | python3 -c '
-import json,sys
-r=json.loads(sys.stdin.readline())
-print("---"); print("kind: "+r["kind"]); print("client: "+r["client"]); print("start: "+r["start"])
-print("duration: 50"); print("modality: in-person"); print("attendance: attended"); print("---")
-titles={"session-number":"Session number","focus":"Focus","client-report":"What the client reported","observations-presentation":"Observations: presentation","interventions":"Interventions used","client-response":"Client response","risk-immediate-concern":"Risk: immediate concern","plan":"Plan"}
-for k,v in r["sections"].items(): print(); print("## "+titles[k]); print(v)
-' | run note new --kind hii-session --client C-0000 >/dev/null 2> >(grep timing | sed 's/^/   /')
+  timed note new --kind hii-session --client C-0042 --file bench/sample-note.md
 done
 
 echo "== raw libsodium, same work on one core"
 echo "   decrypt $count metas:           $(taskset -c 0 "$work/baseline" xchacha "$count" "$meta") s"
 echo "   decrypt $count metas + bodies:  $(taskset -c 0 "$work/baseline" xchacha "$count" $((meta + body))) s"
-echo "   Argon2id ($kdf):               $(taskset -c 0 "$work/baseline" argon2id $([ "$kdf" = interactive ] && echo "2 67108864" || echo "3 268435456")) s"
+echo "   Argon2id ($kdf):                $(taskset -c 0 "$work/baseline" argon2id $([ "$kdf" = interactive ] && echo "2 67108864" || echo "3 268435456")) s"

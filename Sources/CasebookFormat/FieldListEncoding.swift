@@ -81,6 +81,22 @@ public enum FieldListEncoding {
         return fields
     }
 
+    /// Visits every (key, value) pair as byte ranges of `bytes` without allocating. The
+    /// structure (version, lengths, exact end) is checked; UTF-8 is not, so the caller must
+    /// decode with `String(decoding:as:)` (which replaces invalid sequences) — meant for
+    /// authenticated plaintext that only this encoder can have written.
+    public static func forEachField(
+        in bytes: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Void
+    ) throws(FieldListEncodingError) {
+        var reader = FieldListReader(bytes: bytes)
+        try reader.readVersion()
+        while !reader.isAtEnd {
+            let key = try reader.readRange(what: "key")
+            let value = try reader.readRange(what: "value")
+            body(UnsafeRawBufferPointer(rebasing: bytes[key]), UnsafeRawBufferPointer(rebasing: bytes[value]))
+        }
+    }
+
     /// Whether any VALUE (never a key) contains `needle`, ignoring case.
     ///
     /// An empty needle matches everything. For an ASCII needle, ASCII letters are folded byte by
@@ -244,6 +260,14 @@ struct FieldListReader {
                 offset: start, message: "\(what) length \(result) runs past the end of the input")
         }
         return Int(result)
+    }
+
+    /// Reads one length-prefixed string's byte range without checking its UTF-8.
+    mutating func readRange(what: String) throws(FieldListEncodingError) -> Range<Int> {
+        let length = try readLength(what: what)
+        let range = offset..<(offset + length)
+        offset += length
+        return range
     }
 
     /// Reads one length-prefixed string, validates its UTF-8 without allocating, and returns

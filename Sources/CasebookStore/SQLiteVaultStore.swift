@@ -174,12 +174,19 @@ public final class SQLiteVaultStore: VaultStore {
             ? ("b.sealed_body", "JOIN revision_bodies b ON b.record_id = v.record_id AND b.revision = v.revision")
             : ("NULL", "")
         let filter = clientID == nil ? "" : "WHERE r.client_id = ?"
-        // Driven from the revisions table in key order (sequential reads); records whose
+        // Unfiltered: driven from the revisions table in key order (sequential reads).
+        // For one client: driven from records through its client index. Records whose
         // latest revision row is missing are caught by the count check below.
-        let sql = """
+        let sql = clientID == nil ? """
             SELECT v.record_id, v.revision, r.client_id, v.sealed_meta, \(body.0), k.wrapped_key
             FROM revisions v
             CROSS JOIN records r ON r.id = v.record_id AND r.latest_revision = v.revision
+            \(body.1)
+            LEFT JOIN client_keys k ON k.id = r.client_id
+            """ : """
+            SELECT v.record_id, v.revision, r.client_id, v.sealed_meta, \(body.0), k.wrapped_key
+            FROM records r
+            JOIN revisions v ON v.record_id = r.id AND v.revision = r.latest_revision
             \(body.1)
             LEFT JOIN client_keys k ON k.id = r.client_id
             \(filter)

@@ -120,3 +120,37 @@ import CasebookTestSupport
         #expect(try String(contentsOf: identity, encoding: .utf8).contains("EXAMPLE ONLY"))
     }
 }
+
+/// docs/vault-format.md is meant to be precise enough for a second implementation; its
+/// §13 ships one (Python with libsodium through ctypes). It must open what Casebook writes.
+@Suite struct VaultFormatSpecificationTests {
+    @Test func theSpecificationsOwnReaderOpensAVault() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") else {
+            print("skipped: python3 is not installed, so the specification's reader cannot run")
+            return
+        }
+        let spec = try String(contentsOf: KeysExampleTests.repository.appendingPathComponent("docs/vault-format.md"), encoding: .utf8)
+        let start = try #require(spec.range(of: "```python\n"))
+        let end = try #require(spec.range(of: "```", range: start.upperBound..<spec.endIndex))
+        let cli = try CLIFixture()
+        let script = try cli.folder.write("open-vault.py", String(spec[start.upperBound..<end.lowerBound]))
+        try cli.initVault(name: "Spec Reader")
+        let first = try cli.run("note", "new", "--kind", "hii-session", "--client", "C-0042", input: SampleDocuments.hii(marker: "spec marker"))
+        let id = try #require(cli.storedID(first))
+        #expect(try cli.run("note", "amend", id, "--reason", "spec amendment", input: SampleDocuments.hii(marker: "spec marker two")).status == 0)
+        let process = Process()
+        let output = Pipe()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = [script.path, cli.vault.path, "correct horse battery staple"]
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(text)")
+        #expect(text.contains("\"name\":\"Spec Reader\""))
+        #expect(text.contains("\"action\":\"record.amended\""))
+        #expect(text.contains("spec marker two"))
+        #expect(text.contains("('rev.reason', 'spec amendment')"))
+    }
+}

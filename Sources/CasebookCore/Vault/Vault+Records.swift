@@ -242,13 +242,12 @@ extension Vault {
                 lastClient = row.clientID
             }
             let metaAD = revisionAD("revision-meta", recordID: row.recordID, revision: row.revision, clientID: row.clientID)
-            let failure = CasebookError.integrity("record \(row.recordID) revision \(row.revision) does not decrypt (it was altered, or moved from another row)")
-            guard let metaLength = scratch.open(row.sealedMeta, key: key.key, slot: 0, ad: metaAD) else { throw failure }
+            func failure() -> CasebookError {
+                CasebookError.integrity("record \(row.recordID) revision \(row.revision) does not decrypt (it was altered, or moved from another row)")
+            }
+            guard let metaLength = scratch.open(row.sealedMeta, key: key.key, slot: 0, ad: metaAD) else { throw failure() }
             let summaryOrNil: RecordSummary? = try scratch.withBytes(slot: 0, count: metaLength) { metaBytes in
-                guard let fields = try? FieldListEncoding.decode(metaBytes),
-                      let (metadata, headerFields) = RevisionMetadata.split(fields),
-                      let header = try? RecordHeader(storageFields: headerFields)
-                else { throw failure }
+                guard let (metadata, header) = SummaryDecoder.decode(metaBytes) else { throw failure() }
                 guard filter.matches(header) else { return nil }
                 if let needle {
                     let inMeta = (try? needle.isContained(in: metaBytes, skippingKeysWithPrefix: bookkeeping)) ?? false
@@ -256,9 +255,9 @@ extension Vault {
                         guard let sealedBody = row.sealedBody,
                               let bodyLength = scratch.open(sealedBody, key: key.key, slot: 1,
                                                             ad: revisionAD("revision-body", recordID: row.recordID, revision: row.revision, clientID: row.clientID))
-                        else { throw failure }
+                        else { throw failure() }
                         let inBody = try scratch.withBytes(slot: 1, count: bodyLength) { bodyBytes in
-                            guard let found = try? needle.isContained(in: bodyBytes) else { throw failure }
+                            guard let found = try? needle.isContained(in: bodyBytes) else { throw failure() }
                             return found
                         }
                         if !inBody { return nil }

@@ -12,22 +12,33 @@ enum RecordTable {
             FileHandle.standardError.write(Data("No records match.\n".utf8))
             return
         }
-        // One buffered write: listings can be 100,000 lines long.
-        var output = "ID          START             KIND                CLIENT          REV  ATTENDANCE\n"
-        output.reserveCapacity(records.count * 90)
+        // One buffered write of bytes: listings can be 100,000 lines long.
+        var output: [UInt8] = Array("ID          START             KIND                CLIENT          REV  ATTENDANCE\n".utf8)
+        output.reserveCapacity(records.count * 96)
+        func column(_ text: String, _ width: Int) {
+            var count = 0
+            for byte in text.utf8 {
+                output.append(byte)
+                if byte & 0xC0 != 0x80 { count += 1 }
+            }
+            output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: max(1, width - count)))
+        }
         for record in records {
             let header = record.header
-            var start = Array(header.start.canonical.utf8.prefix(16))
-            if start.count > 10 { start[10] = UInt8(ascii: " ") }
-            output += pad(record.recordID, 12)
-            output += pad(String(decoding: start, as: UTF8.self), 18)
-            output += pad(header.kind.rawValue, 20)
-            output += pad(header.client.rawValue, 16)
-            output += pad(String(record.revision), 5)
-            output += header.attendance.rawValue
-            output += "\n"
+            column(record.recordID, 12)
+            var start = 0
+            for byte in header.start.canonical.utf8.prefix(16) {
+                output.append(start == 10 ? UInt8(ascii: " ") : byte)
+                start += 1
+            }
+            output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 18 - start))
+            column(header.kind.rawValue, 20)
+            column(header.client.rawValue, 16)
+            column(String(record.revision), 5)
+            output.append(contentsOf: header.attendance.rawValue.utf8)
+            output.append(10)
         }
-        FileHandle.standardOutput.write(Data(output.utf8))
+        FileHandle.standardOutput.write(Data(output))
     }
 }
 
