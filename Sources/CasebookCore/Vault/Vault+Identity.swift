@@ -13,10 +13,18 @@ extension Vault {
             "minisign public key: \(minisignPublicKey.encoded)",
             "SECRET: anyone with this file can read what is sealed to you and sign as you.",
         ])
-        try store.write { writer in
-            try appendAudit(writer, action: .identityExported)
-            // Written inside the transaction: if the file cannot be made, the event is rolled back.
-            try SecretFile.create(at: url, contents: contents)
+        var created = false
+        do {
+            try store.write { writer in
+                try appendAudit(writer, action: .identityExported)
+                // Written inside the transaction: if the file cannot be made, the event is rolled back;
+                // if the commit fails, the file is removed below.
+                try SecretFile.create(at: url, contents: contents)
+                created = true
+            }
+        } catch {
+            if created { unlink(url.path) }
+            throw error
         }
     }
 }

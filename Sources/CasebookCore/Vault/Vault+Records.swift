@@ -52,22 +52,10 @@ extension Vault {
     @discardableResult
     public func amendRecord(id: String, content: RecordContent, reason: String) throws -> RecordRevision {
         let id = try RecordID.normalized(id)
-        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !reason.isEmpty else {
-            throw CasebookError(.invalidInput, "an amendment needs a reason", hint: "add --reason \"what changed and why\"")
-        }
         let content = try content.validated()
         let current = try record(id: id, revision: nil)
-        guard current.content.header.client == content.header.client else {
-            throw CasebookError(.invalidInput, "an amendment cannot move a record to another client (\(current.content.header.client) → \(content.header.client))",
-                                hint: "create a new record for the other client")
-        }
-        guard current.content.header.kind == content.header.kind else {
-            throw CasebookError(.invalidInput, "an amendment cannot change the record's kind (\(current.content.header.kind.rawValue))")
-        }
-        guard current.content != content else {
-            throw CasebookError(.invalidInput, "the amendment changes nothing; no revision was added")
-        }
+        try checkAmendment(of: current, to: content, reason: reason)
+        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         let clientID = keys.clientID(for: content.header.client.rawValue)
         let key = try clientKey(clientID)
         let metadata = newMetadata(origin: .amended, reason: reason)
@@ -79,6 +67,23 @@ extension Vault {
                             kinds: [content.header.kind.rawValue], client: content.header.client.rawValue)
         }
         return RecordRevision(recordID: id, revision: revisionNumber, metadata: metadata, content: content)
+    }
+
+    /// The rules an amendment must follow: a reason, the same client and kind, and a change.
+    public func checkAmendment(of current: RecordRevision, to content: RecordContent, reason: String) throws {
+        guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw CasebookError(.invalidInput, "an amendment needs a reason", hint: "add --reason \"what changed and why\"")
+        }
+        guard current.content.header.client == content.header.client else {
+            throw CasebookError(.invalidInput, "an amendment cannot move a record to another client (\(current.content.header.client) → \(content.header.client))",
+                                hint: "create a new record for the other client")
+        }
+        guard current.content.header.kind == content.header.kind else {
+            throw CasebookError(.invalidInput, "an amendment cannot change the record's kind (\(current.content.header.kind.rawValue))")
+        }
+        guard current.content != content else {
+            throw CasebookError(.invalidInput, "the amendment changes nothing; no revision was added")
+        }
     }
 
     private func insertNewRecord(

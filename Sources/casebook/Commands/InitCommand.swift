@@ -33,7 +33,7 @@ struct InitCommand: ParsableCommand {
 
     @OptionGroup var vault: VaultOptions
 
-    @Option(help: "Your name as colleagues know it (shown on your identity, never on client records).")
+    @Option(help: "Your name as colleagues know it (shown on your identity; recorded, encrypted, as the author of your records).")
     var name: String
 
     @Option(help: ArgumentHelp("Your role.", valueName: PractitionerRole.allCases.map(\.rawValue).joined(separator: "|")))

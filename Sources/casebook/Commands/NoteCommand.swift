@@ -114,10 +114,10 @@ struct NoteNew: ParsableCommand {
                                              editorInitial: { try NoteTemplate.text(kind: kind, client: client) }) { text in
             let content = try NothingStored.parse(text)
             guard content.header.kind == kind else {
-                throw CasebookError(.invalidInput, "the document is a \(content.header.kind.rawValue) record but --kind is \(kind.rawValue); nothing stored")
+                throw CasebookError(.invalidInput, "the document is a \(content.header.kind.rawValue) record but --kind is \(kind.rawValue); nothing was stored")
             }
             guard content.header.client == client else {
-                throw CasebookError(.invalidInput, "the document is about client \(content.header.client) but --client is \(client); nothing stored")
+                throw CasebookError(.invalidInput, "the document is about client \(content.header.client) but --client is \(client); nothing was stored")
             }
             return content
         }
@@ -148,7 +148,7 @@ struct NoteList: ParsableCommand {
 
 struct NoteSearch: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "search", abstract: "Find records whose latest revision contains TEXT in any field (case-insensitive).")
+        commandName: "search", abstract: "Find records whose latest revision contains TEXT in any of the record's fields (case-insensitive).")
 
     @OptionGroup var vault: VaultOptions
 
@@ -222,8 +222,12 @@ struct NoteAmend: ParsableCommand {
     func run() throws {
         let opened = try vault.open(readOnly: false)
         let current = try opened.record(id: id, revision: nil)
-        let content = try DocumentInput.read(file: file, edit: edit, editorInitial: { RecordDocument.render(current.content) },
-                                             accept: NothingStored.parse)
+        let content = try DocumentInput.read(file: file, edit: edit, editorInitial: { RecordDocument.render(current.content) }) { text in
+            let content = try NothingStored.parse(text)
+            // Checked while the draft still exists, so an amendment the vault would refuse can be corrected.
+            try opened.checkAmendment(of: current, to: content, reason: reason)
+            return content
+        }
         let stored = try opened.amendRecord(id: current.recordID, content: content, reason: reason)
         if json {
             try JSONOutput.print(RecordJSONOutput(stored))

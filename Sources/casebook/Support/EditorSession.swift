@@ -32,7 +32,14 @@ enum EditorSession {
         let folder = String(cString: made)
         chmod(folder, 0o700)
         let path = folder + "/note.md"
-        defer { wipeFolder(folder) }
+        // Interrupts are ignored for the whole session (the editor, in the same process
+        // group, still receives them), so the private folder is always wiped.
+        let signals = [SIGINT, SIGQUIT, SIGHUP, SIGTERM]
+        let previous = signals.map { signal($0, SIG_IGN) }
+        defer {
+            wipeFolder(folder)
+            for (number, handler) in zip(signals, previous) { signal(number, handler) }
+        }
         try write(initial, to: path)
         while true {
             try runEditor(editor, on: path)
@@ -40,19 +47,18 @@ enum EditorSession {
                 throw CasebookError(.environment, "the edited file disappeared; nothing was stored")
             }
             do {
-                return try accept(String(decoding: data, as: UTF8.self))
+                return try accept(try DocumentInput.decode(data, from: "the edited note"))
             } catch let error as CasebookError where error.code == .invalidInput && Terminal.isAvailable {
                 FileHandle.standardError.write(Data("casebook: error: \(error.message)\n".utf8))
-                let answer = try Terminal.read(prompt: "Press Enter to correct it in the editor, or type q to discard it: ", echo: true)
-                let discard = answer.withUnsafeBytes { $0.first == UInt8(ascii: "q") || $0.first == UInt8(ascii: "Q") }
+                let answer = try Terminal.readLine(prompt: "Press Enter to correct it in the editor, or type q to discard it: ")
+                // End of input (Ctrl-D) discards too, so a closed terminal cannot loop.
+                let discard = answer.map { $0.lowercased().hasPrefix("q") } ?? true
                 if discard { throw CasebookError(.invalidInput, "\(error.message) (draft discarded)", hint: error.hint) }
             }
         }
     }
 
-    /// Runs the editor with interrupts ignored here (the editor, in the same process
-    /// group, still receives them), so the private folder is always cleaned up. The
-    /// editor's environment carries no passphrase.
+    /// Runs the editor; its environment carries no passphrase.
     private static func runEditor(_ editor: String, on path: String) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
@@ -60,9 +66,6 @@ enum EditorSession {
         var environment = ProcessInfo.processInfo.environment
         for name in ["CASEBOOK_PASSPHRASE", "CASEBOOK_NEW_PASSPHRASE"] { environment[name] = nil }
         process.environment = environment
-        let signals = [SIGINT, SIGQUIT, SIGHUP, SIGTERM]
-        let previous = signals.map { signal($0, SIG_IGN) }
-        defer { for (number, handler) in zip(signals, previous) { signal(number, handler) } }
         do {
             try process.run()
         } catch {

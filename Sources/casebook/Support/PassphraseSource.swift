@@ -86,11 +86,21 @@ enum Terminal {
     }
 
     static func readSecret(prompt: String) throws -> SecureBytes {
-        try read(prompt: prompt, echo: false)
+        var endOfInput = false
+        return try read(prompt: prompt, echo: false, endOfInput: &endOfInput)
     }
 
-    /// Reads one line from the terminal into secure memory.
-    static func read(prompt: String, echo: Bool) throws -> SecureBytes {
+    /// One visible, non-secret line from the terminal; nil at end of input (Ctrl-D).
+    static func readLine(prompt: String) throws -> String? {
+        var endOfInput = false
+        let line = try read(prompt: prompt, echo: true, endOfInput: &endOfInput)
+        if endOfInput { return nil }
+        return line.withUnsafeBytes { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Reads one line from the terminal into secure memory; `endOfInput` tells whether
+    /// the terminal closed before anything was typed.
+    static func read(prompt: String, echo: Bool, endOfInput: inout Bool) throws -> SecureBytes {
         let fd = open("/dev/tty", O_RDWR | O_NOCTTY)
         guard fd >= 0 else {
             throw CasebookError(.environment, "no terminal to ask for the passphrase",
@@ -113,10 +123,12 @@ enum Terminal {
         }
         _ = prompt.withCString { write(fd, $0, strlen($0)) }
         var line = SecureBytes(count: PassphraseSource.maximumLength + 1)
+        var sawNewline = false
         let length = line.withUnsafeMutableBytes { buffer -> Int in
             var length = 0
             var byte: UInt8 = 0
-            while Glibc.read(fd, &byte, 1) == 1, byte != 10 {
+            while Glibc.read(fd, &byte, 1) == 1 {
+                if byte == 10 { sawNewline = true; break }
                 if length < buffer.count { buffer[length] = byte }
                 length += 1
             }
@@ -126,6 +138,7 @@ enum Terminal {
         guard length <= PassphraseSource.maximumLength else {
             throw CasebookError(.invalidInput, "the input is longer than \(PassphraseSource.maximumLength) bytes")
         }
+        endOfInput = !sawNewline && length == 0
         return line.extracting(0..<length)
     }
 }
