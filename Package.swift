@@ -80,6 +80,7 @@ let package = Package(
         .testTarget(
             name: "CasebookFormatTests",
             dependencies: ["CasebookFormat", "CasebookCrypto"],
+            resources: [.copy("Vectors")],
             swiftSettings: strict
         ),
         .testTarget(

@@ -19,11 +19,12 @@ public struct MinisignPublicKey: Hashable, Sendable {
     }
 
     /// The key id as minisign shows it: upper-case hex of the little-endian 64-bit number.
-    public var keyIDHex: String {
-        keyID.reversed().map { byte in
-            let digits = Array("0123456789ABCDEF".utf8)
-            return String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 15)]], as: UTF8.self)
-        }.joined()
+    public var keyIDHex: String { Self.hex(keyID: keyID) }
+
+    /// Upper-case hex of a minisign key id read as a little-endian 64-bit number.
+    static func hex(keyID: [UInt8]) -> String {
+        let digits = Array("0123456789ABCDEF".utf8)
+        return String(decoding: keyID.reversed().flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] }, as: UTF8.self)
     }
 
     public struct ParseError: Error, Equatable, Sendable {
