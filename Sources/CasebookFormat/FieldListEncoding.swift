@@ -1,3 +1,4 @@
+import Foundation
 /// A compact binary encoding of an ordered list of `(key, value)` string pairs, used for
 /// records at rest (inside their encryption).
 ///
@@ -142,14 +143,15 @@ public enum FieldListEncoding {
         /// Like `isContained(in:)`, but values whose key starts with `prefix` (UTF-8 bytes)
         /// are not searched (for example bookkeeping fields a person did not write).
         public func isContained(
-            in encoded: UnsafeRawBufferPointer, skippingKeysWithPrefix prefix: [UInt8]
+            in encoded: UnsafeRawBufferPointer, skippingKeysWithPrefix prefix: [UInt8], trustingUTF8: Bool = false
         ) throws(FieldListEncodingError) -> Bool {
             var reader = FieldListReader(bytes: encoded)
             try reader.readVersion()
             var found = lowered.isEmpty
             while !reader.isAtEnd {
-                let key = try reader.readValidRange(what: "key")
-                let value = try reader.readValidRange(what: "value")
+                // `trustingUTF8` skips the UTF-8 check for authenticated plaintext this encoder wrote.
+                let key = trustingUTF8 ? try reader.readRange(what: "key") : try reader.readValidRange(what: "key")
+                let value = trustingUTF8 ? try reader.readRange(what: "value") : try reader.readValidRange(what: "value")
                 if found { continue }
                 if !prefix.isEmpty, key.count >= prefix.count,
                    prefix.indices.allSatisfy({ encoded[key.lowerBound + $0] == prefix[$0] }) { continue }
@@ -292,22 +294,29 @@ struct FieldListReader {
     /// letters folded.
     static func containsFolded(_ needle: [UInt8], in bytes: UnsafeRawBufferPointer, range: Range<Int>) -> Bool {
         let count = needle.count
-        guard count <= range.count else { return false }
+        guard count <= range.count, let base = bytes.baseAddress else { return false }
         return needle.withUnsafeBufferPointer { pattern in
-            let first = pattern[0]
+            // Candidates are found with memchr for the first byte in either case (fast,
+            // vectorised); each candidate is then compared with ASCII folding.
+            let lower = pattern[0]
+            let upper = lower >= 97 && lower <= 122 ? lower - 32 : lower
             let last = range.upperBound - count
-            var index = range.lowerBound
-            while index <= last {
-                if foldASCII(bytes[index]) == first {
-                    var matched = 1
-                    while matched < count && foldASCII(bytes[index + matched]) == pattern[matched] {
-                        matched += 1
-                    }
-                    if matched == count { return true }
-                }
-                index += 1
+            func next(_ byte: UInt8, from index: Int) -> Int {
+                guard index <= last else { return Int.max }
+                guard let found = memchr(base + index, Int32(byte), last - index + 1) else { return Int.max }
+                return base.distance(to: UnsafeRawPointer(found))
             }
-            return false
+            var nextLower = next(lower, from: range.lowerBound)
+            var nextUpper = upper == lower ? Int.max : next(upper, from: range.lowerBound)
+            while true {
+                let index = min(nextLower, nextUpper)
+                if index == Int.max { return false }
+                var matched = 1
+                while matched < count && foldASCII(bytes[index + matched]) == pattern[matched] { matched += 1 }
+                if matched == count { return true }
+                if index == nextLower { nextLower = next(lower, from: index + 1) }
+                if index == nextUpper { nextUpper = next(upper, from: index + 1) }
+            }
         }
     }
 

@@ -44,6 +44,21 @@ struct RawRows {
         }
     }
 
+    func forEachSummary(_ visit: (RecordSummaryRowView) throws -> Void) throws {
+        while true {
+            let status = sqlite3_step(handle)
+            if status == SQLITE_DONE { return }
+            guard status == SQLITE_ROW else { throw StoreErrors.map(DatabaseError(resultCode: ResultCode(rawValue: status))) }
+            guard sqlite3_column_type(handle, 0) == SQLITE_TEXT, sqlite3_column_type(handle, 1) == SQLITE_INTEGER else {
+                throw Row.malformed
+            }
+            let wrapped = sqlite3_column_type(handle, 4) == SQLITE_NULL ? nil : try blob(4)
+            try visit(RecordSummaryRowView(recordID: String(cString: sqlite3_column_text(handle, 0)),
+                                           revision: Int(sqlite3_column_int64(handle, 1)), clientID: try blob(2),
+                                           wrappedClientKey: wrapped, sealedSummary: try blob(3)))
+        }
+    }
+
     /// A BLOB column's bytes, valid until the next step.
     private func blob(_ column: Int32) throws -> UnsafeRawBufferPointer {
         guard sqlite3_column_type(handle, column) == SQLITE_BLOB else { throw Row.malformed }

@@ -211,6 +211,26 @@ public final class SQLiteVaultStore: VaultStore {
         }
     }
 
+    /// The hot path of `note list`: one sequential pass over `records`.
+    public func forEachRecordSummary(clientID: [UInt8]?, _ visit: (RecordSummaryRowView) throws -> Void) throws {
+        let filter = clientID == nil ? "" : "WHERE r.client_id = ?"
+        let sql = """
+            SELECT r.id, r.latest_revision, r.client_id, r.sealed_summary, k.wrapped_key
+            FROM records r LEFT JOIN client_keys k ON k.id = r.client_id \(filter)
+            """
+        do {
+            try queue.read { db in
+                let statement = try db.makeStatement(sql: sql)
+                if let clientID { try statement.setArguments([Data(clientID)]) }
+                try RawRows(statement.sqliteStatement).forEachSummary(visit)
+            }
+        } catch let error as CasebookError {
+            throw error
+        } catch let error as DatabaseError {
+            throw StoreErrors.map(error)
+        }
+    }
+
     public func auditRows() throws(CasebookError) -> [AuditRow] {
         try StoreErrors.mapping {
             try queue.read { db in

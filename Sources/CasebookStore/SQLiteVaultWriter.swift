@@ -38,11 +38,11 @@ struct SQLiteVaultWriter: VaultStoreWriter {
 
     func insertRevision(_ row: RevisionRow) throws {
         if row.revision == 1 {
-            try db.cachedStatement(sql: "INSERT INTO records (id, client_id, latest_revision) VALUES (?, ?, 1)")
-                .execute(arguments: [row.recordID, Data(row.clientID)])
+            try db.cachedStatement(sql: "INSERT INTO records (id, client_id, latest_revision, sealed_summary) VALUES (?, ?, 1, ?)")
+                .execute(arguments: [row.recordID, Data(row.clientID), Data(row.sealedSummary)])
         } else {
-            try db.cachedStatement(sql: "UPDATE records SET latest_revision = ? WHERE id = ? AND latest_revision = ?")
-                .execute(arguments: [row.revision, row.recordID, row.revision - 1])
+            try db.cachedStatement(sql: "UPDATE records SET latest_revision = ?, sealed_summary = ? WHERE id = ? AND latest_revision = ?")
+                .execute(arguments: [row.revision, Data(row.sealedSummary), row.recordID, row.revision - 1])
             guard db.changesCount == 1 else {
                 throw CasebookError(.integrity, "record \(row.recordID) changed while it was being amended")
             }

@@ -29,7 +29,8 @@ enum Schema {
                     seq INTEGER PRIMARY KEY,
                     id TEXT NOT NULL UNIQUE,
                     client_id BLOB NOT NULL,
-                    latest_revision INTEGER NOT NULL
+                    latest_revision INTEGER NOT NULL,
+                    sealed_summary BLOB NOT NULL
                 );
                 CREATE INDEX records_by_client ON records (client_id, seq);
                 CREATE TABLE revisions (

@@ -187,7 +187,8 @@ import CasebookTestSupport
         try cli.expectFailure(6, ["note", "history", id], message: "revision count")
         // A pointer past the last revision: listings report it instead of dropping the record.
         try sqlite(cli, "UPDATE records SET latest_revision = 5")
-        try cli.expectFailure(6, ["note", "list"], message: "no readable latest revision")
+        try cli.expectFailure(6, ["note", "list"], message: "summary does not decrypt")
+        try cli.expectFailure(6, ["note", "list", "--json"], message: "no readable latest revision")
         try cli.expectFailure(6, ["note", "search", "x"], message: "no readable latest revision")
     }
 
@@ -218,6 +219,9 @@ import CasebookTestSupport
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
         try cli.expectFailure(6, ["note", "show", second], message: "record integrity")
+        // A listing summary copied onto another record is refused too.
+        try sqlite(cli, "UPDATE records SET sealed_summary = (SELECT sealed_summary FROM records WHERE id = '\(first)') WHERE id = '\(second)'")
+        try cli.expectFailure(6, ["note", "list"], message: "summary does not decrypt")
         try cli.expectFailure(6, ["note", "search", "anything"], message: "record integrity")
         #expect(try cli.run("note", "show", first).status == 0)
     }

@@ -46,20 +46,25 @@ public struct SessionStart: Hashable, Comparable, Sendable, CustomStringConverti
         self.init(epochSeconds: seconds, offset: offset / 60 * 60)
     }
 
-    private init(epochSeconds: Int, offset: Int) {
+    init(epochSeconds: Int, offset: Int) {
         date = Date(timeIntervalSince1970: TimeInterval(epochSeconds))
         utcOffsetSeconds = offset
     }
 
     /// RFC 3339 with seconds and the recorded offset, `Z` for UTC: `2026-11-24T10:00:00+01:00`.
     public var canonical: String {
+        var out = [UInt8]()
+        out.reserveCapacity(25)
+        appendCanonical(to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the canonical form's UTF-8 bytes (listings format 100,000 of these).
+    public func appendCanonical(to out: inout [UInt8]) {
         let local = Int(date.timeIntervalSince1970) + utcOffsetSeconds
         let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
         let secondOfDay = local - days * 86_400
         let (year, month, day) = Self.civil(fromDays: days)
-        // Rendered into one byte buffer: listings format 100,000 of these.
-        var out = [UInt8]()
-        out.reserveCapacity(25)
         func digits(_ value: Int, _ width: Int) {
             var divisor = 1
             for _ in 1..<width { divisor *= 10 }
@@ -80,7 +85,6 @@ public struct SessionStart: Hashable, Comparable, Sendable, CustomStringConverti
             out.append(utcOffsetSeconds < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
             digits(magnitude / 3600, 2); out.append(UInt8(ascii: ":")); digits(magnitude / 60 % 60, 2)
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     public var description: String { canonical }

@@ -18,6 +18,10 @@ public protocol VaultStore: AnyObject {
     func forEachLatestRevision(
         clientID: [UInt8]?, includeBody: Bool, _ visit: (RevisionRowView) throws -> Void
     ) throws
+    /// Visits every record's sealed listing summary (of one client when `clientID` is
+    /// set), with its latest revision number and the client's wrapped data key.
+    /// `visit` must not call back into the store.
+    func forEachRecordSummary(clientID: [UInt8]?, _ visit: (RecordSummaryRowView) throws -> Void) throws
     /// Every audit row, in sequence order.
     func auditRows() throws(CasebookError) -> [AuditRow]
 }
@@ -58,20 +62,43 @@ public struct VaultHeaderRow: Equatable, Sendable {
     }
 }
 
-/// One stored revision: opaque ids, the revision number, and two ciphertexts.
+/// One stored revision: opaque ids, the revision number, and its ciphertexts. When
+/// written, `sealedSummary` (the record's listing summary for this revision) replaces
+/// the record's current one; rows read back from the store leave it empty.
 public struct RevisionRow: Equatable, Sendable {
     public var recordID: String
     public var revision: Int
     public var clientID: [UInt8]
     public var sealedMeta: [UInt8]
     public var sealedBody: [UInt8]
+    public var sealedSummary: [UInt8]
 
-    public init(recordID: String, revision: Int, clientID: [UInt8], sealedMeta: [UInt8], sealedBody: [UInt8]) {
+    public init(recordID: String, revision: Int, clientID: [UInt8], sealedMeta: [UInt8], sealedBody: [UInt8],
+                sealedSummary: [UInt8] = []) {
         self.recordID = recordID
         self.revision = revision
         self.clientID = clientID
         self.sealedMeta = sealedMeta
         self.sealedBody = sealedBody
+        self.sealedSummary = sealedSummary
+    }
+}
+
+/// A record's sealed listing summary lent during a scan; buffers valid only inside the visit.
+public struct RecordSummaryRowView {
+    public let recordID: String
+    public let revision: Int
+    public let clientID: UnsafeRawBufferPointer
+    public let wrappedClientKey: UnsafeRawBufferPointer?
+    public let sealedSummary: UnsafeRawBufferPointer
+
+    public init(recordID: String, revision: Int, clientID: UnsafeRawBufferPointer, wrappedClientKey: UnsafeRawBufferPointer?,
+                sealedSummary: UnsafeRawBufferPointer) {
+        self.recordID = recordID
+        self.revision = revision
+        self.clientID = clientID
+        self.wrappedClientKey = wrappedClientKey
+        self.sealedSummary = sealedSummary
     }
 }
 

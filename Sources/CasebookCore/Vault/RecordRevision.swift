@@ -57,12 +57,18 @@ public struct RevisionMetadata: Equatable, Sendable {
     }
 }
 
-/// The latest revision of a record, as listings show it.
+/// The latest revision of a record with its revision metadata (JSON listings, search).
 public struct RecordSummary: Sendable {
     public let recordID: String
     public let revision: Int
     public let metadata: RevisionMetadata
     public let header: RecordHeader
+
+    /// The columns `note list` shows.
+    public var listing: RecordListing {
+        RecordListing(recordID: recordID, revision: revision, kind: header.kind, client: header.client, start: header.start,
+                      durationMinutes: header.durationMinutes, modality: header.modality, attendance: header.attendance)
+    }
 }
 
 /// Which records a listing or search covers. Dates compare with the session start.
@@ -79,11 +85,11 @@ public struct RecordFilter: Sendable {
         self.until = until
     }
 
-    func matches(_ header: RecordHeader) -> Bool {
-        if let kind, header.kind != kind { return false }
-        if let client, header.client != client { return false }
-        if let since, header.start.date < since { return false }
-        if let until, header.start.date >= until { return false }
+    func matches(kind: RecordKind, client: ClientReference, start: SessionStart) -> Bool {
+        if let wanted = self.kind, kind != wanted { return false }
+        if let wanted = self.client, client != wanted { return false }
+        if let since, start.date < since { return false }
+        if let until, start.date >= until { return false }
         return true
     }
 }

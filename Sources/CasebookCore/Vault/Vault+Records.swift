@@ -128,10 +128,12 @@ extension Vault {
             if field.key.hasPrefix(RecordContent.sectionKeyPrefix) { body.append(field) } else { meta.append(field) }
         }
         let ad = revisionAD(recordID: recordID, revision: revision, clientID: clientID)
+        let summaryAD = revisionAD("record-summary", recordID: recordID, revision: revision, clientID: clientID)
         return RevisionRow(
             recordID: recordID, revision: revision, clientID: clientID,
             sealedMeta: XChaCha20Poly1305.seal(FieldListEncoding.encode(meta), using: key, authenticating: ad.meta),
-            sealedBody: XChaCha20Poly1305.seal(FieldListEncoding.encode(body), using: key, authenticating: ad.body))
+            sealedBody: XChaCha20Poly1305.seal(FieldListEncoding.encode(body), using: key, authenticating: ad.body),
+            sealedSummary: XChaCha20Poly1305.seal(RecordListing.encode(content.header), using: key, authenticating: summaryAD))
     }
 
     private func revisionAD(recordID: String, revision: Int, clientID: [UInt8]) -> (meta: [UInt8], body: [UInt8]) {
@@ -217,6 +219,37 @@ extension Vault {
         return RecordRevision(recordID: row.recordID, revision: row.revision, metadata: metadata, content: content)
     }
 
+    /// What `note list` shows of every record matching `filter`, by session start (then
+    /// id): one pass over the records' sealed listing summaries.
+    public func listings(_ filter: RecordFilter = RecordFilter()) throws -> [RecordListing] {
+        let clientID = filter.client.map { keys.clientID(for: $0.rawValue) }
+        let scratch = ScratchBuffer()
+        var results: [RecordListing] = []
+        var lastClient: [UInt8] = []
+        var lastKey: ClientKey?
+        try store.forEachRecordSummary(clientID: clientID) { row in
+            let key: ClientKey
+            if let cached = lastKey, row.clientID.elementsEqual(lastClient) {
+                key = cached
+            } else {
+                lastClient = Array(row.clientID)
+                key = try clientKey(lastClient, wrapped: row.wrappedClientKey.map { Array($0) } ?? [])
+                lastKey = key
+            }
+            let ad = revisionAD("record-summary", recordID: row.recordID, revision: row.revision, clientID: lastClient)
+            guard let length = scratch.open(row.sealedSummary, key: key.key, slot: 0, ad: ad),
+                  let listing = scratch.withBytes(slot: 0, count: length, {
+                      RecordListing.decode($0, recordID: row.recordID, revision: row.revision)
+                  })
+            else {
+                throw CasebookError.integrity("record \(row.recordID)'s summary does not decrypt (it was altered, or its revision count was changed)")
+            }
+            if filter.matches(kind: listing.kind, client: listing.client, start: listing.start) { results.append(listing) }
+        }
+        results.sort { ($0.start.date, $0.recordID) < ($1.start.date, $1.recordID) }
+        return results
+    }
+
     /// The latest revision of every record matching `filter`, by session start (then id).
     public func listRecords(_ filter: RecordFilter = RecordFilter()) throws -> [RecordSummary] {
         try scan(filter, text: nil)
@@ -252,22 +285,23 @@ extension Vault {
             }
             guard let metaLength = scratch.open(row.sealedMeta, key: key.key, slot: 0, ad: metaAD) else { throw failure() }
             let summaryOrNil: RecordSummary? = try scratch.withBytes(slot: 0, count: metaLength) { metaBytes in
-                guard let (metadata, header) = SummaryDecoder.decode(metaBytes) else { throw failure() }
-                guard filter.matches(header) else { return nil }
+                // Search first on the decrypted bytes; decode a header only for a match.
                 if let needle {
-                    let inMeta = (try? needle.isContained(in: metaBytes, skippingKeysWithPrefix: bookkeeping)) ?? false
+                    let inMeta = (try? needle.isContained(in: metaBytes, skippingKeysWithPrefix: bookkeeping, trustingUTF8: true)) ?? false
                     if !inMeta {
                         guard let sealedBody = row.sealedBody,
                               let bodyLength = scratch.open(sealedBody, key: key.key, slot: 1,
                                                             ad: revisionAD("revision-body", recordID: row.recordID, revision: row.revision, clientID: row.clientID))
                         else { throw failure() }
                         let inBody = try scratch.withBytes(slot: 1, count: bodyLength) { bodyBytes in
-                            guard let found = try? needle.isContained(in: bodyBytes) else { throw failure() }
+                            guard let found = try? needle.isContained(in: bodyBytes, skippingKeysWithPrefix: [], trustingUTF8: true) else { throw failure() }
                             return found
                         }
                         if !inBody { return nil }
                     }
                 }
+                guard let (metadata, header) = SummaryDecoder.decode(metaBytes) else { throw failure() }
+                guard filter.matches(kind: header.kind, client: header.client, start: header.start) else { return nil }
                 return RecordSummary(recordID: row.recordID, revision: row.revision, metadata: metadata, header: header)
             }
             if let summary = summaryOrNil { results.append(summary) }

@@ -142,7 +142,11 @@ struct NoteList: ParsableCommand {
     func run() throws {
         let filter = try filters.filter()
         let opened = try vault.open(readOnly: true)
-        RecordTable.print(try opened.listRecords(filter), json: json)
+        if json {
+            RecordTable.printJSON(try opened.listRecords(filter))
+        } else {
+            RecordTable.print(try opened.listings(filter))
+        }
     }
 }
 
@@ -163,7 +167,8 @@ struct NoteSearch: ParsableCommand {
     func run() throws {
         let filter = try filters.filter()
         let opened = try vault.open(readOnly: true)
-        RecordTable.print(try opened.searchRecords(text, filter: filter), json: json)
+        let found = try opened.searchRecords(text, filter: filter)
+        if json { RecordTable.printJSON(found) } else { RecordTable.print(found.map(\.listing)) }
     }
 }
 

@@ -3,11 +3,11 @@ import Foundation
 
 /// Listings: a fixed-width table for people, JSON for scripts.
 enum RecordTable {
-    static func print(_ records: [RecordSummary], json: Bool) {
-        if json {
-            try? JSONOutput.print(records.map(RecordSummaryJSON.init))
-            return
-        }
+    static func printJSON(_ records: [RecordSummary]) {
+        try? JSONOutput.print(records.map(RecordSummaryJSON.init))
+    }
+
+    static func print(_ records: [RecordListing]) {
         guard !records.isEmpty else {
             FileHandle.standardError.write(Data("No records match.\n".utf8))
             return
@@ -23,19 +23,22 @@ enum RecordTable {
             }
             output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: max(1, width - count)))
         }
+        var start: [UInt8] = []
+        start.reserveCapacity(25)
         for record in records {
-            let header = record.header
             column(record.recordID, 12)
-            var start = 0
-            for byte in header.start.canonical.utf8.prefix(16) {
-                output.append(start == 10 ? UInt8(ascii: " ") : byte)
-                start += 1
-            }
-            output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 18 - start))
-            column(header.kind.rawValue, 20)
-            column(header.client.rawValue, 16)
-            column(String(record.revision), 5)
-            output.append(contentsOf: header.attendance.rawValue.utf8)
+            start.removeAll(keepingCapacity: true)
+            record.start.appendCanonical(to: &start)
+            for (index, byte) in start.prefix(16).enumerated() { output.append(index == 10 ? UInt8(ascii: " ") : byte) }
+            output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 18 - min(16, start.count)))
+            column(record.kind.rawValue, 20)
+            column(record.client.rawValue, 16)
+            var revision = record.revision, digits = 0
+            var reversed: [UInt8] = []
+            repeat { reversed.append(UInt8(ascii: "0") + UInt8(revision % 10)); revision /= 10; digits += 1 } while revision > 0
+            output.append(contentsOf: reversed.reversed())
+            output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: max(1, 5 - digits)))
+            output.append(contentsOf: record.attendance.rawValue.utf8)
             output.append(10)
         }
         FileHandle.standardOutput.write(Data(output))
