@@ -1,7 +1,8 @@
 public import CasebookCrypto
 
 /// A passphrase identity: unwraps an `scrypt` stanza.
-public final class AgeScryptIdentity: AgeIdentity {
+/// Immutable after initialisation, so it may be shared across threads.
+public final class AgeScryptIdentity: AgeIdentity, @unchecked Sendable {
     private let passphrase: SecureBytes
     /// The largest work factor (log2 N) this identity will compute; larger ones are
     /// refused as a header failure instead of running for minutes.

@@ -2,7 +2,8 @@ public import CasebookCrypto
 
 /// A passphrase recipient (age `scrypt` stanza). Its stanza must be the only one
 /// in the header, so a passphrase-protected file has no other recipients.
-public final class AgeScryptRecipient: AgeRecipient {
+/// Immutable after initialisation, so it may be shared across threads.
+public final class AgeScryptRecipient: AgeRecipient, @unchecked Sendable {
     static let saltLabel = Array("age-encryption.org/v1/scrypt".utf8)
     static let saltByteCount = 16
     /// Work factors above this would make the file unreadable by age's (and our) default limit.

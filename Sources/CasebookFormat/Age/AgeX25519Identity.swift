@@ -1,7 +1,9 @@
 public import CasebookCrypto
 
 /// An age X25519 identity (`AGE-SECRET-KEY-1…`): unwraps `X25519` stanzas.
-public final class AgeX25519Identity: AgeIdentity {
+/// Immutable after initialisation and only read by libsodium, so it may be shared
+/// across threads.
+public final class AgeX25519Identity: AgeIdentity, @unchecked Sendable {
     static let hrp = "age-secret-key-"
     static let hybridHRP = "age-secret-key-pq-"
 
