@@ -148,11 +148,11 @@ struct FailingSink: ByteSink {
         // An invalid descriptor is an I/O error, not a crash.
         var invalid = FileDescriptorSource(fileDescriptor: -1)
         var discard = ArraySink()
-        #expect(throws: AgeError.io("reading failed: Bad file descriptor")) {
+        #expect(throws: AgeError.io("reading the input failed: Bad file descriptor")) {
             try Age.decrypt(from: &invalid, to: &discard, identities: [identity])
         }
         var invalidSink = FileDescriptorSink(fileDescriptor: -1)
-        #expect(throws: AgeError.io("writing failed: Bad file descriptor")) {
+        #expect(throws: AgeError.io("writing the output failed: Bad file descriptor")) {
             try Age.encrypt(from: &source, to: &invalidSink, recipients: [identity.recipient], armor: false)
         }
     }

@@ -17,7 +17,8 @@ public enum AgeError: Error, Equatable, Sendable, CustomStringConvertible {
     case headerMAC
     /// The encrypted payload is damaged, truncated or has trailing data.
     case payload(String)
-    /// Reading the input or writing the output failed.
+    /// Reading the input or writing the output failed (the message says which), or
+    /// the system could not provide what a computation needed (scrypt's memory).
     case io(String)
     /// An `age1…` recipient or `AGE-SECRET-KEY-1…` identity string is malformed.
     case invalidKey(String)
@@ -42,7 +43,7 @@ public enum AgeError: Error, Equatable, Sendable, CustomStringConvertible {
         case .payload(let detail):
             return "the encrypted content is damaged: \(detail)"
         case .io(let detail):
-            return "input/output failed: \(detail)"
+            return detail
         case .invalidKey(let detail):
             return "invalid age key: \(detail)"
         case .invalidRecipients(let detail):

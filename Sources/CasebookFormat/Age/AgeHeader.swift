@@ -47,8 +47,8 @@ public struct AgeHeader: Equatable, Sendable {
         var macInput: [UInt8] = []
         var budget = maximumByteCount
 
-        func nextLine(_ reader: inout AgeInputReader<Source>, what: String) throws(AgeError) -> [UInt8] {
-            switch try reader.readLine(maxLength: budget) {
+        func nextLine(_ reader: inout AgeInputReader<Source>, what: String, limit: Int? = nil) throws(AgeError) -> [UInt8] {
+            switch try reader.readLine(maxLength: min(budget, limit ?? budget)) {
             case .line(let line):
                 budget -= line.count + 1
                 return line
@@ -56,11 +56,13 @@ public struct AgeHeader: Equatable, Sendable {
                 if macInput.isEmpty && rest.isEmpty { throw .header("the file is empty") }
                 throw .header("the header is truncated (the file ends inside \(what))")
             case .tooLong:
+                if macInput.isEmpty { throw .header("not an age v1 file (the first line is not '\(versionLine)')") }
                 throw .header("the header is larger than \(maximumByteCount / 1024) KiB")
             }
         }
 
-        let intro = try nextLine(&reader, what: "the version line")
+        // A version line is short; a long first line is not an age header at all.
+        let intro = try nextLine(&reader, what: "the version line", limit: 128)
         guard intro == Array(versionLine.utf8) else {
             if intro.starts(with: "age-encryption.org/".utf8), !intro.contains(13) {
                 let version = String(decoding: intro.dropFirst("age-encryption.org/".utf8.count), as: UTF8.self)

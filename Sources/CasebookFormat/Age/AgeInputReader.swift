@@ -116,6 +116,6 @@ func typedThrows<R>(_ body: () throws -> R) throws(AgeError) -> R {
     } catch let error as AgeError {
         throw error
     } catch {
-        throw .io("\(error)")
+        throw .io("an input or output operation failed: \(error)")
     }
 }

@@ -37,7 +37,7 @@ public final class AgeScryptRecipient: AgeRecipient, @unchecked Sendable {
         do {
             return try Scrypt.deriveKey(from: passphrase, salt: saltLabel + salt, logN: logN)
         } catch {
-            throw .io("scrypt could not run with work factor 2^\(logN): \(error)")
+            throw .io("scrypt with work factor 2^\(logN) could not run (not enough memory?)")
         }
     }
 }

@@ -22,7 +22,7 @@ public struct FileDescriptorSource: ByteSource, Sendable {
             if count >= 0 { return count }
             let code = errno
             if code == EINTR { continue }
-            throw AgeError.io("reading failed: \(describe(errno: code))")
+            throw AgeError.io("reading the input failed: \(describe(errno: code))")
         }
     }
 }
@@ -47,7 +47,7 @@ public struct FileDescriptorSink: ByteSink, Sendable {
             }
             let code = errno
             if count < 0 && code == EINTR { continue }
-            throw AgeError.io("writing failed: \(count == 0 ? "no progress" : describe(errno: code))")
+            throw AgeError.io("writing the output failed: \(count == 0 ? "no progress" : describe(errno: code))")
         }
     }
 }
