@@ -77,9 +77,15 @@ let package = Package(
             resources: [.copy("Vectors")],
             swiftSettings: strict
         ),
+        .systemLibrary(
+            name: "CZlib",
+            path: "Tests/CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .testTarget(
             name: "CasebookFormatTests",
-            dependencies: ["CasebookFormat", "CasebookCrypto"],
+            dependencies: ["CasebookFormat", "CasebookCrypto", "CZlib"],
             resources: [.copy("Vectors")],
             swiftSettings: strict
         ),

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Casebook needs on Debian/Ubuntu when it is missing.
 #   scripts/install-deps.sh          build and run: libsodium-dev, libsqlite3-dev, pkg-config
-#   scripts/install-deps.sh --test   also the reference tools the tests compare against: age, minisign
+#   scripts/install-deps.sh --test   also what the tests need: the reference age and minisign, sqlite3, zlib1g-dev
 set -euo pipefail
 
 packages=()
@@ -12,6 +12,8 @@ if [ "${1:-}" = "--test" ]; then
     command -v age >/dev/null 2>&1 || packages+=(age)
     command -v minisign >/dev/null 2>&1 || packages+=(minisign)
     command -v sqlite3 >/dev/null 2>&1 || packages+=(sqlite3)
+    # zlib: the compressed CCTV age vectors are inflated by the tests.
+    pkg-config --exists zlib 2>/dev/null || packages+=(zlib1g-dev)
 fi
 
 [ ${#packages[@]} -eq 0 ] && exit 0

@@ -1,0 +1,73 @@
+/// Why an age operation failed. Every case reads as a sentence after
+/// `casebook: error: `; `hint` suggests what to do about it. Messages never
+/// contain key material or plaintext.
+public enum AgeError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The ASCII armor (`-----BEGIN AGE ENCRYPTED FILE-----`) is malformed.
+    case armor(String)
+    /// The header is malformed or violates the format (including a stanza that an
+    /// identity recognises but that is invalid, such as a low-order X25519 share).
+    case header(String)
+    /// No identity could unwrap the file key, and the file is addressed to a known
+    /// recipient type that Casebook does not implement (for example `mlkem768x25519`);
+    /// also thrown when parsing a key of such a type.
+    case unsupportedRecipientType(String)
+    /// The header is valid but none of the identities can unwrap the file key.
+    case noMatch
+    /// A file key was unwrapped but the header MAC does not verify.
+    case headerMAC
+    /// The encrypted payload is damaged, truncated or has trailing data.
+    case payload(String)
+    /// Reading the input or writing the output failed (the message says which), or
+    /// the system could not provide what a computation needed (scrypt's memory).
+    case io(String)
+    /// An `age1…` recipient or `AGE-SECRET-KEY-1…` identity string is malformed.
+    case invalidKey(String)
+    /// The set of recipients cannot be encrypted to (none given, or a passphrase mixed with others).
+    case invalidRecipients(String)
+
+    public var description: String { message }
+
+    /// A one-line message for a user.
+    public var message: String {
+        switch self {
+        case .armor(let detail):
+            return "the armored age file is malformed: \(detail)"
+        case .header(let detail):
+            return "the age file header is invalid: \(detail)"
+        case .unsupportedRecipientType(let type):
+            return "unsupported recipient type '\(type)': Casebook only supports X25519 (age1…) recipients and passphrases (scrypt)"
+        case .noMatch:
+            return "none of the available keys or passphrases can decrypt this file"
+        case .headerMAC:
+            return "the age file header has been altered (its MAC does not verify)"
+        case .payload(let detail):
+            return "the encrypted content is damaged: \(detail)"
+        case .io(let detail):
+            return detail
+        case .invalidKey(let detail):
+            return "invalid age key: \(detail)"
+        case .invalidRecipients(let detail):
+            return "cannot encrypt to these recipients: \(detail)"
+        }
+    }
+
+    /// What the user can do next, where there is something useful to say.
+    public var hint: String? {
+        switch self {
+        case .armor, .header:
+            return "the file is not a valid age file, or it was damaged in transit; ask the sender to send it again"
+        case .unsupportedRecipientType:
+            return "ask the sender to encrypt to your age1… recipient or with a passphrase"
+        case .noMatch:
+            return "check that the file was encrypted to your age1… recipient, or that the passphrase is right"
+        case .headerMAC, .payload:
+            return "the file was modified or truncated after it was encrypted; do not trust its contents, ask for a fresh copy"
+        case .io:
+            return nil
+        case .invalidKey:
+            return "age recipients look like age1… (lower case) and identities like AGE-SECRET-KEY-1… (upper case)"
+        case .invalidRecipients:
+            return "a passphrase-protected file must have the passphrase as its only recipient"
+        }
+    }
+}

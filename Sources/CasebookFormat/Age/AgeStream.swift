@@ -1,0 +1,129 @@
+import CasebookCrypto
+
+/// The age payload: STREAM over ChaCha20-Poly1305 with 64 KiB chunks. The 12-byte
+/// nonce is an 11-byte big-endian chunk counter followed by 0x01 for the final
+/// chunk and 0x00 otherwise. The final chunk may be short, and is empty only when
+/// the whole payload is empty.
+///
+/// Memory stays bounded: two plaintext chunks (in secure memory) and one ciphertext
+/// chunk, reused for the whole stream.
+enum AgeStream {
+    static let chunkByteCount = 64 * 1024
+    static let tagByteCount = ChaCha20Poly1305.tagByteCount
+    static let encryptedChunkByteCount = chunkByteCount + tagByteCount
+
+    /// The nonce for chunk `counter`.
+    struct Nonce {
+        private(set) var bytes = [UInt8](repeating: 0, count: ChaCha20Poly1305.nonceByteCount)
+        private(set) var counter: UInt64 = 0
+
+        mutating func setLast(_ last: Bool) {
+            bytes[11] = last ? 1 : 0
+        }
+
+        mutating func advance() throws(AgeError) {
+            guard counter < UInt64.max else { throw .payload("the payload has too many chunks") }
+            counter += 1
+            // Bytes 0…2 of the 11-byte counter stay zero: 2^64 chunks is unreachable.
+            for index in 0..<8 { bytes[3 + index] = UInt8(truncatingIfNeeded: counter >> UInt64(56 - 8 * index)) }
+        }
+    }
+
+    /// Reads all of `source`, writes the encrypted chunks to `sink`.
+    static func encrypt(
+        from source: inout some ByteSource, to sink: inout some ByteSink, key: borrowing SymmetricKey
+    ) throws(AgeError) {
+        // Two plaintext slots: a full chunk is final only if nothing follows it, which
+        // we learn by reading ahead into the other slot.
+        var plaintext = SecureBytes(count: 2 * chunkByteCount)
+        let ciphertext = UnsafeMutableRawBufferPointer.allocate(byteCount: encryptedChunkByteCount, alignment: 16)
+        defer { ciphertext.deallocate() }
+        var nonce = Nonce()
+        var slot = 0
+        var count = try typedThrows { try plaintext.withUnsafeMutableBytes { buffer in
+            try readAll(slotBuffer(buffer, 0), from: &source)
+        } }
+        while true {
+            var last = count < chunkByteCount
+            var nextCount = 0
+            if !last {
+                nextCount = try typedThrows { try plaintext.withUnsafeMutableBytes { buffer in
+                    try readAll(slotBuffer(buffer, 1 - slot), from: &source)
+                } }
+                last = nextCount == 0
+            }
+            nonce.setLast(last)
+            try typedThrows { try plaintext.withUnsafeBytes { buffer in
+                let input = UnsafeRawBufferPointer(rebasing: buffer[(slot * chunkByteCount)..<(slot * chunkByteCount + count)])
+                do {
+                    try ChaCha20Poly1305.encrypt(input, using: key, nonce: nonce.bytes, authenticating: [UInt8](), into: ciphertext)
+                } catch {
+                    throw AgeError.io("encryption failed: \(error)")
+                }
+            } }
+            try writeAll(UnsafeRawBufferPointer(rebasing: ciphertext[0..<(count + tagByteCount)]), to: &sink)
+            if last { return }
+            try nonce.advance()
+            slot = 1 - slot
+            count = nextCount
+        }
+    }
+
+    /// Decrypts the chunks from `reader` and writes each authenticated chunk's
+    /// plaintext to `sink` as soon as it verifies. On failure, everything before the
+    /// failing chunk has been written, and nothing after.
+    static func decrypt<Source: ByteSource>(
+        from reader: inout AgeInputReader<Source>, to sink: inout some ByteSink, key: borrowing SymmetricKey
+    ) throws(AgeError) {
+        var plaintext = SecureBytes(count: chunkByteCount)
+        let ciphertext = UnsafeMutableRawBufferPointer.allocate(byteCount: encryptedChunkByteCount, alignment: 16)
+        defer { ciphertext.deallocate() }
+        var nonce = Nonce()
+        while true {
+            let count = try reader.readFull(into: ciphertext)
+            let chunkNumber = nonce.counter + 1
+            if count == 0 {
+                throw .payload(nonce.counter == 0
+                    ? "the file is truncated: it has no payload after the header"
+                    : "the file is truncated after chunk \(nonce.counter) (no final chunk)")
+            }
+            var last = false
+            if count < encryptedChunkByteCount {
+                if nonce.counter > 0 && count == tagByteCount {
+                    throw .payload("the final chunk is empty, which only an empty file may have")
+                }
+                last = true
+            }
+            let input = UnsafeRawBufferPointer(rebasing: ciphertext[0..<count])
+            nonce.setLast(last)
+            var plainCount = try? plaintext.withUnsafeMutableBytes { output in
+                try ChaCha20Poly1305.decrypt(input, using: key, nonce: nonce.bytes, authenticating: [UInt8](), into: output)
+            }
+            if plainCount == nil && !last {
+                // A full-length chunk may be the final one.
+                last = true
+                nonce.setLast(true)
+                plainCount = try? plaintext.withUnsafeMutableBytes { output in
+                    try ChaCha20Poly1305.decrypt(input, using: key, nonce: nonce.bytes, authenticating: [UInt8](), into: output)
+                }
+            }
+            guard let plainCount else {
+                throw .payload("chunk \(chunkNumber) does not authenticate (altered, truncated or not from this file)")
+            }
+            try typedThrows { try plaintext.withUnsafeBytes { buffer in
+                try writeAll(UnsafeRawBufferPointer(rebasing: buffer[0..<plainCount]), to: &sink)
+            } }
+            if last {
+                var probe: UInt8 = 0
+                let extra = try typedThrows { try withUnsafeMutableBytes(of: &probe) { byte in try reader.readFull(into: byte) } }
+                guard extra == 0 else { throw .payload("there is data after the final chunk") }
+                return
+            }
+            try nonce.advance()
+        }
+    }
+
+    private static func slotBuffer(_ buffer: UnsafeMutableRawBufferPointer, _ slot: Int) -> UnsafeMutableRawBufferPointer {
+        UnsafeMutableRawBufferPointer(rebasing: buffer[(slot * chunkByteCount)..<((slot + 1) * chunkByteCount)])
+    }
+}
