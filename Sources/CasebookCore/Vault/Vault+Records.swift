@@ -34,15 +34,21 @@ extension Vault {
         let digest = batch.digest
         var pending: [[UInt8]: ClientKey] = [:]
         let ids = try store.write { writer in
-            var ids: [String] = []
+            // Ids are drawn first and the records inserted in id order: random ids would
+            // otherwise scatter every insert across the id-keyed B-trees.
+            var ids = Set<String>()
             ids.reserveCapacity(validated.count)
-            for content in validated {
-                ids.append(try insertNewRecord(content, origin: .imported, writer: writer, pending: &pending).recordID)
-                if ids.count % 1000 == 0 { progress?(ids.count, validated.count) }
+            while ids.count < validated.count { ids.insert(RecordID.generate()) }
+            let order = ids.sorted()
+            var stored = 0
+            for (recordID, content) in zip(order, validated) {
+                _ = try insertNewRecord(content, origin: .imported, writer: writer, pending: &pending, preferredID: recordID)
+                stored += 1
+                if stored % 1000 == 0 { progress?(stored, validated.count) }
             }
             let kinds = Set(validated.map(\.header.kind.rawValue)).sorted()
-            try appendAudit(writer, action: .recordsImported, kinds: kinds, count: ids.count, digest: Hex.encode(digest))
-            return ids
+            try appendAudit(writer, action: .recordsImported, kinds: kinds, count: order.count, digest: Hex.encode(digest))
+            return order
         }
         clientKeys.merge(pending) { current, _ in current }
         return ids
@@ -88,7 +94,7 @@ extension Vault {
 
     private func insertNewRecord(
         _ content: RecordContent, origin: RevisionMetadata.Origin, writer: any VaultStoreWriter,
-        pending: inout [[UInt8]: ClientKey]
+        pending: inout [[UInt8]: ClientKey], preferredID: String? = nil
     ) throws -> RecordRevision {
         let clientID = keys.clientID(for: content.header.client.rawValue)
         let key: ClientKey
@@ -106,7 +112,7 @@ extension Vault {
             try writer.insertClientKey(id: clientID, wrappedKey: wrapped)
             pending[clientID] = key
         }
-        var recordID = RecordID.generate()
+        var recordID = preferredID ?? RecordID.generate()
         while try writer.recordExists(recordID) { recordID = RecordID.generate() }
         let metadata = newMetadata(origin: origin, reason: nil)
         try writer.insertRevision(seal(content, metadata: metadata, recordID: recordID, revision: 1, clientID: clientID, key: key.key))
