@@ -314,6 +314,22 @@ import CasebookTestSupport
             #expect(error.message.hasPrefix("line 3:"))
         }
         #expect(throws: CasebookError.self) { _ = try ImportBatch(jsonLines: Array((line() + "\n\n" + line()).utf8)) }
+        // Parsed in parallel chunks, but the error reported is still the first bad line.
+        var many = Array(repeating: line(), count: 3000)
+        many[2499] = line(extra: #","bogus":"x""#)
+        many[1199] = line(extra: #","other":"y""#)
+        for (lines, expected) in [(many, "line 1200:"), (Array(many.prefix(2600)), "line 1200:")] {
+            do {
+                _ = try ImportBatch(jsonLines: Array((lines.joined(separator: "\n") + "\n").utf8))
+                Issue.record("accepted a bad import file")
+            } catch let error as CasebookError {
+                #expect(error.message.hasPrefix(expected), "\(error.message)")
+            }
+        }
+        many[1199] = line()
+        #expect(throws: CasebookError.self) { _ = try ImportBatch(jsonLines: Array((many.joined(separator: "\n") + "\n").utf8)) }
+        let good = Array(repeating: line(), count: 2500)
+        #expect(try ImportBatch(jsonLines: Array((good.joined(separator: "\n") + "\n").utf8)).records.count == 2500)
         #expect(throws: CasebookError.self) { _ = try ImportBatch(jsonLines: []) }
         #expect(throws: CasebookError.self) { _ = try ImportBatch(jsonLines: Array("{not json\n".utf8)) }
     }
