@@ -83,8 +83,10 @@ public enum FieldListEncoding {
     ///
     /// An empty needle matches everything. For an ASCII needle, ASCII letters are folded byte by
     /// byte over the raw value bytes, with no allocation per field; all other bytes must match
-    /// exactly. For a non-ASCII needle each value is decoded and `value.lowercased()` is searched
-    /// for `needle.lowercased()` (comparing `Character`s). A match never spans two fields.
+    /// exactly. For a non-ASCII needle, the UTF-8 of `value.lowercased()` is searched for the
+    /// UTF-8 of `needle.lowercased()` (a byte-wise match, so no Unicode normalisation: a
+    /// precomposed "ä" does not match "a" + U+0308); values that are pure ASCII are not decoded
+    /// at all. A match never spans two fields.
     /// The whole input is validated like `decode(_:)`, so a malformed encoding throws
     /// even when a value earlier in it matches.
     public static func containsCaseInsensitive(
@@ -104,8 +106,11 @@ public enum FieldListEncoding {
     public struct CaseInsensitiveNeedle: Sendable {
         /// The lowercased ASCII bytes of the needle, when it is ASCII.
         private let asciiFolded: [UInt8]?
-        /// The lowercased needle, for the non-ASCII path.
-        private let lowered: String
+        /// The UTF-8 of the lowercased needle, for the non-ASCII path.
+        private let lowered: [UInt8]
+        /// Whether `lowered` is ASCII (it can be even for a non-ASCII needle: "K", KELVIN SIGN,
+        /// lowercases to "k").
+        private let loweredIsASCII: Bool
 
         public init(_ needle: String) {
             if needle.utf8.allSatisfy({ $0 < 0x80 }) {
@@ -113,7 +118,8 @@ public enum FieldListEncoding {
             } else {
                 asciiFolded = nil
             }
-            lowered = needle.lowercased()
+            lowered = Array(needle.lowercased().utf8)
+            loweredIsASCII = lowered.allSatisfy { $0 < 0x80 }
         }
 
         /// See `FieldListEncoding.containsCaseInsensitive(_:in:)`.
@@ -121,15 +127,23 @@ public enum FieldListEncoding {
             var reader = FieldListReader(bytes: encoded)
             try reader.readVersion()
             var found = lowered.isEmpty
+            var scratch: [UInt8] = []
             while !reader.isAtEnd {
                 _ = try reader.readValidRange(what: "key")
                 let value = try reader.readValidRange(what: "value")
                 if found { continue }
                 if let asciiFolded {
                     found = FieldListReader.containsFolded(asciiFolded, in: encoded, range: value)
+                } else if FieldListReader.isASCII(encoded, value) {
+                    // Lowercasing ASCII gives ASCII, so only an ASCII lowered needle can match.
+                    found = loweredIsASCII
+                        && FieldListReader.containsFolded(lowered, in: encoded, range: value)
                 } else {
-                    let text = String(decoding: UnsafeRawBufferPointer(rebasing: encoded[value]), as: UTF8.self)
-                    found = text.lowercased().contains(lowered)
+                    FieldListReader.appendLowercased(encoded, value, to: &scratch)
+                    found = scratch.withUnsafeBytes { haystack in
+                        FieldListReader.containsFolded(lowered, in: haystack, range: 0..<haystack.count)
+                    }
+                    scratch.removeAll(keepingCapacity: true)
                 }
             }
             return found
@@ -240,7 +254,7 @@ struct FieldListReader {
         let length = try readLength(what: what)
         let range = offset..<(offset + length)
         offset += length
-        guard let text = String(validating: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self) else {
+        guard let text = StrictUTF8.string(UnsafeRawBufferPointer(rebasing: bytes[range])) else {
             throw FieldListEncodingError(offset: start, message: "\(what) is not valid UTF-8")
         }
         return text
@@ -253,7 +267,7 @@ struct FieldListReader {
         let length = try readLength(what: what)
         let range = offset..<(offset + length)
         offset += length
-        guard Self.isValidUTF8(bytes, range) else {
+        guard StrictUTF8.isValid(bytes, range) else {
             throw FieldListEncodingError(offset: start, message: "\(what) is not valid UTF-8")
         }
         return range
@@ -264,8 +278,8 @@ struct FieldListReader {
         byte &- 65 < 26 ? byte | 0x20 : byte
     }
 
-    /// Whether `bytes[range]` contains `needle` (lowercase ASCII, not empty) with ASCII
-    /// letters folded.
+    /// Whether `bytes[range]` contains `needle` (not empty, with no ASCII capitals) when ASCII
+    /// capitals in `bytes` are folded to lowercase; every other byte must match exactly.
     static func containsFolded(_ needle: [UInt8], in bytes: UnsafeRawBufferPointer, range: Range<Int>) -> Bool {
         let count = needle.count
         guard count <= range.count else { return false }
@@ -287,45 +301,47 @@ struct FieldListReader {
         }
     }
 
-    /// UTF-8 validation (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF).
-    static func isValidUTF8(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Bool {
+    /// Appends the UTF-8 of `String(decoding: bytes[range]).lowercased()` to `out`: ASCII is
+    /// folded byte by byte, other scalars through their Unicode lowercase mapping (the same
+    /// per-scalar mapping `String.lowercased()` applies). `bytes[range]` must be valid UTF-8.
+    static func appendLowercased(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, to out: inout [UInt8]) {
+        out.reserveCapacity(out.count + range.count)
         var index = range.lowerBound
-        let end = range.upperBound
-        @inline(__always) func isContinuation(_ byte: UInt8) -> Bool { byte & 0xC0 == 0x80 }
-        while index < end {
-            while index + 8 <= end {
-                let word = bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-                if word & 0x8080_8080_8080_8080 != 0 { break }
-                index += 8
-            }
-            guard index < end else { return true }
+        while index < range.upperBound {
             let lead = bytes[index]
             if lead < 0x80 {
+                out.append(foldASCII(lead))
                 index += 1
-            } else if lead < 0xC2 {
-                return false
-            } else if lead < 0xE0 {
-                guard index + 1 < end, isContinuation(bytes[index + 1]) else { return false }
-                index += 2
-            } else if lead < 0xF0 {
-                guard index + 2 < end else { return false }
-                let second = bytes[index + 1]
-                guard isContinuation(second), isContinuation(bytes[index + 2]) else { return false }
-                if lead == 0xE0 && second < 0xA0 { return false }
-                if lead == 0xED && second > 0x9F { return false }
-                index += 3
-            } else if lead < 0xF5 {
-                guard index + 3 < end else { return false }
-                let second = bytes[index + 1]
-                guard isContinuation(second), isContinuation(bytes[index + 2]),
-                      isContinuation(bytes[index + 3])
-                else { return false }
-                if lead == 0xF0 && second < 0x90 { return false }
-                if lead == 0xF4 && second > 0x8F { return false }
-                index += 4
+                continue
+            }
+            let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
+            var value = UInt32(lead) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
+            for offset in 1..<length {
+                value = value << 6 | UInt32(bytes[index + offset] & 0x3F)
+            }
+            let scalar = Unicode.Scalar(value)!
+            let mapping = scalar.properties.lowercaseMapping
+            if mapping.unicodeScalars.count == 1 && mapping.unicodeScalars.first == scalar {
+                for offset in 0..<length { out.append(bytes[index + offset]) }
             } else {
+                out.append(contentsOf: mapping.utf8)
+            }
+            index += length
+        }
+    }
+
+    /// Whether `bytes[range]` is all ASCII.
+    static func isASCII(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Bool {
+        var index = range.lowerBound
+        while index + 8 <= range.upperBound {
+            if bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 {
                 return false
             }
+            index += 8
+        }
+        while index < range.upperBound {
+            if bytes[index] >= 0x80 { return false }
+            index += 1
         }
         return true
     }

@@ -219,6 +219,15 @@ struct FieldListEncodingTests {
         #expect(try !contains("Ä", [(key: "Ä", value: "x")]))
         // An ASCII needle matches ASCII letters inside non-ASCII text.
         #expect(try contains("STRA", fields))
+        // A non-ASCII needle whose lowercase form is ASCII (KELVIN SIGN → "k") still finds ASCII values.
+        #expect(try contains("\u{212A}ilo", [(key: "k", value: "5 KILO")]))
+        #expect(try !contains("\u{212A}ilo", [(key: "k", value: "5 KILT")]))
+        // Non-ASCII values are lowercased before the byte-wise search.
+        #expect(try contains("ÆØÅ", [(key: "k", value: "x æøå y")]))
+        #expect(try contains("ΣΊΣΥΦ", [(key: "k", value: "ο σίσυφος")]))
+        #expect(try !contains("ä", [(key: "k", value: "plain ascii only")]))
+        // Byte-wise: no Unicode normalisation (precomposed ä vs a + combining diaeresis).
+        #expect(try !contains("\u{E4}", [(key: "k", value: "a\u{308}")]))
     }
 
     @Test func preparedNeedleMatchesTheStaticFunction() throws {
@@ -249,4 +258,35 @@ private struct AnySequenceCollection: Collection {
     var endIndex: Int { base.endIndex }
     subscript(position: Int) -> UInt8 { base[position] }
     func index(after i: Int) -> Int { i + 1 }
+}
+
+@Suite("FieldListEncoding non-ASCII search")
+struct FieldListEncodingNonASCIITests {
+    /// The non-ASCII path must agree with `value.lowercased()` searched byte-wise.
+    @Test func agreesWithStringLowercased() throws {
+        let values = [
+            "Ärger ÜBER Öl", "İstanbul", "ΣΊΣΥΦΟΣ", "ǅemal ǈ", "Straße STRASSE", "ＡＢＣ ａｂｃ", "Ω Ω K K Å Å",
+            "😀 emoji 😀", "mixed ascii and “quotes” — dash", "ﬁ ligature", "ᾈ greek", "Ⅻ roman",
+        ]
+        let needles = ["ä", "Ü", "i̇", "σ", "ǆ", "ß", "ａ", "ω", "k", "å", "😀", "“QUOTES”", "ﬁ", "ᾀ", "ⅻ", "Ⅻ", "ÆØ"]
+        for value in values {
+            for needle in needles where !needle.utf8.allSatisfy({ $0 < 0x80 }) {
+                let expected = Array(value.lowercased().utf8).contains(subsequence: Array(needle.lowercased().utf8))
+                let actual = try FieldListEncoding.containsCaseInsensitive(
+                    needle, in: FieldListEncoding.encode([(key: "k", value: value)]))
+                #expect(actual == expected, "\(needle) in \(value)")
+            }
+        }
+    }
+}
+
+extension Array where Element == UInt8 {
+    func contains(subsequence needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty else { return true }
+        guard needle.count <= count else { return false }
+        for start in 0...(count - needle.count) where self[start..<start + needle.count].elementsEqual(needle) {
+            return true
+        }
+        return false
+    }
 }
