@@ -85,8 +85,8 @@ public enum FieldListEncoding {
     /// byte over the raw value bytes, with no allocation per field; all other bytes must match
     /// exactly. For a non-ASCII needle, the UTF-8 of `value.lowercased()` is searched for the
     /// UTF-8 of `needle.lowercased()` (a byte-wise match, so no Unicode normalisation: a
-    /// precomposed "ä" does not match "a" + U+0308); values that are pure ASCII are not decoded
-    /// at all. A match never spans two fields.
+    /// precomposed "ä" does not match "a" + U+0308); the lowercased value is computed scalar by
+    /// scalar as the search goes, never built as a `String`. A match never spans two fields.
     /// The whole input is validated like `decode(_:)`, so a malformed encoding throws
     /// even when a value earlier in it matches.
     public static func containsCaseInsensitive(
@@ -127,7 +127,6 @@ public enum FieldListEncoding {
             var reader = FieldListReader(bytes: encoded)
             try reader.readVersion()
             var found = lowered.isEmpty
-            var scratch: [UInt8] = []
             while !reader.isAtEnd {
                 _ = try reader.readValidRange(what: "key")
                 let value = try reader.readValidRange(what: "value")
@@ -139,11 +138,7 @@ public enum FieldListEncoding {
                     found = loweredIsASCII
                         && FieldListReader.containsFolded(lowered, in: encoded, range: value)
                 } else {
-                    FieldListReader.appendLowercased(encoded, value, to: &scratch)
-                    found = scratch.withUnsafeBytes { haystack in
-                        FieldListReader.containsFolded(lowered, in: haystack, range: 0..<haystack.count)
-                    }
-                    scratch.removeAll(keepingCapacity: true)
+                    found = FieldListReader.loweredContains(lowered, in: encoded, range: value)
                 }
             }
             return found
@@ -301,33 +296,97 @@ struct FieldListReader {
         }
     }
 
-    /// Appends the UTF-8 of `String(decoding: bytes[range]).lowercased()` to `out`: ASCII is
-    /// folded byte by byte, other scalars through their Unicode lowercase mapping (the same
-    /// per-scalar mapping `String.lowercased()` applies). `bytes[range]` must be valid UTF-8.
-    static func appendLowercased(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, to out: inout [UInt8]) {
-        out.reserveCapacity(out.count + range.count)
-        var index = range.lowerBound
-        while index < range.upperBound {
-            let lead = bytes[index]
+    /// Whether the UTF-8 of `String(decoding: bytes[range]).lowercased()` contains `needle`
+    /// (lowercase UTF-8, not empty), computed without building the lowercased string: ASCII is
+    /// folded byte by byte, scalars that do not change when lowercased are compared as they are,
+    /// and the others through their Unicode lowercase mapping (the per-scalar mapping that
+    /// `String.lowercased()` applies). A match may start inside a multi-scalar mapping, exactly
+    /// as a byte search of the lowercased string would find it. `bytes[range]` must be valid UTF-8.
+    static func loweredContains(_ needle: [UInt8], in bytes: UnsafeRawBufferPointer, range: Range<Int>) -> Bool {
+        let first = needle[0]
+        var position = range.lowerBound
+        while position < range.upperBound {
+            let lead = bytes[position]
             if lead < 0x80 {
-                out.append(foldASCII(lead))
-                index += 1
+                if foldASCII(lead) == first
+                    && loweredMatches(needle, from: 0, in: bytes, at: position, end: range.upperBound) {
+                    return true
+                }
+                position += 1
                 continue
             }
-            let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
-            var value = UInt32(lead) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
-            for offset in 1..<length {
-                value = value << 6 | UInt32(bytes[index + offset] & 0x3F)
+            let (scalar, length) = decodeScalar(bytes, at: position)
+            if scalar.properties.changesWhenLowercased {
+                let mapping = Array(scalar.properties.lowercaseMapping.utf8)
+                for start in mapping.indices where mapping[start] & 0xC0 != 0x80 && mapping[start] == first {
+                    // Compare the rest of this mapping, then continue after the scalar.
+                    var matched = 0
+                    var index = start
+                    while index < mapping.count && matched < needle.count && mapping[index] == needle[matched] {
+                        index += 1
+                        matched += 1
+                    }
+                    if matched == needle.count { return true }
+                    if index == mapping.count
+                        && loweredMatches(
+                            needle, from: matched, in: bytes, at: position + length, end: range.upperBound) {
+                        return true
+                    }
+                }
+            } else if lead == first
+                && loweredMatches(needle, from: 0, in: bytes, at: position, end: range.upperBound) {
+                return true
             }
-            let scalar = Unicode.Scalar(value)!
-            let mapping = scalar.properties.lowercaseMapping
-            if mapping.unicodeScalars.count == 1 && mapping.unicodeScalars.first == scalar {
-                for offset in 0..<length { out.append(bytes[index + offset]) }
-            } else {
-                out.append(contentsOf: mapping.utf8)
-            }
-            index += length
+            position += length
         }
+        return false
+    }
+
+    /// Whether `needle[matched...]` matches the lowercased text starting at `position`.
+    private static func loweredMatches(
+        _ needle: [UInt8], from matched: Int, in bytes: UnsafeRawBufferPointer, at position: Int, end: Int
+    ) -> Bool {
+        var matched = matched
+        var position = position
+        while matched < needle.count {
+            guard position < end else { return false }
+            let lead = bytes[position]
+            if lead < 0x80 {
+                guard foldASCII(lead) == needle[matched] else { return false }
+                matched += 1
+                position += 1
+                continue
+            }
+            let (scalar, length) = decodeScalar(bytes, at: position)
+            if scalar.properties.changesWhenLowercased {
+                for byte in scalar.properties.lowercaseMapping.utf8 {
+                    if matched == needle.count { return true }
+                    guard byte == needle[matched] else { return false }
+                    matched += 1
+                }
+            } else {
+                for offset in 0..<length {
+                    if matched == needle.count { return true }
+                    guard bytes[position + offset] == needle[matched] else { return false }
+                    matched += 1
+                }
+            }
+            position += length
+        }
+        return true
+    }
+
+    /// The scalar whose valid UTF-8 encoding starts at `position` (a lead byte ≥ 0xC0), and its
+    /// length in bytes.
+    @inline(__always)
+    private static func decodeScalar(_ bytes: UnsafeRawBufferPointer, at position: Int) -> (Unicode.Scalar, Int) {
+        let lead = bytes[position]
+        let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
+        var value = UInt32(lead) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
+        for offset in 1..<length {
+            value = value << 6 | UInt32(bytes[position + offset] & 0x3F)
+        }
+        return (Unicode.Scalar(value)!, length)
     }
 
     /// Whether `bytes[range]` is all ASCII.
