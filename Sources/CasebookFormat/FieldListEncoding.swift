@@ -102,8 +102,10 @@ public enum FieldListEncoding {
     ///
     /// An empty needle matches everything. For an ASCII needle, ASCII letters are folded byte by
     /// byte over the raw value bytes, with no allocation per field; all other bytes must match
-    /// exactly. For a non-ASCII needle each value is decoded and `value.lowercased()` is searched
-    /// for `needle.lowercased()` (comparing `Character`s). A match never spans two fields.
+    /// exactly. For a non-ASCII needle, the UTF-8 of `value.lowercased()` is searched for the
+    /// UTF-8 of `needle.lowercased()` (a byte-wise match, so no Unicode normalisation: a
+    /// precomposed "ä" does not match "a" + U+0308); the lowercased value is computed scalar by
+    /// scalar as the search goes, never built as a `String`. A match never spans two fields.
     /// The whole input is validated like `decode(_:)`, so a malformed encoding throws
     /// even when a value earlier in it matches.
     public static func containsCaseInsensitive(
@@ -123,8 +125,11 @@ public enum FieldListEncoding {
     public struct CaseInsensitiveNeedle: Sendable {
         /// The lowercased ASCII bytes of the needle, when it is ASCII.
         private let asciiFolded: [UInt8]?
-        /// The lowercased needle, for the non-ASCII path.
-        private let lowered: String
+        /// The UTF-8 of the lowercased needle, for the non-ASCII path.
+        private let lowered: [UInt8]
+        /// Whether `lowered` is ASCII (it can be even for a non-ASCII needle: "K", KELVIN SIGN,
+        /// lowercases to "k").
+        private let loweredIsASCII: Bool
 
         public init(_ needle: String) {
             if needle.utf8.allSatisfy({ $0 < 0x80 }) {
@@ -132,7 +137,8 @@ public enum FieldListEncoding {
             } else {
                 asciiFolded = nil
             }
-            lowered = needle.lowercased()
+            lowered = Array(needle.lowercased().utf8)
+            loweredIsASCII = lowered.allSatisfy { $0 < 0x80 }
         }
 
         /// See `FieldListEncoding.containsCaseInsensitive(_:in:)`.
@@ -157,9 +163,12 @@ public enum FieldListEncoding {
                    prefix.indices.allSatisfy({ encoded[key.lowerBound + $0] == prefix[$0] }) { continue }
                 if let asciiFolded {
                     found = FieldListReader.containsFolded(asciiFolded, in: encoded, range: value)
+                } else if FieldListReader.isASCII(encoded, value) {
+                    // Lowercasing ASCII gives ASCII, so only an ASCII lowered needle can match.
+                    found = loweredIsASCII
+                        && FieldListReader.containsFolded(lowered, in: encoded, range: value)
                 } else {
-                    let text = String(decoding: UnsafeRawBufferPointer(rebasing: encoded[value]), as: UTF8.self)
-                    found = text.lowercased().contains(lowered)
+                    found = FieldListReader.loweredContains(lowered, in: encoded, range: value)
                 }
             }
             return found
@@ -279,7 +288,7 @@ struct FieldListReader {
         let length = try readLength(what: what)
         let range = offset..<(offset + length)
         offset += length
-        guard Self.isValidUTF8(bytes, range) else {
+        guard StrictUTF8.isValid(bytes, range) else {
             throw FieldListEncodingError(offset: start, message: "\(what) is not valid UTF-8")
         }
         return range
@@ -290,8 +299,8 @@ struct FieldListReader {
         byte &- 65 < 26 ? byte | 0x20 : byte
     }
 
-    /// Whether `bytes[range]` contains `needle` (lowercase ASCII, not empty) with ASCII
-    /// letters folded.
+    /// Whether `bytes[range]` contains `needle` (not empty, with no ASCII capitals) when ASCII
+    /// capitals in `bytes` are folded to lowercase; every other byte must match exactly.
     static func containsFolded(_ needle: [UInt8], in bytes: UnsafeRawBufferPointer, range: Range<Int>) -> Bool {
         let count = needle.count
         guard count <= range.count, let base = bytes.baseAddress else { return false }
@@ -320,45 +329,111 @@ struct FieldListReader {
         }
     }
 
-    /// UTF-8 validation (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF).
-    static func isValidUTF8(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Bool {
-        var index = range.lowerBound
-        let end = range.upperBound
-        @inline(__always) func isContinuation(_ byte: UInt8) -> Bool { byte & 0xC0 == 0x80 }
-        while index < end {
-            while index + 8 <= end {
-                let word = bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-                if word & 0x8080_8080_8080_8080 != 0 { break }
-                index += 8
-            }
-            guard index < end else { return true }
-            let lead = bytes[index]
+    /// Whether the UTF-8 of `String(decoding: bytes[range]).lowercased()` contains `needle`
+    /// (lowercase UTF-8, not empty), computed without building the lowercased string: ASCII is
+    /// folded byte by byte, scalars that do not change when lowercased are compared as they are,
+    /// and the others through their Unicode lowercase mapping (the per-scalar mapping that
+    /// `String.lowercased()` applies). A match may start inside a multi-scalar mapping, exactly
+    /// as a byte search of the lowercased string would find it. `bytes[range]` must be valid UTF-8.
+    static func loweredContains(_ needle: [UInt8], in bytes: UnsafeRawBufferPointer, range: Range<Int>) -> Bool {
+        let first = needle[0]
+        var position = range.lowerBound
+        while position < range.upperBound {
+            let lead = bytes[position]
             if lead < 0x80 {
-                index += 1
-            } else if lead < 0xC2 {
-                return false
-            } else if lead < 0xE0 {
-                guard index + 1 < end, isContinuation(bytes[index + 1]) else { return false }
-                index += 2
-            } else if lead < 0xF0 {
-                guard index + 2 < end else { return false }
-                let second = bytes[index + 1]
-                guard isContinuation(second), isContinuation(bytes[index + 2]) else { return false }
-                if lead == 0xE0 && second < 0xA0 { return false }
-                if lead == 0xED && second > 0x9F { return false }
-                index += 3
-            } else if lead < 0xF5 {
-                guard index + 3 < end else { return false }
-                let second = bytes[index + 1]
-                guard isContinuation(second), isContinuation(bytes[index + 2]),
-                      isContinuation(bytes[index + 3])
-                else { return false }
-                if lead == 0xF0 && second < 0x90 { return false }
-                if lead == 0xF4 && second > 0x8F { return false }
-                index += 4
+                if foldASCII(lead) == first
+                    && loweredMatches(needle, from: 0, in: bytes, at: position, end: range.upperBound) {
+                    return true
+                }
+                position += 1
+                continue
+            }
+            let (scalar, length) = decodeScalar(bytes, at: position)
+            if scalar.properties.changesWhenLowercased {
+                let mapping = Array(scalar.properties.lowercaseMapping.utf8)
+                for start in mapping.indices where mapping[start] & 0xC0 != 0x80 && mapping[start] == first {
+                    // Compare the rest of this mapping, then continue after the scalar.
+                    var matched = 0
+                    var index = start
+                    while index < mapping.count && matched < needle.count && mapping[index] == needle[matched] {
+                        index += 1
+                        matched += 1
+                    }
+                    if matched == needle.count { return true }
+                    if index == mapping.count
+                        && loweredMatches(
+                            needle, from: matched, in: bytes, at: position + length, end: range.upperBound) {
+                        return true
+                    }
+                }
+            } else if lead == first
+                && loweredMatches(needle, from: 0, in: bytes, at: position, end: range.upperBound) {
+                return true
+            }
+            position += length
+        }
+        return false
+    }
+
+    /// Whether `needle[matched...]` matches the lowercased text starting at `position`.
+    private static func loweredMatches(
+        _ needle: [UInt8], from matched: Int, in bytes: UnsafeRawBufferPointer, at position: Int, end: Int
+    ) -> Bool {
+        var matched = matched
+        var position = position
+        while matched < needle.count {
+            guard position < end else { return false }
+            let lead = bytes[position]
+            if lead < 0x80 {
+                guard foldASCII(lead) == needle[matched] else { return false }
+                matched += 1
+                position += 1
+                continue
+            }
+            let (scalar, length) = decodeScalar(bytes, at: position)
+            if scalar.properties.changesWhenLowercased {
+                for byte in scalar.properties.lowercaseMapping.utf8 {
+                    if matched == needle.count { return true }
+                    guard byte == needle[matched] else { return false }
+                    matched += 1
+                }
             } else {
+                for offset in 0..<length {
+                    if matched == needle.count { return true }
+                    guard bytes[position + offset] == needle[matched] else { return false }
+                    matched += 1
+                }
+            }
+            position += length
+        }
+        return true
+    }
+
+    /// The scalar whose valid UTF-8 encoding starts at `position` (a lead byte ≥ 0xC0), and its
+    /// length in bytes.
+    @inline(__always)
+    private static func decodeScalar(_ bytes: UnsafeRawBufferPointer, at position: Int) -> (Unicode.Scalar, Int) {
+        let lead = bytes[position]
+        let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
+        var value = UInt32(lead) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
+        for offset in 1..<length {
+            value = value << 6 | UInt32(bytes[position + offset] & 0x3F)
+        }
+        return (Unicode.Scalar(value)!, length)
+    }
+
+    /// Whether `bytes[range]` is all ASCII.
+    static func isASCII(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Bool {
+        var index = range.lowerBound
+        while index + 8 <= range.upperBound {
+            if bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 {
                 return false
             }
+            index += 8
+        }
+        while index < range.upperBound {
+            if bytes[index] >= 0x80 { return false }
+            index += 1
         }
         return true
     }

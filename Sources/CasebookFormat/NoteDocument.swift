@@ -148,6 +148,26 @@ public struct NoteDocument: Equatable, Sendable {
     /// every code fence must be closed. Line numbers in the error are relative to `body`.
     public static func validateSectionBody(_ body: String) throws(NoteDocumentError) {
         if body.isEmpty { return }
+        // Fast path: without these bytes no line can be a heading, a comment, a fence or a
+        // CRLF ending, so only the blank first and last lines remain to check.
+        var copy = body
+        let hasSpecial = copy.withUTF8 { buffer in
+            for byte in buffer {
+                switch byte {
+                case UInt8(ascii: "#"), UInt8(ascii: "<"), UInt8(ascii: "`"), UInt8(ascii: "~"),
+                     UInt8(ascii: "\r"), 0:
+                    return true
+                default:
+                    continue
+                }
+            }
+            return false
+        }
+        if !hasSpecial, let first = body.utf8.first, let last = body.utf8.last,
+           first != NoteLines.space, first != NoteLines.tab, first != UInt8(ascii: "\n"),
+           last != NoteLines.space, last != NoteLines.tab, last != UInt8(ascii: "\n") {
+            return
+        }
         let bytes = Array(body.utf8)
         if bytes.contains(0) {
             throw NoteDocumentError(line: nil, message: "the text contains a NUL character")

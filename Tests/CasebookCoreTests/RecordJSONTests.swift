@@ -50,6 +50,9 @@ struct RecordJSONTests {
         #expect(try parseLine("  \t" + goodLine + "  ") == expected)
         let spaced = goodLine.replacingOccurrences(of: ",\"", with: " ,\n \"").replacingOccurrences(of: "\":", with: "\" : ")
         #expect(try parseLine(spaced) == expected)
+        let upper = variant(#""kind":"hii-session""#, #""kind":"HII-Session""#)
+            .replacingOccurrences(of: #""modality":"in-person""#, with: #""modality":"In-Person""#)
+        #expect(try parseLine(upper) == expected)
     }
 
     @Test func minimalLineAndDefaults() throws {
@@ -142,6 +145,8 @@ struct RecordJSONTests {
         (variant(#""kind":"hii-session","#, ""), "kind is required", nil),
         (variant(#""start":"2026-11-03T10:00:00Z","#, ""), "start is required", nil),
         (variant(#""kind":"hii-session""#, #""kind":"hii""#), "unknown record kind 'hii'", nil),
+        (variant(#""kind":"hii-session""#, #""kind":"""#), "kind is required", nil),
+        (variant(#""start":"2026-11-03T10:00:00Z""#, #""start":"""#), "start is required", nil),
         (variant(#""client":"C-0042""#, #""client":"Jane Doe""#), ClientReference.ruleMessage, nil),
         (variant(#""start":"2026-11-03T10:00:00Z""#, #""start":"2026-02-30T10:00:00Z""#),
          "2026-02-30 is not a date (that month has 28 days)", nil),

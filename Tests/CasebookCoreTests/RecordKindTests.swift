@@ -85,6 +85,18 @@ struct RecordKindTests {
         #expect(kind.field(matchingHeading: "No such heading") == nil)
     }
 
+    @Test func parsesNamesIgnoringCase() throws {
+        #expect(try RecordKind.parse("Mentor-Log") == .mentorLog)
+        let error = recordError { try RecordKind.parse("hii") }
+        #expect(error?.message == "unknown record kind 'hii'")
+        #expect(error?.hint == "kind is one of: hii-session, ddp-session, mentor-log, theological-advice")
+        #expect(try Modality.parse("VIDEO") == .video)
+        #expect(try Attendance.parse("Did-Not-Attend") == .didNotAttend)
+        #expect(recordError { try Modality.parse("zoom") }?.hint == "modality is one of: in-person, video, phone")
+        #expect(recordError { try Attendance.parse("dna") }?.hint
+            == "attendance is one of: attended, did-not-attend, cancelled")
+    }
+
     @Test func codableUsesRawValues() throws {
         let data = try JSONEncoder().encode([RecordKind.mentorLog])
         #expect(String(decoding: data, as: UTF8.self) == "[\"mentor-log\"]")

@@ -219,6 +219,15 @@ struct FieldListEncodingTests {
         #expect(try !contains("Ä", [(key: "Ä", value: "x")]))
         // An ASCII needle matches ASCII letters inside non-ASCII text.
         #expect(try contains("STRA", fields))
+        // A non-ASCII needle whose lowercase form is ASCII (KELVIN SIGN → "k") still finds ASCII values.
+        #expect(try contains("\u{212A}ilo", [(key: "k", value: "5 KILO")]))
+        #expect(try !contains("\u{212A}ilo", [(key: "k", value: "5 KILT")]))
+        // Non-ASCII values are lowercased before the byte-wise search.
+        #expect(try contains("ÆØÅ", [(key: "k", value: "x æøå y")]))
+        #expect(try contains("ΣΊΣΥΦ", [(key: "k", value: "ο σίσυφος")]))
+        #expect(try !contains("ä", [(key: "k", value: "plain ascii only")]))
+        // Byte-wise: no Unicode normalisation (precomposed ä vs a + combining diaeresis).
+        #expect(try !contains("\u{E4}", [(key: "k", value: "a\u{308}")]))
     }
 
     @Test func preparedNeedleMatchesTheStaticFunction() throws {
@@ -249,4 +258,73 @@ private struct AnySequenceCollection: Collection {
     var endIndex: Int { base.endIndex }
     subscript(position: Int) -> UInt8 { base[position] }
     func index(after i: Int) -> Int { i + 1 }
+}
+
+@Suite("FieldListEncoding non-ASCII search")
+struct FieldListEncodingNonASCIITests {
+    /// The non-ASCII path must agree with `value.lowercased()` searched byte-wise.
+    @Test func agreesWithStringLowercased() throws {
+        let values = [
+            "Ärger ÜBER Öl", "İstanbul", "ΣΊΣΥΦΟΣ", "ǅemal ǈ", "Straße STRASSE", "ＡＢＣ ａｂｃ", "Ω Ω K K Å Å",
+            "😀 emoji 😀", "mixed ascii and “quotes” — dash", "ﬁ ligature", "ᾈ greek", "Ⅻ roman",
+        ]
+        let needles = [
+            "ä", "Ü", "i̇", "İS", "\u{307}", "\u{307}st", "σ", "ǆ", "ǆe", "ß", "ａ", "ω", "k", "å", "😀", "“QUOTES”",
+            "ﬁ", "ᾀ", "ⅻ", "Ⅻ", "ÆØ", "Ü", "ÖL", "ÜBER Ö", "Ω K",
+        ]
+        for value in values {
+            for needle in needles where !needle.utf8.allSatisfy({ $0 < 0x80 }) {
+                let expected = Array(value.lowercased().utf8).contains(subsequence: Array(needle.lowercased().utf8))
+                let actual = try FieldListEncoding.containsCaseInsensitive(
+                    needle, in: FieldListEncoding.encode([(key: "k", value: value)]))
+                #expect(actual == expected, "\(needle) in \(value)")
+            }
+        }
+    }
+}
+
+extension FieldListEncodingNonASCIITests {
+    @Test func agreesWithStringLowercasedOnRandomText() throws {
+        let pool: [String] = [
+            "a", "A", "i", "I", "s", "S", "k", "K", " ", "ä", "Ä", "İ", "\u{307}", "ß", "ǅ", "ǆ", "ﬁ", "Σ", "σ", "ς",
+            "\u{212A}", "Å", "\u{212B}", "å", "😀", "—", "Ω", "ω", "ᾈ",
+        ]
+        var state: UInt64 = 0xDEAD_BEEF_CAFE_F00D
+        func next(_ bound: Int) -> Int {
+            state ^= state >> 12
+            state ^= state << 25
+            state ^= state >> 27
+            return Int((state &* 2_685_821_657_736_338_717) >> 33) % bound
+        }
+        var matches = 0
+        for _ in 0..<3000 {
+            let value = (0..<next(12)).map { _ in pool[next(pool.count)] }.joined()
+            var needle = (0..<(1 + next(3))).map { _ in pool[next(pool.count)] }.joined()
+            let scalars = Array(value.unicodeScalars)
+            if !scalars.isEmpty && next(2) == 0 {
+                // A slice of the value itself, in a random case.
+                let start = next(scalars.count)
+                let slice = String(String.UnicodeScalarView(scalars[start..<min(scalars.count, start + 1 + next(4))]))
+                needle = next(2) == 0 ? slice.uppercased() : slice
+            }
+            if needle.utf8.allSatisfy({ $0 < 0x80 }) { needle += "ä" }
+            let expected = Array(value.lowercased().utf8).contains(subsequence: Array(needle.lowercased().utf8))
+            let actual = try FieldListEncoding.containsCaseInsensitive(
+                needle, in: FieldListEncoding.encode([(key: "k", value: value)]))
+            #expect(actual == expected, "\(needle.debugDescription) in \(value.debugDescription)")
+            if actual { matches += 1 }
+        }
+        #expect(matches > 300)
+    }
+}
+
+extension Array where Element == UInt8 {
+    func contains(subsequence needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty else { return true }
+        guard needle.count <= count else { return false }
+        for start in 0...(count - needle.count) where self[start..<start + needle.count].elementsEqual(needle) {
+            return true
+        }
+        return false
+    }
 }

@@ -62,8 +62,7 @@ public struct RecordContent: Equatable, Sendable {
         }
         header.sharingSummary = summary
 
-        let known = Set(kind.fields.map(\.key))
-        for key in sections.keys.sorted() where !known.contains(key) {
+        for key in sections.keys.sorted() where kind.field(forKey: key) == nil {
             throw RecordInputError(
                 line: locate(.section(key)),
                 message: "unknown section '\(key)' for a \(kind.title)",
@@ -142,34 +141,56 @@ public struct RecordContent: Equatable, Sendable {
 
     /// `\r\n` → `\n`, then surrounding whitespace and newlines removed.
     static func normalizedText(_ text: String) -> String {
-        var scalars = Array(text.unicodeScalars)
-        if scalars.contains("\r") {
-            var output: [Unicode.Scalar] = []
-            output.reserveCapacity(scalars.count)
-            for (index, scalar) in scalars.enumerated() {
-                if scalar == "\r" && index + 1 < scalars.count && scalars[index + 1] == "\n" { continue }
-                output.append(scalar)
+        var text = text
+        if containsByte(UInt8(ascii: "\r"), in: text) {
+            let bytes = Array(text.utf8)
+            var output: [UInt8] = []
+            output.reserveCapacity(bytes.count)
+            for (index, byte) in bytes.enumerated() {
+                if byte == UInt8(ascii: "\r") && index + 1 < bytes.count && bytes[index + 1] == UInt8(ascii: "\n") {
+                    continue
+                }
+                output.append(byte)
             }
-            scalars = output
+            text = String(decoding: output, as: UTF8.self)
         }
-        var lower = 0
-        var upper = scalars.count
-        while lower < upper && scalars[lower].properties.isWhitespace { lower += 1 }
-        while upper > lower && scalars[upper - 1].properties.isWhitespace { upper -= 1 }
-        if lower == 0 && upper == scalars.count && !text.unicodeScalars.contains("\r") { return text }
-        return String(String.UnicodeScalarView(scalars[lower..<upper]))
+        let scalars = text.unicodeScalars
+        var lower = scalars.startIndex
+        var upper = scalars.endIndex
+        while lower < upper && scalars[lower].properties.isWhitespace {
+            lower = scalars.index(after: lower)
+        }
+        while lower < upper {
+            let previous = scalars.index(before: upper)
+            guard scalars[previous].properties.isWhitespace else { break }
+            upper = previous
+        }
+        if lower == scalars.startIndex && upper == scalars.endIndex { return text }
+        return String(Substring(scalars[lower..<upper]))
+    }
+
+    /// Whether `text`'s UTF-8 contains `byte` (a tight loop over contiguous storage).
+    static func containsByte(_ byte: UInt8, in text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { buffer in
+            for candidate in buffer where candidate == byte { return true }
+            return false
+        }
     }
 
     /// The first control character other than tab and newline, as `U+XXXX`.
     static func controlCharacter(in text: String) -> String? {
-        for scalar in text.unicodeScalars {
-            let value = scalar.value
-            if (value < 0x20 && value != 0x09 && value != 0x0A) || value == 0x7F {
-                let hex = String(value, radix: 16, uppercase: true)
-                return "U+" + String(repeating: "0", count: 4 - hex.count) + hex
+        // Every such character is ASCII, so a byte scan finds exactly them.
+        var text = text
+        let found: UInt8? = text.withUTF8 { buffer in
+            for byte in buffer where (byte < 0x20 && byte != 0x09 && byte != 0x0A) || byte == 0x7F {
+                return byte
             }
+            return nil
         }
-        return nil
+        guard let found else { return nil }
+        let hex = String(found, radix: 16, uppercase: true)
+        return "U+" + String(repeating: "0", count: 4 - hex.count) + hex
     }
 
     // MARK: Storage fields

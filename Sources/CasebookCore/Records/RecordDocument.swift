@@ -6,8 +6,10 @@ internal import CasebookFormat
 ///
 /// Front-matter keys: `kind`, `start`, `client`, `duration` (minutes, may be empty),
 /// `modality`, `attendance`, `labels` (a list), `sharing-summary`. Required: `kind`, `client`,
-/// `start`, `modality`, `attendance`. A section heading is matched to a field by its title or its
-/// key, ignoring case; empty sections are dropped.
+/// `start`, `modality`, `attendance`. `kind`, `modality` and `attendance` are matched ignoring
+/// case; `start` takes the forms of ``SessionStart/init(parsing:defaultTimeZone:)``. A section
+/// heading is matched to a field by its title or its key, ignoring case; empty sections are
+/// dropped. The result is ``RecordContent/validated()``.
 public enum RecordDocument {
     /// Front-matter keys, in the order templates and ``render(_:includeGuidance:)`` write them.
     public static let headerKeys = [

@@ -4,7 +4,8 @@ public enum Modality: String, CaseIterable, Sendable, Codable {
     case video
     case phone
 
-    static func parse(_ text: String) throws(RecordInputError) -> Modality {
+    /// Parses a modality, ignoring case; the error lists the modalities.
+    public static func parse(_ text: String) throws(RecordInputError) -> Modality {
         if let value = Modality(rawValue: text.lowercased()) { return value }
         throw RecordInputError(
             message: "unknown modality '\(text)'",
@@ -19,7 +20,8 @@ public enum Attendance: String, CaseIterable, Sendable, Codable {
     case didNotAttend = "did-not-attend"
     case cancelled
 
-    static func parse(_ text: String) throws(RecordInputError) -> Attendance {
+    /// Parses an attendance value, ignoring case; the error lists the values.
+    public static func parse(_ text: String) throws(RecordInputError) -> Attendance {
         if let value = Attendance(rawValue: text.lowercased()) { return value }
         throw RecordInputError(
             message: "unknown attendance '\(text)'",

@@ -1,4 +1,5 @@
 public import Foundation
+internal import CasebookFormat
 
 /// Records as JSON objects: one per line in `note import` (JSONL), and in `--json` output.
 ///
@@ -13,8 +14,9 @@ public import Foundation
 /// `start`, `modality` and `attendance` are required strings; `duration` is absent or a JSON
 /// integer (no fraction, no exponent) of minutes; `labels` is an array of strings;
 /// `sharing-summary` a string; `sections` an object mapping field keys (not titles) to strings.
-/// `null` is never accepted, duplicate keys are errors, and `start` without an offset is read in
-/// the given time zone. The content is then checked by ``RecordContent/validated()``; every
+/// `null` is never accepted, duplicate keys are errors, an empty string for a required key counts
+/// as missing, `kind`, `modality` and `attendance` are matched ignoring case, and `start` without
+/// an offset is read in the given time zone. The content is then checked by ``RecordContent/validated()``; every
 /// error names the line.
 public enum RecordJSON {
     /// The keys of a record object, in output order.
@@ -192,7 +194,7 @@ struct JSONRecordFields {
 
     func content(defaultTimeZone: TimeZone) throws(RecordInputError) -> RecordContent {
         func required(_ value: String?, _ key: String) throws(RecordInputError) -> String {
-            guard let value else { throw RecordInputError(message: "\(key) is required") }
+            guard let value, !value.isEmpty else { throw RecordInputError(message: "\(key) is required") }
             return value
         }
         let kind = try RecordKind.parse(try required(kind, "kind"))
@@ -237,7 +239,7 @@ struct JSONRecordParser {
         }
         index += 1
         var fields = JSONRecordFields()
-        var seen = Set<String>()
+        var seen: UInt16 = 0
         skipWhitespace()
         if peek() == UInt8(ascii: "}") {
             index += 1
@@ -250,13 +252,14 @@ struct JSONRecordParser {
                 guard peek() == UInt8(ascii: ":") else { throw syntax("':' after the key") }
                 index += 1
                 skipWhitespace()
-                guard RecordJSON.keys.contains(key) else {
+                guard let keyIndex = RecordJSON.keys.firstIndex(of: key) else {
                     throw failure(
                         "unknown key '\(key)'",
                         hint: "the keys are: " + RecordJSON.keys.joined(separator: ", ")
                     )
                 }
-                guard seen.insert(key).inserted else { throw failure("duplicate key '\(key)'") }
+                guard seen & (1 << keyIndex) == 0 else { throw failure("duplicate key '\(key)'") }
+                seen |= 1 << keyIndex
                 switch key {
                 case "kind": fields.kind = try stringValue(for: key)
                 case "client": fields.client = try stringValue(for: key)
@@ -418,7 +421,7 @@ struct JSONRecordParser {
             let byte = bytes[index]
             if byte == Self.quote {
                 index += 1
-                let text: String? = buffer.withUnsafeBytes { String(validating: $0, as: UTF8.self) }
+                let text: String? = buffer.withUnsafeBytes { StrictUTF8.string($0) }
                 guard let text else {
                     index = opening
                     throw failure("invalid UTF-8 in the string at column \(column)")
@@ -487,7 +490,7 @@ struct JSONRecordParser {
     }
 
     private func makeString(_ raw: UnsafeRawBufferPointer, at opening: Int) throws(RecordInputError) -> String {
-        guard let text = String(validating: raw, as: UTF8.self) else {
+        guard let text = StrictUTF8.string(raw) else {
             var copy = self
             copy.index = opening
             throw copy.failure("invalid UTF-8 in the string at column \(copy.column)")

@@ -44,8 +44,8 @@ public enum RecordKind: String, CaseIterable, Sendable, Codable {
         return fields.first { $0.title.lowercased() == folded || $0.key == folded }
     }
 
-    /// Parses a kind name, ignoring case.
-    static func parse(_ text: String) throws(RecordInputError) -> RecordKind {
+    /// Parses a kind name, ignoring case; the error lists the kinds.
+    public static func parse(_ text: String) throws(RecordInputError) -> RecordKind {
         if let kind = RecordKind(rawValue: text.lowercased()) { return kind }
         throw RecordInputError(
             message: "unknown record kind '\(text)'",
