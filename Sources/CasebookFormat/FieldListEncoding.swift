@@ -301,30 +301,46 @@ struct FieldListReader {
 
     /// Whether `bytes[range]` contains `needle` (not empty, with no ASCII capitals) when ASCII
     /// capitals in `bytes` are folded to lowercase; every other byte must match exactly.
+    /// How common each byte is in running text (higher = more common): the search anchors
+    /// on the needle's rarest byte so that far fewer candidates need checking.
+    private static let commonness: [UInt8] = {
+        var table = [UInt8](repeating: 1, count: 256)
+        for (rank, letter) in " etaoinshrdlcumwfgypbvkjxqz".utf8.reversed().enumerated() {
+            table[Int(letter)] = UInt8(rank + 2)
+        }
+        return table
+    }()
+
     static func containsFolded(_ needle: [UInt8], in bytes: UnsafeRawBufferPointer, range: Range<Int>) -> Bool {
         let count = needle.count
         guard count <= range.count, let base = bytes.baseAddress else { return false }
         return needle.withUnsafeBufferPointer { pattern in
-            // Candidates are found with memchr for the first byte in either case (fast,
-            // vectorised); each candidate is then compared with ASCII folding.
-            let lower = pattern[0]
+            // Candidates are found with memchr (fast, vectorised) for the needle's rarest
+            // byte in either case; each candidate is then compared with ASCII folding.
+            var anchor = 0
+            for index in 1..<max(1, count) where commonness[Int(pattern[index])] < commonness[Int(pattern[anchor])] {
+                anchor = index
+            }
+            let lower = pattern[anchor]
             let upper = lower >= 97 && lower <= 122 ? lower - 32 : lower
-            let last = range.upperBound - count
+            let first = range.lowerBound + anchor
+            let last = range.upperBound - count + anchor
             func next(_ byte: UInt8, from index: Int) -> Int {
                 guard index <= last else { return Int.max }
                 guard let found = memchr(base + index, Int32(byte), last - index + 1) else { return Int.max }
                 return base.distance(to: UnsafeRawPointer(found))
             }
-            var nextLower = next(lower, from: range.lowerBound)
-            var nextUpper = upper == lower ? Int.max : next(upper, from: range.lowerBound)
+            var nextLower = next(lower, from: first)
+            var nextUpper = upper == lower ? Int.max : next(upper, from: first)
             while true {
-                let index = min(nextLower, nextUpper)
-                if index == Int.max { return false }
-                var matched = 1
-                while matched < count && foldASCII(bytes[index + matched]) == pattern[matched] { matched += 1 }
+                let hit = min(nextLower, nextUpper)
+                if hit == Int.max { return false }
+                let start = hit - anchor
+                var matched = 0
+                while matched < count && foldASCII(bytes[start + matched]) == pattern[matched] { matched += 1 }
                 if matched == count { return true }
-                if index == nextLower { nextLower = next(lower, from: index + 1) }
-                if index == nextUpper { nextUpper = next(upper, from: index + 1) }
+                if hit == nextLower { nextLower = next(lower, from: hit + 1) }
+                if hit == nextUpper { nextUpper = next(upper, from: hit + 1) }
             }
         }
     }

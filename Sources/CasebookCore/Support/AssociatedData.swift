@@ -14,7 +14,24 @@ enum AssociatedData {
         return output
     }
 
-    private static func append(_ component: [UInt8], to output: inout [UInt8]) {
+    /// The encoding of the label, a purpose and fixed leading components, to which
+    /// per-row components are appended (scans build one AD per record).
+    struct Prefix {
+        let bytes: [UInt8]
+
+        init(_ purpose: String, _ components: [[UInt8]]) {
+            bytes = AssociatedData.make(purpose, components)
+        }
+
+        func appending(_ components: [UInt8]...) -> [UInt8] {
+            var output = bytes
+            output.reserveCapacity(bytes.count + components.reduce(0) { $0 + $1.count + 4 })
+            for component in components { AssociatedData.append(component, to: &output) }
+            return output
+        }
+    }
+
+    fileprivate static func append(_ component: [UInt8], to output: inout [UInt8]) {
         let length = UInt32(component.count)
         output.append(UInt8(truncatingIfNeeded: length >> 24))
         output.append(UInt8(truncatingIfNeeded: length >> 16))

@@ -151,6 +151,11 @@ extension Vault {
         AssociatedData.make(purpose, [header.vaultID, Array(recordID.utf8), UInt32(revision).bigEndianBytes, clientID])
     }
 
+    /// The same AD from a prefix built once per scan.
+    func revisionAD(_ prefix: AssociatedData.Prefix, recordID: String, revision: Int, clientID: some Collection<UInt8>) -> [UInt8] {
+        prefix.appending(Array(recordID.utf8), UInt32(revision).bigEndianBytes, Array(clientID))
+    }
+
     // MARK: Keys
 
     /// A client's data key, from the cache or unwrapped from `wrapped` (read from the store when not given).
@@ -230,6 +235,7 @@ extension Vault {
     public func listings(_ filter: RecordFilter = RecordFilter()) throws -> [RecordListing] {
         let clientID = filter.client.map { keys.clientID(for: $0.rawValue) }
         let scratch = ScratchBuffer()
+        let summaryPrefix = AssociatedData.Prefix("record-summary", [header.vaultID])
         var results: [RecordListing] = []
         var lastClient: [UInt8] = []
         var lastKey: ClientKey?
@@ -242,7 +248,7 @@ extension Vault {
                 key = try clientKey(lastClient, wrapped: row.wrappedClientKey.map { Array($0) } ?? [])
                 lastKey = key
             }
-            let ad = revisionAD("record-summary", recordID: row.recordID, revision: row.revision, clientID: lastClient)
+            let ad = revisionAD(summaryPrefix, recordID: row.recordID, revision: row.revision, clientID: lastClient)
             guard let length = scratch.open(row.sealedSummary, key: key.key, slot: 0, ad: ad),
                   let listing = scratch.withBytes(slot: 0, count: length, {
                       RecordListing.decode($0, recordID: row.recordID, revision: row.revision)
@@ -272,6 +278,8 @@ extension Vault {
         let clientID = filter.client.map { keys.clientID(for: $0.rawValue) }
         let scratch = ScratchBuffer()
         let needle = text.map(FieldListEncoding.CaseInsensitiveNeedle.init)
+        let metaPrefix = AssociatedData.Prefix("revision-meta", [header.vaultID])
+        let bodyPrefix = AssociatedData.Prefix("revision-body", [header.vaultID])
         let bookkeeping = Array("rev.".utf8)
         var results: [RecordSummary] = []
         var lastClient: [UInt8] = []
@@ -285,7 +293,7 @@ extension Vault {
                 lastKey = key
                 lastClient = row.clientID
             }
-            let metaAD = revisionAD("revision-meta", recordID: row.recordID, revision: row.revision, clientID: row.clientID)
+            let metaAD = revisionAD(metaPrefix, recordID: row.recordID, revision: row.revision, clientID: row.clientID)
             func failure() -> CasebookError {
                 CasebookError.integrity("record \(row.recordID) revision \(row.revision) does not decrypt (it was altered, or moved from another row)")
             }
@@ -297,7 +305,7 @@ extension Vault {
                     if !inMeta {
                         guard let sealedBody = row.sealedBody,
                               let bodyLength = scratch.open(sealedBody, key: key.key, slot: 1,
-                                                            ad: revisionAD("revision-body", recordID: row.recordID, revision: row.revision, clientID: row.clientID))
+                                                            ad: revisionAD(bodyPrefix, recordID: row.recordID, revision: row.revision, clientID: row.clientID))
                         else { throw failure() }
                         let inBody = try scratch.withBytes(slot: 1, count: bodyLength) { bodyBytes in
                             guard let found = try? needle.isContained(in: bodyBytes, skippingKeysWithPrefix: [], trustingUTF8: true) else { throw failure() }
