@@ -29,32 +29,6 @@ public struct RevisionMetadata: Equatable, Sendable {
         if let reason { fields.append((Self.keys.reason, reason)) }
         return fields.map { (key: $0.0, value: $0.1) }
     }
-
-    /// Splits decoded meta fields into revision metadata and the record's header fields.
-    /// Unknown or repeated `rev.` keys make it nil (the row was not written by Casebook).
-    static func split(_ fields: [(key: String, value: String)]) -> (RevisionMetadata, [(key: String, value: String)])? {
-        var author: String?, authorKey: String?, recordedAt: String?, origin: Origin?, reason: String?
-        var rest: [(key: String, value: String)] = []
-        rest.reserveCapacity(fields.count)
-        for field in fields {
-            guard field.key.utf8.starts(with: "rev.".utf8) else {
-                rest.append(field)
-                continue
-            }
-            switch field.key {
-            case keys.author where author == nil: author = field.value
-            case keys.authorKey where authorKey == nil: authorKey = field.value
-            case keys.recordedAt where recordedAt == nil: recordedAt = field.value
-            case keys.origin where origin == nil:
-                guard let value = Origin(rawValue: field.value) else { return nil }
-                origin = value
-            case keys.reason where reason == nil: reason = field.value
-            default: return nil
-            }
-        }
-        guard let author, let authorKey, let recordedAt, let origin else { return nil }
-        return (RevisionMetadata(author: author, authorKeyID: authorKey, recordedAt: recordedAt, origin: origin, reason: reason), rest)
-    }
 }
 
 /// The latest revision of a record with its revision metadata (JSON listings, search).

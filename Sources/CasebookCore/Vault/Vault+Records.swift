@@ -218,12 +218,12 @@ extension Vault {
     private func open(_ row: RevisionRow) throws -> RecordRevision {
         let key = try clientKey(row.clientID)
         let ad = revisionAD(recordID: row.recordID, revision: row.revision, clientID: row.clientID)
+        // The meta is read by the same decoder as listings; the body is the section fields.
         guard let meta = try? XChaCha20Poly1305.open(row.sealedMeta, using: key.key, authenticating: ad.meta),
               let body = try? XChaCha20Poly1305.open(row.sealedBody, using: key.key, authenticating: ad.body),
-              let metaFields = try? FieldListEncoding.decode(meta),
-              let bodyFields = try? FieldListEncoding.decode(body),
-              let (metadata, headerFields) = RevisionMetadata.split(metaFields),
-              let content = try? RecordContent(storageFields: headerFields + bodyFields)
+              let (metadata, header) = meta.withUnsafeBytes({ SummaryDecoder.decode($0) }),
+              let sections = try? Self.sections(FieldListEncoding.decode(body)),
+              let content = try? RecordContent(header: header, sections: sections).validated()
         else {
             throw CasebookError.integrity("record \(row.recordID) revision \(row.revision) does not decrypt (it was altered, or moved from another row)")
         }
@@ -260,6 +260,17 @@ extension Vault {
         }
         results.sort { ($0.start.date, $0.recordID) < ($1.start.date, $1.recordID) }
         return results
+    }
+
+    /// The body's `s.`-prefixed fields as a section dictionary; nil for any other key or a repeat.
+    private static func sections(_ fields: [(key: String, value: String)]) -> [String: String]? {
+        var sections: [String: String] = [:]
+        for field in fields {
+            guard field.key.hasPrefix(RecordContent.sectionKeyPrefix) else { return nil }
+            let key = String(field.key.dropFirst(RecordContent.sectionKeyPrefix.count))
+            guard sections.updateValue(field.value, forKey: key) == nil else { return nil }
+        }
+        return sections
     }
 
     /// The latest revision of every record matching `filter`, by session start (then id).
