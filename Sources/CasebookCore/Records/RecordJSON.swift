@@ -245,13 +245,7 @@ struct JSONRecordParser {
             index += 1
         } else {
             while true {
-                skipWhitespace()
-                guard peek() == Self.quote else { throw syntax("a key in double quotes") }
-                let key = try parseString()
-                skipWhitespace()
-                guard peek() == UInt8(ascii: ":") else { throw syntax("':' after the key") }
-                index += 1
-                skipWhitespace()
+                let key = try parseKey(named: "key")
                 guard let keyIndex = RecordJSON.keys.firstIndex(of: key) else {
                     throw failure(
                         "unknown key '\(key)'",
@@ -370,13 +364,7 @@ struct JSONRecordParser {
             return sections
         }
         while true {
-            skipWhitespace()
-            guard peek() == Self.quote else { throw syntax("a section key in double quotes") }
-            let key = try parseString()
-            skipWhitespace()
-            guard peek() == UInt8(ascii: ":") else { throw syntax("':' after the section key") }
-            index += 1
-            skipWhitespace()
+            let key = try parseKey(named: "section key")
             guard peek() == Self.quote else {
                 throw failure("section '\(key)' must be a string, not \(describeValue())")
             }
@@ -396,6 +384,18 @@ struct JSONRecordParser {
     }
 
     /// Parses the string starting at the current `"`.
+    /// `"key" :` with the whitespace around it; leaves `index` at the value.
+    private mutating func parseKey(named what: String) throws(RecordInputError) -> String {
+        skipWhitespace()
+        guard peek() == Self.quote else { throw syntax("a \(what) in double quotes") }
+        let key = try parseString()
+        skipWhitespace()
+        guard peek() == UInt8(ascii: ":") else { throw syntax("':' after the \(what)") }
+        index += 1
+        skipWhitespace()
+        return key
+    }
+
     private mutating func parseString() throws(RecordInputError) -> String {
         let opening = index
         index += 1
