@@ -130,6 +130,8 @@ public enum FieldListEncoding {
         /// Whether `lowered` is ASCII (it can be even for a non-ASCII needle: "K", KELVIN SIGN,
         /// lowercases to "k").
         private let loweredIsASCII: Bool
+        /// Positions of the two rarest bytes of `asciiFolded`, for the vectorised filter.
+        private let anchors: (Int, Int)
 
         public init(_ needle: String) {
             if needle.utf8.allSatisfy({ $0 < 0x80 }) {
@@ -139,6 +141,7 @@ public enum FieldListEncoding {
             }
             lowered = Array(needle.lowercased().utf8)
             loweredIsASCII = lowered.allSatisfy { $0 < 0x80 }
+            anchors = asciiFolded.map(FieldListReader.rarestTwo) ?? (0, 0)
         }
 
         /// See `FieldListEncoding.containsCaseInsensitive(_:in:)`.
@@ -172,6 +175,69 @@ public enum FieldListEncoding {
                 }
             }
             return found
+        }
+
+        /// For plaintext this encoder wrote and an AEAD tag has just authenticated: the same
+        /// answer as `isContained(in:skippingKeysWithPrefix:trustingUTF8: true)`, found faster.
+        /// An ASCII needle is looked for in one vectorised pass over the whole input
+        /// (16 candidate positions at a time, filtered on two of its rarest bytes), and the
+        /// field structure is walked only to place a candidate match inside one value; so,
+        /// unlike the other entry points, a malformed structure is reported only when the
+        /// walk reaches it. A non-ASCII needle takes the per-field path.
+        public func isContained(
+            authenticated encoded: UnsafeRawBufferPointer, skippingKeysWithPrefix prefix: [UInt8]
+        ) throws(FieldListEncodingError) -> Bool {
+            guard let pattern = asciiFolded, !pattern.isEmpty, let base = encoded.baseAddress else {
+                return try isContained(in: encoded, skippingKeysWithPrefix: prefix, trustingUTF8: true)
+            }
+            var walker = FieldListReader(bytes: encoded)
+            try walker.readVersion()
+            let count = pattern.count
+            guard encoded.count - 1 >= count else { return false }
+            let (first, second) = anchors
+            // `byte | 0x20` equals `needleByte | 0x20` for both cases of a letter (and for a
+            // few other pairs, which the exact comparison then rejects).
+            let caseBit = SIMD16<UInt8>(repeating: 0x20)
+            let wantFirst = SIMD16<UInt8>(repeating: pattern[first] | 0x20)
+            let wantSecond = SIMD16<UInt8>(repeating: pattern[second] | 0x20)
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highs: UInt64 = 0x8080_8080_8080_8080
+            var value = 0..<0
+            var key = 0..<0
+            // Whether the needle, matched at `start`, lies inside one searchable value.
+            func placed(_ start: Int) throws(FieldListEncodingError) -> Bool {
+                for index in 0..<count where FieldListReader.foldASCII(encoded[start + index]) != pattern[index] {
+                    return false
+                }
+                while value.upperBound < start + count {
+                    guard !walker.isAtEnd else { return false }
+                    key = try walker.readRange(what: "key")
+                    value = try walker.readRange(what: "value")
+                }
+                guard value.lowerBound <= start else { return false }
+                return prefix.isEmpty || key.count < prefix.count
+                    || !prefix.indices.allSatisfy({ encoded[key.lowerBound + $0] == prefix[$0] })
+            }
+            var start = 1
+            let lastStart = encoded.count - count
+            while start + 15 <= lastStart {
+                // A zero byte in `misses` is a position where both anchors match.
+                let misses = ((base.loadUnaligned(fromByteOffset: start + first, as: SIMD16<UInt8>.self) | caseBit) ^ wantFirst)
+                    | ((base.loadUnaligned(fromByteOffset: start + second, as: SIMD16<UInt8>.self) | caseBit) ^ wantSecond)
+                let words = unsafeBitCast(misses, to: SIMD2<UInt64>.self)
+                // The classic test for "some byte of the word is zero".
+                if (words[0] &- ones) & ~words[0] & highs != 0 || (words[1] &- ones) & ~words[1] & highs != 0 {
+                    for lane in 0..<16 where misses[lane] == 0 {
+                        if try placed(start + lane) { return true }
+                    }
+                }
+                start += 16
+            }
+            while start <= lastStart {
+                if encoded[start + first] | 0x20 == pattern[first] | 0x20, try placed(start) { return true }
+                start += 1
+            }
+            return false
         }
 
         /// See `FieldListEncoding.containsCaseInsensitive(_:in:)`.
@@ -310,6 +376,14 @@ struct FieldListReader {
         }
         return table
     }()
+
+    /// The positions of the needle's two rarest bytes (the same position twice for a
+    /// one-byte needle): candidates must match both before the whole needle is compared.
+    static func rarestTwo(_ needle: [UInt8]) -> (Int, Int) {
+        guard !needle.isEmpty else { return (0, 0) }
+        let ranked = needle.indices.sorted { (commonness[Int(needle[$0])], $0) < (commonness[Int(needle[$1])], $1) }
+        return (ranked[0], ranked.count > 1 ? ranked[1] : ranked[0])
+    }
 
     static func containsFolded(_ needle: [UInt8], in bytes: UnsafeRawBufferPointer, range: Range<Int>) -> Bool {
         let count = needle.count

@@ -1,62 +1,87 @@
+import Foundation
 import CasebookCore
 import GRDB
 import GRDBSQLite
 
-/// Reads the listing query's rows straight from a prepared SQLite statement:
-/// columns are lent as buffers that live until the next step, and a column of
-/// the wrong type is an integrity failure.
+/// Reads the scan queries' rows straight from a prepared SQLite statement: columns
+/// are lent as buffers that live until the next step, nothing is copied per row, and
+/// a column of the wrong type is an integrity failure.
 struct RawRows {
     let handle: OpaquePointer
+    let clientKeys: ClientKeyTable
 
-    init(_ handle: OpaquePointer) {
+    init(_ handle: OpaquePointer, clientKeys: ClientKeyTable) {
         self.handle = handle
+        self.clientKeys = clientKeys
     }
 
-    /// Visits every row; returns how many.
-    func forEach(includeBody: Bool, _ visit: (RevisionRowView) throws -> Void) throws -> Int {
-        var clientID: [UInt8] = []
-        var wrapped: [UInt8]?
-        var count = 0
-        while true {
-            let status = sqlite3_step(handle)
-            if status == SQLITE_DONE { return count }
-            count += 1
-            guard status == SQLITE_ROW else { throw StoreErrors.map(DatabaseError(resultCode: ResultCode(rawValue: status))) }
-            guard sqlite3_column_type(handle, 0) == SQLITE_TEXT, sqlite3_column_type(handle, 1) == SQLITE_INTEGER else {
-                throw Row.malformed
-            }
-            let recordID = String(cString: sqlite3_column_text(handle, 0))
-            let revision = Int(sqlite3_column_int64(handle, 1))
+    /// Visits every row of `(id, latest_revision, client_id, sealed_meta, sealed_body,
+    /// revision row's record_id, revision row's revision)`. The revision row must be the one
+    /// the record names: a missing or different row is an integrity failure.
+    func forEach(includeBody: Bool, _ visit: (RevisionRowView) throws -> Void) throws {
+        while try step() {
+            let recordID = try text(0)
+            let revision = try revisionNumber(1)
             let client = try blob(2)
-            if !client.elementsEqual(clientID) {
-                clientID = Array(client)
-                wrapped = sqlite3_column_type(handle, 5) == SQLITE_NULL ? nil : Array(try blob(5))
+            guard sqlite3_column_type(handle, 5) == SQLITE_TEXT, sqlite3_column_type(handle, 6) == SQLITE_INTEGER,
+                  sqlite3_column_int64(handle, 6) == Int64(revision), sameText(0, 5) else {
+                throw CasebookError(.integrity, "record integrity check failed: record \(recordID) has no readable latest revision",
+                                    hint: "the vault database was altered or damaged outside Casebook; restore it from a backup")
             }
             guard sqlite3_column_type(handle, 3) == SQLITE_BLOB else { throw CasebookError.integrityOfRow(recordID) }
             let meta = try blob(3)
-            var bodyBytes: UnsafeRawBufferPointer?
+            var body: UnsafeRawBufferPointer?
             if includeBody {
                 guard sqlite3_column_type(handle, 4) == SQLITE_BLOB else { throw CasebookError.integrityOfRow(recordID) }
-                bodyBytes = try blob(4)
+                body = try blob(4)
             }
-            try visit(RevisionRowView(recordID: recordID, revision: revision, clientID: clientID, wrappedClientKey: wrapped,
-                                      sealedMeta: meta, sealedBody: bodyBytes))
+            try clientKeys.lookUp(client) { key in
+                try visit(RevisionRowView(recordID: recordID, revision: revision, clientID: client, clientKey: key,
+                                          sealedMeta: meta, sealedBody: body))
+            }
         }
     }
 
+    /// Visits every row of `(id, latest_revision, client_id, sealed_summary)`.
     func forEachSummary(_ visit: (RecordSummaryRowView) throws -> Void) throws {
-        while true {
-            let status = sqlite3_step(handle)
-            if status == SQLITE_DONE { return }
-            guard status == SQLITE_ROW else { throw StoreErrors.map(DatabaseError(resultCode: ResultCode(rawValue: status))) }
-            guard sqlite3_column_type(handle, 0) == SQLITE_TEXT, sqlite3_column_type(handle, 1) == SQLITE_INTEGER else {
-                throw Row.malformed
+        while try step() {
+            let recordID = try text(0)
+            let revision = try revisionNumber(1)
+            let client = try blob(2)
+            let summary = try blob(3)
+            try clientKeys.lookUp(client) { key in
+                try visit(RecordSummaryRowView(recordID: recordID, revision: revision, clientID: client, clientKey: key,
+                                               sealedSummary: summary))
             }
-            let wrapped = sqlite3_column_type(handle, 4) == SQLITE_NULL ? nil : try blob(4)
-            try visit(RecordSummaryRowView(recordID: String(cString: sqlite3_column_text(handle, 0)),
-                                           revision: Int(sqlite3_column_int64(handle, 1)), clientID: try blob(2),
-                                           wrappedClientKey: wrapped, sealedSummary: try blob(3)))
         }
+    }
+
+    /// Steps once: true for a row, false at the end.
+    private func step() throws -> Bool {
+        let status = sqlite3_step(handle)
+        if status == SQLITE_DONE { return false }
+        guard status == SQLITE_ROW else { throw StoreErrors.map(DatabaseError(resultCode: ResultCode(rawValue: status))) }
+        return true
+    }
+
+    private func text(_ column: Int32) throws -> String {
+        guard sqlite3_column_type(handle, column) == SQLITE_TEXT else { throw Row.malformed }
+        return String(cString: sqlite3_column_text(handle, column))
+    }
+
+    /// Whether two TEXT columns hold the same bytes.
+    private func sameText(_ a: Int32, _ b: Int32) -> Bool {
+        let count = sqlite3_column_bytes(handle, a)
+        guard count == sqlite3_column_bytes(handle, b) else { return false }
+        return memcmp(sqlite3_column_text(handle, a), sqlite3_column_text(handle, b), Int(count)) == 0
+    }
+
+    /// A revision number: an integer in 1...2³²−1, as associated data encodes it in 32 bits.
+    private func revisionNumber(_ column: Int32) throws -> Int {
+        guard sqlite3_column_type(handle, column) == SQLITE_INTEGER else { throw Row.malformed }
+        let value = sqlite3_column_int64(handle, column)
+        guard value >= 1, value <= Int64(UInt32.max) else { throw Row.malformed }
+        return Int(value)
     }
 
     /// A BLOB column's bytes, valid until the next step.

@@ -44,6 +44,8 @@ public final class SQLiteVaultStore: VaultStore {
         do {
             queue = try DatabaseQueue(path: databaseURL.path, configuration: configuration(readOnly: false))
             try restrict(databaseURL.path, to: 0o600)
+            // Only takes effect before the first table exists.
+            try queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA page_size = \(Schema.pageSize)") }
             try Schema.migrator().migrate(queue)
         } catch let error as CasebookError {
             throw error
@@ -63,15 +65,24 @@ public final class SQLiteVaultStore: VaultStore {
         do {
             let queue = try DatabaseQueue(path: databaseURL.path, configuration: configuration(readOnly: readOnly))
             let migrator = Schema.migrator()
-            let state = try queue.read { db in
-                (try migrator.hasCompletedMigrations(db), try migrator.hasBeenSuperseded(db))
+            let (applied, complete, superseded) = try queue.read { db in
+                (try migrator.appliedIdentifiers(db), try migrator.hasCompletedMigrations(db), try migrator.hasBeenSuperseded(db))
             }
-            if state.1 {
+            if superseded {
                 throw CasebookError(.invalidInput, "this vault was written by a newer Casebook", hint: "upgrade Casebook to open it")
             }
-            guard state.0 else {
+            if complete { return SQLiteVaultStore(queue: queue) }
+            guard applied.contains("v1") else {
                 throw CasebookError(.integrity, "the vault database is incomplete or not a Casebook vault",
                                     hint: "restore the vault folder from a backup")
+            }
+            // Written by an older Casebook: upgrade it in place, in one transaction per
+            // migration (a failed upgrade leaves the vault as it was), even for a command
+            // that only reads. Ciphertexts are moved, never re-encrypted.
+            if readOnly {
+                try migrator.migrate(try DatabaseQueue(path: databaseURL.path, configuration: configuration(readOnly: false)))
+            } else {
+                try migrator.migrate(queue)
             }
             return SQLiteVaultStore(queue: queue)
         } catch let error as CasebookError {
@@ -149,18 +160,26 @@ public final class SQLiteVaultStore: VaultStore {
     public func revisions(recordID: String) throws(CasebookError) -> (rows: [RevisionRow], latest: Int) {
         try StoreErrors.mapping {
             try queue.read { db in
-                guard let record = try Row.fetchOne(db, sql: "SELECT client_id, latest_revision FROM records WHERE id = ?",
+                guard let record = try Row.fetchOne(db, sql: "SELECT client_id, latest_revision, latest_seq FROM records WHERE id = ?",
                                                     arguments: [recordID]) else { return ([], 0) }
                 let clientID = try record.blob("client_id")
+                let latest = Int(try record.integer("latest_revision"))
+                var latestSeq: Int64?
                 let rows = try Row.fetchAll(db, sql: """
-                    SELECT v.revision, v.sealed_meta, b.sealed_body
-                    FROM revisions v LEFT JOIN revision_bodies b ON b.record_id = v.record_id AND b.revision = v.revision
-                    WHERE v.record_id = ? ORDER BY v.revision
+                    SELECT seq, revision, sealed_meta, sealed_body FROM revisions WHERE record_id = ? ORDER BY revision
                     """, arguments: [recordID]).map { row in
-                    RevisionRow(recordID: recordID, revision: Int(try row.integer("revision")), clientID: clientID,
-                                sealedMeta: try row.blob("sealed_meta"), sealedBody: try row.blob("sealed_body"))
+                    let revision = Int(try row.integer("revision"))
+                    if revision == latest { latestSeq = try row.integer("seq") }
+                    return RevisionRow(recordID: recordID, revision: revision, clientID: clientID,
+                                       sealedMeta: try row.blob("sealed_meta"), sealedBody: try row.blob("sealed_body"))
                 }
-                return (rows, Int(try record.integer("latest_revision")))
+                // The row pointer that scans follow must name the same row as the revision
+                // number (a wrong revision number itself is reported by the caller's count check).
+                if rows.count == latest, latestSeq != (try record.integer("latest_seq")) {
+                    throw CasebookError(.integrity, "record integrity check failed: record \(recordID)'s latest-revision pointers disagree",
+                                        hint: "the vault database was altered or damaged outside Casebook; restore it from a backup")
+                }
+                return (rows, latest)
             }
         }
     }
@@ -170,39 +189,20 @@ public final class SQLiteVaultStore: VaultStore {
     public func forEachLatestRevision(
         clientID: [UInt8]?, includeBody: Bool, _ visit: (RevisionRowView) throws -> Void
     ) throws {
-        let body = includeBody
-            ? ("b.sealed_body", "JOIN revision_bodies b ON b.record_id = v.record_id AND b.revision = v.revision")
-            : ("NULL", "")
-        let filter = clientID == nil ? "" : "WHERE r.client_id = ?"
-        // Unfiltered: driven from the revisions table in key order (sequential reads).
-        // For one client: driven from records through its client index. Records whose
-        // latest revision row is missing are caught by the count check below.
-        let sql = clientID == nil ? """
-            SELECT v.record_id, v.revision, r.client_id, v.sealed_meta, \(body.0), k.wrapped_key
-            FROM revisions v
-            CROSS JOIN records r ON r.id = v.record_id AND r.latest_revision = v.revision
-            \(body.1)
-            LEFT JOIN client_keys k ON k.id = r.client_id
-            """ : """
-            SELECT v.record_id, v.revision, r.client_id, v.sealed_meta, \(body.0), k.wrapped_key
-            FROM records r
-            JOIN revisions v ON v.record_id = r.id AND v.revision = r.latest_revision
-            \(body.1)
-            LEFT JOIN client_keys k ON k.id = r.client_id
-            \(filter)
+        // One pass over `records` (or a client's slice of it, through its index) and one
+        // rowid lookup per record; RawRows checks that the row found is the revision named.
+        let sql = """
+            SELECT r.id, r.latest_revision, r.client_id, v.sealed_meta, \(includeBody ? "v.sealed_body" : "NULL"),
+                   v.record_id, v.revision
+            FROM records r LEFT JOIN revisions v ON v.seq = r.latest_seq
+            \(clientID == nil ? "" : "WHERE r.client_id = ?")
             """
-        let countSQL = "SELECT COUNT(*) FROM records r \(filter)"
         do {
             try queue.read { db in
-                let arguments: StatementArguments = clientID.map { [Data($0)] } ?? []
-                let expected = try Int.fetchOne(db, sql: countSQL, arguments: arguments) ?? 0
+                let clientKeys = try ClientKeyTable(db)
                 let statement = try db.makeStatement(sql: sql)
-                try statement.setArguments(arguments)
-                let visited = try RawRows(statement.sqliteStatement).forEach(includeBody: includeBody, visit)
-                guard visited == expected else {
-                    throw CasebookError(.integrity, "record integrity check failed: \(expected - visited) record(s) have no readable latest revision",
-                                        hint: "the vault database was altered or damaged outside Casebook; restore it from a backup")
-                }
+                if let clientID { try statement.setArguments([Data(clientID)]) }
+                try RawRows(statement.sqliteStatement, clientKeys: clientKeys).forEach(includeBody: includeBody, visit)
             }
         } catch let error as CasebookError {
             throw error
@@ -215,14 +215,14 @@ public final class SQLiteVaultStore: VaultStore {
     public func forEachRecordSummary(clientID: [UInt8]?, _ visit: (RecordSummaryRowView) throws -> Void) throws {
         let filter = clientID == nil ? "" : "WHERE r.client_id = ?"
         let sql = """
-            SELECT r.id, r.latest_revision, r.client_id, r.sealed_summary, k.wrapped_key
-            FROM records r LEFT JOIN client_keys k ON k.id = r.client_id \(filter)
+            SELECT r.id, r.latest_revision, r.client_id, r.sealed_summary FROM records r \(filter)
             """
         do {
             try queue.read { db in
+                let clientKeys = try ClientKeyTable(db)
                 let statement = try db.makeStatement(sql: sql)
                 if let clientID { try statement.setArguments([Data(clientID)]) }
-                try RawRows(statement.sqliteStatement).forEachSummary(visit)
+                try RawRows(statement.sqliteStatement, clientKeys: clientKeys).forEachSummary(visit)
             }
         } catch let error as CasebookError {
             throw error

@@ -37,20 +37,23 @@ struct SQLiteVaultWriter: VaultStoreWriter {
     }
 
     func insertRevision(_ row: RevisionRow) throws {
+        // The revision's row number is chosen here so the record can point at it before
+        // the row exists (the row's foreign key needs the record first).
+        let seq = (try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(seq) FROM revisions")) ?? 0) + 1
         if row.revision == 1 {
-            try db.cachedStatement(sql: "INSERT INTO records (id, client_id, latest_revision, sealed_summary) VALUES (?, ?, 1, ?)")
-                .execute(arguments: [row.recordID, Data(row.clientID), Data(row.sealedSummary)])
+            try db.cachedStatement(sql: """
+                INSERT INTO records (id, client_id, latest_revision, latest_seq, sealed_summary) VALUES (?, ?, 1, ?, ?)
+                """).execute(arguments: [row.recordID, Data(row.clientID), seq, Data(row.sealedSummary)])
         } else {
-            try db.cachedStatement(sql: "UPDATE records SET latest_revision = ?, sealed_summary = ? WHERE id = ? AND latest_revision = ?")
-                .execute(arguments: [row.revision, Data(row.sealedSummary), row.recordID, row.revision - 1])
+            try db.cachedStatement(sql: """
+                UPDATE records SET latest_revision = ?, latest_seq = ?, sealed_summary = ? WHERE id = ? AND latest_revision = ?
+                """).execute(arguments: [row.revision, seq, Data(row.sealedSummary), row.recordID, row.revision - 1])
             guard db.changesCount == 1 else {
                 throw CasebookError(.integrity, "record \(row.recordID) changed while it was being amended")
             }
         }
-        try db.cachedStatement(sql: "INSERT INTO revisions (record_id, revision, sealed_meta) VALUES (?, ?, ?)")
-            .execute(arguments: [row.recordID, row.revision, Data(row.sealedMeta)])
-        try db.cachedStatement(sql: "INSERT INTO revision_bodies (record_id, revision, sealed_body) VALUES (?, ?, ?)")
-            .execute(arguments: [row.recordID, row.revision, Data(row.sealedBody)])
+        try db.cachedStatement(sql: "INSERT INTO revisions (seq, record_id, revision, sealed_meta, sealed_body) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [seq, row.recordID, row.revision, Data(row.sealedMeta), Data(row.sealedBody)])
     }
 
     func recordExists(_ recordID: String) throws -> Bool {

@@ -1,10 +1,17 @@
+import CasebookCore
 import GRDB
 
 /// The database layout (docs/vault-format.md, "Database"). Nothing here is
-/// readable: ids are random or keyed hashes, every payload is ciphertext. Bodies
-/// live apart from metas so that listings read only the small meta rows.
+/// readable: ids are random or keyed hashes, every payload is ciphertext.
 /// Triggers make revisions and audit events append-only at the SQL level too.
+///
+/// Migrations are never edited once released: a vault written by an older Casebook
+/// is upgraded in place by the ones it lacks (see `SQLiteVaultStore.open`).
 enum Schema {
+    /// Pages of new vaults: 16 KiB, four times SQLite's default, so a scan of every
+    /// record's latest revision makes a quarter of the reads. Older vaults keep theirs.
+    static let pageSize = 16384
+
     static func migrator() -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
@@ -63,6 +70,54 @@ enum Schema {
                     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
                 CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit_events
                     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                """)
+        }
+        // v2: a revision's meta and body in one row, and each record pointing at the row
+        // of its latest revision, so `note search` reads every latest revision in one
+        // pass over `records` plus one rowid lookup each (v1 needed four B-tree lookups).
+        migrator.registerMigration("v2") { db in
+            let metas = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM revisions") ?? 0
+            let bodies = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM revision_bodies") ?? 0
+            guard metas == bodies else {
+                throw CasebookError(.integrity, "the vault cannot be upgraded: \(metas) revision(s) but \(bodies) bod(ies)",
+                                    hint: "the vault database was altered or damaged outside Casebook; restore it from a backup")
+            }
+            // A missing body or latest revision violates NOT NULL below, failing the
+            // whole migration: nothing is dropped silently.
+            try db.execute(sql: """
+                CREATE TABLE revisions_v2 (
+                    seq INTEGER PRIMARY KEY,
+                    record_id TEXT NOT NULL REFERENCES records (id),
+                    revision INTEGER NOT NULL CHECK (revision >= 1),
+                    sealed_meta BLOB NOT NULL,
+                    sealed_body BLOB NOT NULL,
+                    UNIQUE (record_id, revision)
+                );
+                INSERT INTO revisions_v2 (record_id, revision, sealed_meta, sealed_body)
+                    SELECT v.record_id, v.revision, v.sealed_meta, b.sealed_body
+                    FROM revisions v LEFT JOIN revision_bodies b ON b.record_id = v.record_id AND b.revision = v.revision
+                    ORDER BY b.rowid;
+                CREATE TABLE records_v2 (
+                    seq INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    client_id BLOB NOT NULL,
+                    latest_revision INTEGER NOT NULL,
+                    latest_seq INTEGER NOT NULL,
+                    sealed_summary BLOB NOT NULL
+                );
+                INSERT INTO records_v2 (seq, id, client_id, latest_revision, latest_seq, sealed_summary)
+                    SELECT r.seq, r.id, r.client_id, r.latest_revision, v.seq, r.sealed_summary
+                    FROM records r LEFT JOIN revisions_v2 v ON v.record_id = r.id AND v.revision = r.latest_revision;
+                DROP TABLE revision_bodies;
+                DROP TABLE revisions;
+                DROP TABLE records;
+                ALTER TABLE records_v2 RENAME TO records;
+                ALTER TABLE revisions_v2 RENAME TO revisions;
+                CREATE INDEX records_by_client ON records (client_id, seq);
+                CREATE TRIGGER revisions_append_only_update BEFORE UPDATE ON revisions
+                    BEGIN SELECT RAISE(ABORT, 'revisions are append-only'); END;
+                CREATE TRIGGER revisions_append_only_delete BEFORE DELETE ON revisions
+                    BEGIN SELECT RAISE(ABORT, 'revisions are append-only'); END;
                 """)
         }
         return migrator

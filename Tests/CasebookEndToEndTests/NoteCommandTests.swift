@@ -209,8 +209,8 @@ import CasebookTestSupport
                                               input: SampleDocuments.hii(marker: "second")))!
         let database = cli.vault.appendingPathComponent("vault.db").path
         let sql = """
-            DROP TRIGGER revision_bodies_append_only_update;
-            UPDATE revision_bodies SET sealed_body = (SELECT sealed_body FROM revision_bodies WHERE record_id = '\(first)') WHERE record_id = '\(second)';
+            DROP TRIGGER revisions_append_only_update;
+            UPDATE revisions SET sealed_body = (SELECT sealed_body FROM revisions WHERE record_id = '\(first)') WHERE record_id = '\(second)';
             """
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")

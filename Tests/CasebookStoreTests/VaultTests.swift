@@ -60,14 +60,14 @@ import CasebookTestSupport
         let vault = try fixture.open()
         let record = try vault.createRecord(parse(SampleDocuments.hii()))
         let rowsBefore = try DatabaseQueue(path: fixture.databaseURL.path).read { db in
-            try Row.fetchAll(db, sql: "SELECT sealed_meta, sealed_body FROM revisions JOIN revision_bodies USING (record_id, revision)")
+            try Row.fetchAll(db, sql: "SELECT sealed_meta, sealed_body FROM revisions")
         }
         try vault.changePassphrase(to: secret("a brand new long passphrase"))
         #expect(expectCasebookError(.wrongPassphrase) { _ = try fixture.open() } != nil)
         let reopened = try fixture.open("a brand new long passphrase")
         #expect(try reopened.record(id: record.recordID, revision: nil).content == record.content)
         let rowsAfter = try DatabaseQueue(path: fixture.databaseURL.path).read { db in
-            try Row.fetchAll(db, sql: "SELECT sealed_meta, sealed_body FROM revisions JOIN revision_bodies USING (record_id, revision)")
+            try Row.fetchAll(db, sql: "SELECT sealed_meta, sealed_body FROM revisions")
         }
         #expect(rowsBefore == rowsAfter)
         #expect(try reopened.auditEvents().map(\.action) == [.vaultCreated, .recordCreated, .passphraseChanged])
@@ -232,9 +232,7 @@ import CasebookTestSupport
     private func tamper(_ fixture: VaultFixture, _ sql: String, _ arguments: StatementArguments = []) throws {
         let queue = try DatabaseQueue(path: fixture.databaseURL.path)
         try queue.write { db in
-            for trigger in ["revisions_append_only_update", "revision_bodies_append_only_update"] {
-                try db.execute(sql: "DROP TRIGGER IF EXISTS \(trigger)")
-            }
+            try db.execute(sql: "DROP TRIGGER IF EXISTS revisions_append_only_update")
             try db.execute(sql: sql, arguments: arguments)
         }
     }
@@ -243,7 +241,7 @@ import CasebookTestSupport
         let fixture = try VaultFixture()
         let (a, b) = try twoRecords(fixture)
         try tamper(fixture, "UPDATE revisions SET sealed_meta = (SELECT sealed_meta FROM revisions WHERE record_id = ?) WHERE record_id = ?", [a, b])
-        try tamper(fixture, "UPDATE revision_bodies SET sealed_body = (SELECT sealed_body FROM revision_bodies WHERE record_id = ?) WHERE record_id = ?", [a, b])
+        try tamper(fixture, "UPDATE revisions SET sealed_body = (SELECT sealed_body FROM revisions WHERE record_id = ?) WHERE record_id = ?", [a, b])
         let vault = try fixture.open()
         let error = expectCasebookError(.integrity) { _ = try vault.record(id: b, revision: nil) }
         #expect(error?.message.contains("record integrity") == true)
@@ -255,9 +253,9 @@ import CasebookTestSupport
         let fixture = try VaultFixture()
         let (a, _) = try twoRecords(fixture)
         let queue = try DatabaseQueue(path: fixture.databaseURL.path)
-        var body = try queue.read { db in try Data.fetchOne(db, sql: "SELECT sealed_body FROM revision_bodies WHERE record_id = ?", arguments: [a])! }
+        var body = try queue.read { db in try Data.fetchOne(db, sql: "SELECT sealed_body FROM revisions WHERE record_id = ?", arguments: [a])! }
         body[body.count / 2] ^= 0x01
-        try tamper(fixture, "UPDATE revision_bodies SET sealed_body = ? WHERE record_id = ?", [body, a])
+        try tamper(fixture, "UPDATE revisions SET sealed_body = ? WHERE record_id = ?", [body, a])
         let vault = try fixture.open()
         #expect(expectCasebookError(.integrity) { _ = try vault.record(id: a, revision: nil) } != nil)
         #expect(expectCasebookError(.integrity) { _ = try vault.searchRecords("anything") } != nil)
@@ -268,7 +266,7 @@ import CasebookTestSupport
         _ = try twoRecords(fixture)
         let queue = try DatabaseQueue(path: fixture.databaseURL.path)
         #expect(throws: DatabaseError.self) { try queue.write { try $0.execute(sql: "DELETE FROM revisions") } }
-        #expect(throws: DatabaseError.self) { try queue.write { try $0.execute(sql: "UPDATE revision_bodies SET sealed_body = x'00'") } }
+        #expect(throws: DatabaseError.self) { try queue.write { try $0.execute(sql: "UPDATE revisions SET sealed_body = x'00'") } }
         #expect(throws: DatabaseError.self) { try queue.write { try $0.execute(sql: "UPDATE audit_events SET leaf_hash = x'00'") } }
         #expect(throws: DatabaseError.self) { try queue.write { try $0.execute(sql: "DELETE FROM audit_events") } }
     }

@@ -12,7 +12,7 @@ public protocol VaultStore: AnyObject {
     /// with the record's latest-revision pointer.
     func revisions(recordID: String) throws(CasebookError) -> (rows: [RevisionRow], latest: Int)
     /// Visits the latest revision of every record (of one client when `clientID` is set),
-    /// in no particular order, with the client's wrapped data key. A record whose latest
+    /// in no particular order, with the client's wrapped data key (see `ScannedClientKey`). A record whose latest
     /// revision cannot be read is an integrity error, never silently skipped. `body` is nil unless
     /// `includeBody`. `visit` must not call back into the store.
     func forEachLatestRevision(
@@ -84,41 +84,47 @@ public struct RevisionRow: Equatable, Sendable {
     }
 }
 
+/// A client's data key as a scan lends it: `slot` is the client's position in the
+/// scan's table of keys (rows of one client share it, so callers can cache by slot),
+/// `wrapped` the wrapped key, valid only inside the visit.
+public typealias ScannedClientKey = (slot: Int, wrapped: UnsafeRawBufferPointer)
+
 /// A record's sealed listing summary lent during a scan; buffers valid only inside the visit.
 public struct RecordSummaryRowView {
     public let recordID: String
     public let revision: Int
     public let clientID: UnsafeRawBufferPointer
-    public let wrappedClientKey: UnsafeRawBufferPointer?
+    /// Nil when the client's key is missing: an integrity failure.
+    public let clientKey: ScannedClientKey?
     public let sealedSummary: UnsafeRawBufferPointer
 
-    public init(recordID: String, revision: Int, clientID: UnsafeRawBufferPointer, wrappedClientKey: UnsafeRawBufferPointer?,
+    public init(recordID: String, revision: Int, clientID: UnsafeRawBufferPointer, clientKey: ScannedClientKey?,
                 sealedSummary: UnsafeRawBufferPointer) {
         self.recordID = recordID
         self.revision = revision
         self.clientID = clientID
-        self.wrappedClientKey = wrappedClientKey
+        self.clientKey = clientKey
         self.sealedSummary = sealedSummary
     }
 }
 
-/// A revision row lent during a scan without copying its ciphertexts; the
-/// buffers are valid only inside the visit.
+/// A revision row lent during a scan without copying anything; the buffers are valid
+/// only inside the visit.
 public struct RevisionRowView {
     public let recordID: String
     public let revision: Int
-    public let clientID: [UInt8]
-    /// The client's wrapped data key (nil when it is missing: an integrity failure).
-    public let wrappedClientKey: [UInt8]?
+    public let clientID: UnsafeRawBufferPointer
+    /// Nil when the client's key is missing: an integrity failure.
+    public let clientKey: ScannedClientKey?
     public let sealedMeta: UnsafeRawBufferPointer
     public let sealedBody: UnsafeRawBufferPointer?
 
-    public init(recordID: String, revision: Int, clientID: [UInt8], wrappedClientKey: [UInt8]?,
+    public init(recordID: String, revision: Int, clientID: UnsafeRawBufferPointer, clientKey: ScannedClientKey?,
                 sealedMeta: UnsafeRawBufferPointer, sealedBody: UnsafeRawBufferPointer?) {
         self.recordID = recordID
         self.revision = revision
         self.clientID = clientID
-        self.wrappedClientKey = wrappedClientKey
+        self.clientKey = clientKey
         self.sealedMeta = sealedMeta
         self.sealedBody = sealedBody
     }

@@ -22,22 +22,44 @@ enum AssociatedData {
         init(_ purpose: String, _ components: [[UInt8]]) {
             bytes = AssociatedData.make(purpose, components)
         }
+    }
 
-        func appending(_ components: [UInt8]...) -> [UInt8] {
-            var output = bytes
-            output.reserveCapacity(bytes.count + components.reduce(0) { $0 + $1.count + 4 })
-            for component in components { AssociatedData.append(component, to: &output) }
-            return output
+    /// The associated data of a revision's or summary's ciphertext (prefix, record id,
+    /// revision, client id), rebuilt in place for each row of a scan without allocating.
+    struct RowBuilder {
+        private let prefixCount: Int
+        private(set) var bytes: [UInt8]
+
+        init(_ prefix: Prefix) {
+            bytes = prefix.bytes
+            prefixCount = bytes.count
+            bytes.reserveCapacity(prefixCount + 64)
+        }
+
+        /// `revision` must fit in 32 bits (the store rejects other values).
+        mutating func update(recordID: String, revision: Int, clientID: UnsafeRawBufferPointer) {
+            bytes.removeSubrange(prefixCount...)
+            AssociatedData.appendLength(recordID.utf8.count, to: &bytes)
+            bytes.append(contentsOf: recordID.utf8)
+            AssociatedData.appendLength(4, to: &bytes)
+            AssociatedData.appendLength(Int(UInt32(revision)), to: &bytes)
+            AssociatedData.appendLength(clientID.count, to: &bytes)
+            bytes.append(contentsOf: clientID)
         }
     }
 
     fileprivate static func append(_ component: [UInt8], to output: inout [UInt8]) {
-        let length = UInt32(component.count)
+        appendLength(component.count, to: &output)
+        output.append(contentsOf: component)
+    }
+
+    /// A 4-byte big-endian number.
+    fileprivate static func appendLength(_ count: Int, to output: inout [UInt8]) {
+        let length = UInt32(count)
         output.append(UInt8(truncatingIfNeeded: length >> 24))
         output.append(UInt8(truncatingIfNeeded: length >> 16))
         output.append(UInt8(truncatingIfNeeded: length >> 8))
         output.append(UInt8(truncatingIfNeeded: length))
-        output.append(contentsOf: component)
     }
 }
 

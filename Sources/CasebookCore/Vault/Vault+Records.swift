@@ -151,11 +151,6 @@ extension Vault {
         AssociatedData.make(purpose, [header.vaultID, Array(recordID.utf8), UInt32(revision).bigEndianBytes, clientID])
     }
 
-    /// The same AD from a prefix built once per scan.
-    func revisionAD(_ prefix: AssociatedData.Prefix, recordID: String, revision: Int, clientID: some Collection<UInt8>) -> [UInt8] {
-        prefix.appending(Array(recordID.utf8), UInt32(revision).bigEndianBytes, Array(clientID))
-    }
-
     // MARK: Keys
 
     /// A client's data key, from the cache or unwrapped from `wrapped` (read from the store when not given).
@@ -235,21 +230,13 @@ extension Vault {
     public func listings(_ filter: RecordFilter = RecordFilter()) throws -> [RecordListing] {
         let clientID = filter.client.map { keys.clientID(for: $0.rawValue) }
         let scratch = ScratchBuffer()
-        let summaryPrefix = AssociatedData.Prefix("record-summary", [header.vaultID])
+        var ad = AssociatedData.RowBuilder(AssociatedData.Prefix("record-summary", [header.vaultID]))
+        var scanKeys = ScanKeys()
         var results: [RecordListing] = []
-        var lastClient: [UInt8] = []
-        var lastKey: ClientKey?
         try store.forEachRecordSummary(clientID: clientID) { row in
-            let key: ClientKey
-            if let cached = lastKey, row.clientID.elementsEqual(lastClient) {
-                key = cached
-            } else {
-                lastClient = Array(row.clientID)
-                key = try clientKey(lastClient, wrapped: row.wrappedClientKey.map { Array($0) } ?? [])
-                lastKey = key
-            }
-            let ad = revisionAD(summaryPrefix, recordID: row.recordID, revision: row.revision, clientID: lastClient)
-            guard let length = scratch.open(row.sealedSummary, key: key.key, slot: 0, ad: ad),
+            let key = try scanKeys.key(row.clientKey, clientID: row.clientID, in: self)
+            ad.update(recordID: row.recordID, revision: row.revision, clientID: row.clientID)
+            guard let length = scratch.open(row.sealedSummary, key: key.key, slot: 0, ad: ad.bytes),
                   let listing = scratch.withBytes(slot: 0, count: length, {
                       RecordListing.decode($0, recordID: row.recordID, revision: row.revision)
                   })
@@ -289,37 +276,29 @@ extension Vault {
         let clientID = filter.client.map { keys.clientID(for: $0.rawValue) }
         let scratch = ScratchBuffer()
         let needle = text.map(FieldListEncoding.CaseInsensitiveNeedle.init)
-        let metaPrefix = AssociatedData.Prefix("revision-meta", [header.vaultID])
-        let bodyPrefix = AssociatedData.Prefix("revision-body", [header.vaultID])
+        var metaAD = AssociatedData.RowBuilder(AssociatedData.Prefix("revision-meta", [header.vaultID]))
+        var bodyAD = AssociatedData.RowBuilder(AssociatedData.Prefix("revision-body", [header.vaultID]))
         let bookkeeping = Array("rev.".utf8)
+        var scanKeys = ScanKeys()
         var results: [RecordSummary] = []
-        var lastClient: [UInt8] = []
-        var lastKey: ClientKey?
         try store.forEachLatestRevision(clientID: clientID, includeBody: text != nil) { row in
-            let key: ClientKey
-            if let cached = lastKey, lastClient == row.clientID {
-                key = cached
-            } else {
-                key = try clientKey(row.clientID, wrapped: row.wrappedClientKey ?? [])
-                lastKey = key
-                lastClient = row.clientID
-            }
-            let metaAD = revisionAD(metaPrefix, recordID: row.recordID, revision: row.revision, clientID: row.clientID)
+            let key = try scanKeys.key(row.clientKey, clientID: row.clientID, in: self)
             func failure() -> CasebookError {
                 CasebookError.integrity("record \(row.recordID) revision \(row.revision) does not decrypt (it was altered, or moved from another row)")
             }
-            guard let metaLength = scratch.open(row.sealedMeta, key: key.key, slot: 0, ad: metaAD) else { throw failure() }
+            metaAD.update(recordID: row.recordID, revision: row.revision, clientID: row.clientID)
+            guard let metaLength = scratch.open(row.sealedMeta, key: key.key, slot: 0, ad: metaAD.bytes) else { throw failure() }
             let summaryOrNil: RecordSummary? = try scratch.withBytes(slot: 0, count: metaLength) { metaBytes in
                 // Search first on the decrypted bytes; decode a header only for a match.
                 if let needle {
-                    let inMeta = (try? needle.isContained(in: metaBytes, skippingKeysWithPrefix: bookkeeping, trustingUTF8: true)) ?? false
+                    let inMeta = (try? needle.isContained(authenticated: metaBytes, skippingKeysWithPrefix: bookkeeping)) ?? false
                     if !inMeta {
+                        bodyAD.update(recordID: row.recordID, revision: row.revision, clientID: row.clientID)
                         guard let sealedBody = row.sealedBody,
-                              let bodyLength = scratch.open(sealedBody, key: key.key, slot: 1,
-                                                            ad: revisionAD(bodyPrefix, recordID: row.recordID, revision: row.revision, clientID: row.clientID))
+                              let bodyLength = scratch.open(sealedBody, key: key.key, slot: 1, ad: bodyAD.bytes)
                         else { throw failure() }
                         let inBody = try scratch.withBytes(slot: 1, count: bodyLength) { bodyBytes in
-                            guard let found = try? needle.isContained(in: bodyBytes, skippingKeysWithPrefix: [], trustingUTF8: true) else { throw failure() }
+                            guard let found = try? needle.isContained(authenticated: bodyBytes, skippingKeysWithPrefix: []) else { throw failure() }
                             return found
                         }
                         if !inBody { return nil }
@@ -333,6 +312,24 @@ extension Vault {
         }
         results.sort { ($0.header.start.date, $0.recordID) < ($1.header.start.date, $1.recordID) }
         return results
+    }
+}
+
+/// The client keys one scan has unwrapped, by the store's slot: rows of one client
+/// reuse the key without hashing its id.
+struct ScanKeys {
+    private var bySlot: [ClientKey?] = []
+
+    mutating func key(_ scanned: ScannedClientKey?, clientID: UnsafeRawBufferPointer, in vault: Vault) throws -> ClientKey {
+        guard let (slot, wrapped) = scanned else {
+            throw CasebookError(.integrity, "a client's data key is missing",
+                                hint: "the vault database was altered outside Casebook; restore it from a backup")
+        }
+        if slot < bySlot.count, let key = bySlot[slot] { return key }
+        let key = try vault.clientKey(Array(clientID), wrapped: Array(wrapped))
+        if slot >= bySlot.count { bySlot += Array(repeating: nil, count: slot + 1 - bySlot.count) }
+        bySlot[slot] = key
+        return key
     }
 }
 

@@ -1,0 +1,40 @@
+import CasebookCore
+import GRDB
+
+/// Every client's wrapped data key, read once at the start of a scan (in the scan's own
+/// read transaction) so rows need no join: each row's opaque client id is mapped to a
+/// slot here, and rows of one client share a slot.
+struct ClientKeyTable {
+    /// A 16-byte client id as two words, hashable without allocating.
+    private struct Bits: Hashable {
+        let high: UInt64
+        let low: UInt64
+
+        init?(_ bytes: UnsafeRawBufferPointer) {
+            guard bytes.count == 16 else { return nil }
+            high = bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self)
+            low = bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+        }
+    }
+
+    private var slots: [Bits: Int] = [:]
+    private var wrapped: [[UInt8]] = []
+
+    init(_ db: Database) throws {
+        let rows = try Row.fetchCursor(db, sql: "SELECT id, wrapped_key FROM client_keys")
+        while let row = try rows.next() {
+            let id = try row.blob(0)
+            // A client id of another length cannot belong to any record: ignore it here;
+            // records pointing at it then fail as having no key.
+            guard let bits = id.withUnsafeBytes(Bits.init) else { continue }
+            slots[bits] = wrapped.count
+            wrapped.append(try row.blob(1))
+        }
+    }
+
+    /// The slot and wrapped key of the client with this id, nil when it has no key.
+    func lookUp<R>(_ clientID: UnsafeRawBufferPointer, _ body: ((slot: Int, wrapped: UnsafeRawBufferPointer)?) throws -> R) rethrows -> R {
+        guard let bits = Bits(clientID), let slot = slots[bits] else { return try body(nil) }
+        return try wrapped[slot].withUnsafeBytes { try body((slot, $0)) }
+    }
+}
