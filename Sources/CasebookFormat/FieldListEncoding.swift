@@ -200,8 +200,6 @@ public enum FieldListEncoding {
             let caseBit = SIMD16<UInt8>(repeating: 0x20)
             let wantFirst = SIMD16<UInt8>(repeating: pattern[first] | 0x20)
             let wantSecond = SIMD16<UInt8>(repeating: pattern[second] | 0x20)
-            let ones: UInt64 = 0x0101_0101_0101_0101
-            let highs: UInt64 = 0x8080_8080_8080_8080
             var value = 0..<0
             var key = 0..<0
             // Whether the needle, matched at `start`, lies inside one searchable value.
@@ -221,13 +219,12 @@ public enum FieldListEncoding {
             var start = 1
             let lastStart = encoded.count - count
             while start + 15 <= lastStart {
-                // A zero byte in `misses` is a position where both anchors match.
-                let misses = ((base.loadUnaligned(fromByteOffset: start + first, as: SIMD16<UInt8>.self) | caseBit) ^ wantFirst)
-                    | ((base.loadUnaligned(fromByteOffset: start + second, as: SIMD16<UInt8>.self) | caseBit) ^ wantSecond)
-                let words = unsafeBitCast(misses, to: SIMD2<UInt64>.self)
-                // The classic test for "some byte of the word is zero".
-                if (words[0] &- ones) & ~words[0] & highs != 0 || (words[1] &- ones) & ~words[1] & highs != 0 {
-                    for lane in 0..<16 where misses[lane] == 0 {
+                // A set lane is a start position where both anchors match.
+                let hits = ((base.loadUnaligned(fromByteOffset: start + first, as: SIMD16<UInt8>.self) | caseBit) .== wantFirst)
+                    .& ((base.loadUnaligned(fromByteOffset: start + second, as: SIMD16<UInt8>.self) | caseBit) .== wantSecond)
+                let words = unsafeBitCast(hits, to: SIMD2<UInt64>.self)
+                if words[0] | words[1] != 0 {
+                    for lane in 0..<16 where hits[lane] {
                         if try placed(start + lane) { return true }
                     }
                 }

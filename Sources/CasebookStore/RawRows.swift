@@ -16,7 +16,7 @@ struct RawRows {
     }
 
     /// Visits every row of `(id, latest_revision, client_id, sealed_meta, sealed_body,
-    /// revision row's record_id, revision row's revision)`. The revision row must be the one
+    /// revision row's record_id, revision row's revision, sealed_summary)`. The revision row must be the one
     /// the record names: a missing or different row is an integrity failure.
     func forEach(includeBody: Bool, _ visit: (RevisionRowView) throws -> Void) throws {
         while try step() {
@@ -35,9 +35,10 @@ struct RawRows {
                 guard sqlite3_column_type(handle, 4) == SQLITE_BLOB else { throw CasebookError.integrityOfRow(recordID) }
                 body = try blob(4)
             }
+            let summary = try blob(7)
             try clientKeys.lookUp(client) { key in
                 try visit(RevisionRowView(recordID: recordID, revision: revision, clientID: client, clientKey: key,
-                                          sealedMeta: meta, sealedBody: body))
+                                          sealedMeta: meta, sealedBody: body, sealedSummary: summary))
             }
         }
     }

@@ -193,7 +193,7 @@ public final class SQLiteVaultStore: VaultStore {
         // rowid lookup per record; RawRows checks that the row found is the revision named.
         let sql = """
             SELECT r.id, r.latest_revision, r.client_id, v.sealed_meta, \(includeBody ? "v.sealed_body" : "NULL"),
-                   v.record_id, v.revision
+                   v.record_id, v.revision, r.sealed_summary
             FROM records r LEFT JOIN revisions v ON v.seq = r.latest_seq
             \(clientID == nil ? "" : "WHERE r.client_id = ?")
             """

@@ -4,8 +4,14 @@ import GRDB
 
 /// Writes inside one GRDB transaction; statements are cached so a 100,000-record
 /// import prepares each of them once.
-struct SQLiteVaultWriter: VaultStoreWriter {
+final class SQLiteVaultWriter: VaultStoreWriter {
     let db: Database
+    /// The next `revisions.seq`, read once per transaction.
+    private var nextSeq: Int64?
+
+    init(db: Database) {
+        self.db = db
+    }
 
     func insertHeader(_ header: VaultHeaderRow) throws {
         try db.execute(sql: """
@@ -39,7 +45,8 @@ struct SQLiteVaultWriter: VaultStoreWriter {
     func insertRevision(_ row: RevisionRow) throws {
         // The revision's row number is chosen here so the record can point at it before
         // the row exists (the row's foreign key needs the record first).
-        let seq = (try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(seq) FROM revisions")) ?? 0) + 1
+        let seq = try nextSeq ?? ((Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM revisions") ?? 0) + 1)
+        nextSeq = seq + 1
         if row.revision == 1 {
             try db.cachedStatement(sql: """
                 INSERT INTO records (id, client_id, latest_revision, latest_seq, sealed_summary) VALUES (?, ?, 1, ?, ?)

@@ -164,6 +164,28 @@ import CasebookTestSupport
         #expect(try vault.searchRecords("no such words anywhere").isEmpty)
     }
 
+    @Test func searchListingsFindTheSameRecordsAsSearch() throws {
+        let fixture = try VaultFixture()
+        let vault = try fixture.open()
+        _ = try vault.createRecord(parse(SampleDocuments.hii(client: "C-0001", start: "2026-11-03T10:00:00Z", marker: "Zebra")))
+        _ = try vault.createRecord(parse(SampleDocuments.ddp(client: "C-0002", start: "2026-10-03T10:00:00Z", marker: "zebra too")))
+        let amended = try vault.createRecord(parse(SampleDocuments.mentor(client: "C-0001", start: "2026-09-03T10:00:00Z")))
+        _ = try vault.amendRecord(id: amended.recordID, content: parse(SampleDocuments.mentor(client: "C-0001", start: "2026-09-03T10:00:00Z",
+                                                                                              marker: "now a ZEBRA")), reason: "detail")
+        _ = try vault.createRecord(parse(SampleDocuments.theological(client: "C-0003")))
+        let filters = [RecordFilter(), RecordFilter(client: try ClientReference("C-0001")), RecordFilter(kind: .ddpSession)]
+        for text in ["zebra", "steady progress", "C-0001", "nothing like this", ""] {
+            for filter in filters {
+                let listings = try vault.searchListings(text, filter: filter)
+                #expect(listings == (try vault.searchRecords(text, filter: filter).map(\.listing)), "\(text)")
+            }
+        }
+        // Ordered by session start; the amended record shows its latest revision.
+        #expect(try vault.searchListings("zebra").map(\.start.canonical)
+                == ["2026-09-03T10:00:00Z", "2026-10-03T10:00:00Z", "2026-11-03T10:00:00Z"])
+        #expect(try vault.searchListings("zebra").first?.revision == 2)
+    }
+
     @Test func amendmentsAddRevisionsAndKeepHistory() throws {
         let fixture = try VaultFixture()
         let vault = try fixture.open()

@@ -118,15 +118,18 @@ public struct RevisionRowView {
     public let clientKey: ScannedClientKey?
     public let sealedMeta: UnsafeRawBufferPointer
     public let sealedBody: UnsafeRawBufferPointer?
+    /// The record's sealed listing summary (of this, its latest, revision).
+    public let sealedSummary: UnsafeRawBufferPointer
 
     public init(recordID: String, revision: Int, clientID: UnsafeRawBufferPointer, clientKey: ScannedClientKey?,
-                sealedMeta: UnsafeRawBufferPointer, sealedBody: UnsafeRawBufferPointer?) {
+                sealedMeta: UnsafeRawBufferPointer, sealedBody: UnsafeRawBufferPointer?, sealedSummary: UnsafeRawBufferPointer) {
         self.recordID = recordID
         self.revision = revision
         self.clientID = clientID
         self.clientKey = clientKey
         self.sealedMeta = sealedMeta
         self.sealedBody = sealedBody
+        self.sealedSummary = sealedSummary
     }
 }
 

@@ -229,20 +229,13 @@ extension Vault {
     /// id): one pass over the records' sealed listing summaries.
     public func listings(_ filter: RecordFilter = RecordFilter()) throws -> [RecordListing] {
         let clientID = filter.client.map { keys.clientID(for: $0.rawValue) }
-        let scratch = ScratchBuffer()
-        var ad = AssociatedData.RowBuilder(AssociatedData.Prefix("record-summary", [header.vaultID]))
+        var summaries = SummaryOpener(vaultID: header.vaultID)
         var scanKeys = ScanKeys()
         var results: [RecordListing] = []
         try store.forEachRecordSummary(clientID: clientID) { row in
             let key = try scanKeys.key(row.clientKey, clientID: row.clientID, in: self)
-            ad.update(recordID: row.recordID, revision: row.revision, clientID: row.clientID)
-            guard let length = scratch.open(row.sealedSummary, key: key.key, slot: 0, ad: ad.bytes),
-                  let listing = scratch.withBytes(slot: 0, count: length, {
-                      RecordListing.decode($0, recordID: row.recordID, revision: row.revision)
-                  })
-            else {
-                throw CasebookError.integrity("record \(row.recordID)'s summary does not decrypt (it was altered, or its revision count was changed)")
-            }
+            let listing = try summaries.open(row.sealedSummary, recordID: row.recordID, revision: row.revision,
+                                             clientID: row.clientID, key: key)
             if filter.matches(kind: listing.kind, client: listing.client, start: listing.start) { results.append(listing) }
         }
         results.sort { ($0.start.date, $0.recordID) < ($1.start.date, $1.recordID) }
@@ -262,17 +255,45 @@ extension Vault {
 
     /// The latest revision of every record matching `filter`, by session start (then id).
     public func listRecords(_ filter: RecordFilter = RecordFilter()) throws -> [RecordSummary] {
-        try scan(filter, text: nil)
+        try scan(filter, text: nil, match: summary(filter))
     }
 
     /// Records whose latest revision contains `text` (case-insensitive) in any field.
     public func searchRecords(_ text: String, filter: RecordFilter = RecordFilter()) throws -> [RecordSummary] {
-        try scan(filter, text: text)
+        try scan(filter, text: text, match: summary(filter))
     }
 
-    /// One pass over the latest revisions: decrypts into a reused secure buffer, so
-    /// plaintext of non-matching records never leaves locked memory.
-    private func scan(_ filter: RecordFilter, text: String?) throws -> [RecordSummary] {
+    /// What `note list` shows of the records `searchRecords` finds: each match is read
+    /// from its small sealed listing summary instead of its decoded header, so a search
+    /// that matches most of a large vault costs about as much as `note list`.
+    public func searchListings(_ text: String, filter: RecordFilter = RecordFilter()) throws -> [RecordListing] {
+        var summaries = SummaryOpener(vaultID: header.vaultID)
+        return try scan(filter, text: text) { row, key, _ in
+            let listing = try summaries.open(row.sealedSummary, recordID: row.recordID, revision: row.revision,
+                                             clientID: row.clientID, key: key)
+            return filter.matches(kind: listing.kind, client: listing.client, start: listing.start) ? listing : nil
+        }
+    }
+
+    /// A match as a summary decoded from the revision's meta.
+    private func summary(_ filter: RecordFilter) -> (RevisionRowView, ClientKey, UnsafeRawBufferPointer) throws -> RecordSummary? {
+        { row, _, metaBytes in
+            guard let (metadata, header) = SummaryDecoder.decode(metaBytes) else {
+                throw CasebookError.integrity("record \(row.recordID) revision \(row.revision) does not decrypt (it was altered, or moved from another row)")
+            }
+            guard filter.matches(kind: header.kind, client: header.client, start: header.start) else { return nil }
+            return RecordSummary(recordID: row.recordID, revision: row.revision, metadata: metadata, header: header)
+        }
+    }
+
+    /// One pass over the latest revisions: decrypts into reused secure buffers, so
+    /// plaintext of non-matching records never leaves locked memory. `match` turns a
+    /// record that contains `text` (every record when `text` is nil) into a result, or
+    /// nil when the filter excludes it; results come back by session start, then id.
+    private func scan<Result: SessionOrdered>(
+        _ filter: RecordFilter, text: String?,
+        match: (RevisionRowView, ClientKey, UnsafeRawBufferPointer) throws -> Result?
+    ) throws -> [Result] {
         let clientID = filter.client.map { keys.clientID(for: $0.rawValue) }
         let scratch = ScratchBuffer()
         let needle = text.map(FieldListEncoding.CaseInsensitiveNeedle.init)
@@ -280,7 +301,7 @@ extension Vault {
         var bodyAD = AssociatedData.RowBuilder(AssociatedData.Prefix("revision-body", [header.vaultID]))
         let bookkeeping = Array("rev.".utf8)
         var scanKeys = ScanKeys()
-        var results: [RecordSummary] = []
+        var results: [Result] = []
         try store.forEachLatestRevision(clientID: clientID, includeBody: text != nil) { row in
             let key = try scanKeys.key(row.clientKey, clientID: row.clientID, in: self)
             func failure() -> CasebookError {
@@ -288,8 +309,8 @@ extension Vault {
             }
             metaAD.update(recordID: row.recordID, revision: row.revision, clientID: row.clientID)
             guard let metaLength = scratch.open(row.sealedMeta, key: key.key, slot: 0, ad: metaAD.bytes) else { throw failure() }
-            let summaryOrNil: RecordSummary? = try scratch.withBytes(slot: 0, count: metaLength) { metaBytes in
-                // Search first on the decrypted bytes; decode a header only for a match.
+            let result: Result? = try scratch.withBytes(slot: 0, count: metaLength) { metaBytes in
+                // Search the decrypted bytes first; decode only a match.
                 if let needle {
                     let inMeta = (try? needle.isContained(authenticated: metaBytes, skippingKeysWithPrefix: bookkeeping)) ?? false
                     if !inMeta {
@@ -304,15 +325,51 @@ extension Vault {
                         if !inBody { return nil }
                     }
                 }
-                guard let (metadata, header) = SummaryDecoder.decode(metaBytes) else { throw failure() }
-                guard filter.matches(kind: header.kind, client: header.client, start: header.start) else { return nil }
-                return RecordSummary(recordID: row.recordID, revision: row.revision, metadata: metadata, header: header)
+                return try match(row, key, metaBytes)
             }
-            if let summary = summaryOrNil { results.append(summary) }
+            if let result { results.append(result) }
         }
-        results.sort { ($0.header.start.date, $0.recordID) < ($1.header.start.date, $1.recordID) }
+        results.sort { ($0.sessionDate, $0.recordID) < ($1.sessionDate, $1.recordID) }
         return results
     }
+}
+
+/// Opens records' sealed listing summaries (§9.5 of docs/vault-format.md) into one reused
+/// secure buffer.
+struct SummaryOpener {
+    private let scratch = ScratchBuffer()
+    private var ad: AssociatedData.RowBuilder
+
+    init(vaultID: [UInt8]) {
+        ad = AssociatedData.RowBuilder(AssociatedData.Prefix("record-summary", [vaultID]))
+    }
+
+    mutating func open(_ sealed: UnsafeRawBufferPointer, recordID: String, revision: Int, clientID: UnsafeRawBufferPointer,
+                       key: ClientKey) throws -> RecordListing {
+        ad.update(recordID: recordID, revision: revision, clientID: clientID)
+        guard let length = scratch.open(sealed, key: key.key, slot: 0, ad: ad.bytes),
+              let listing = scratch.withBytes(slot: 0, count: length, {
+                  RecordListing.decode($0, recordID: recordID, revision: revision)
+              })
+        else {
+            throw CasebookError.integrity("record \(recordID)'s summary does not decrypt (it was altered, or its revision count was changed)")
+        }
+        return listing
+    }
+}
+
+/// Results that scans return in session order.
+protocol SessionOrdered {
+    var sessionDate: Date { get }
+    var recordID: String { get }
+}
+
+extension RecordSummary: SessionOrdered {
+    var sessionDate: Date { header.start.date }
+}
+
+extension RecordListing: SessionOrdered {
+    var sessionDate: Date { start.date }
 }
 
 /// The client keys one scan has unwrapped, by the store's slot: rows of one client

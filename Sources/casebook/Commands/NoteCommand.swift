@@ -167,8 +167,11 @@ struct NoteSearch: ParsableCommand {
     func run() throws {
         let filter = try filters.filter()
         let opened = try vault.open(readOnly: true)
-        let found = try opened.searchRecords(text, filter: filter)
-        if json { RecordTable.printJSON(found) } else { RecordTable.print(found.map(\.listing)) }
+        if json {
+            RecordTable.printJSON(try opened.searchRecords(text, filter: filter))
+        } else {
+            RecordTable.print(try opened.searchListings(text, filter: filter))
+        }
     }
 }
 
