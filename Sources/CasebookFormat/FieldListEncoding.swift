@@ -218,16 +218,34 @@ public enum FieldListEncoding {
             }
             var start = 1
             let lastStart = encoded.count - count
-            while start + 15 <= lastStart {
-                // A set lane is a start position where both anchors match.
-                let hits = ((base.loadUnaligned(fromByteOffset: start + first, as: SIMD16<UInt8>.self) | caseBit) .== wantFirst)
+            // A set lane is a start position where both anchors match.
+            @inline(__always) func hits(at start: Int) -> SIMDMask<SIMD16<Int8>> {
+                ((base.loadUnaligned(fromByteOffset: start + first, as: SIMD16<UInt8>.self) | caseBit) .== wantFirst)
                     .& ((base.loadUnaligned(fromByteOffset: start + second, as: SIMD16<UInt8>.self) | caseBit) .== wantSecond)
-                let words = unsafeBitCast(hits, to: SIMD2<UInt64>.self)
-                if words[0] | words[1] != 0 {
-                    for lane in 0..<16 where hits[lane] {
-                        if try placed(start + lane) { return true }
-                    }
+            }
+            @inline(__always) func anySet(_ mask: SIMDMask<SIMD16<Int8>>) -> Bool {
+                let words = unsafeBitCast(mask, to: SIMD2<UInt64>.self)
+                return words[0] | words[1] != 0
+            }
+            func check(_ mask: SIMDMask<SIMD16<Int8>>, at start: Int) throws(FieldListEncodingError) -> Bool {
+                for lane in 0..<16 where mask[lane] {
+                    if try placed(start + lane) { return true }
                 }
+                return false
+            }
+            // 32 positions per step, tested together, then 16.
+            while start + 31 <= lastStart {
+                let low = hits(at: start)
+                let high = hits(at: start + 16)
+                if anySet(low .| high) {
+                    if try check(low, at: start) { return true }
+                    if try check(high, at: start + 16) { return true }
+                }
+                start += 32
+            }
+            while start + 15 <= lastStart {
+                let mask = hits(at: start)
+                if anySet(mask), try check(mask, at: start) { return true }
                 start += 16
             }
             while start <= lastStart {

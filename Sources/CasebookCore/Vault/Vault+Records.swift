@@ -392,7 +392,8 @@ struct ScanKeys {
 
 /// Two growable secure buffers reused across a scan.
 final class ScratchBuffer {
-    private var slots: [SecureBytesBox] = [SecureBytesBox(count: 4096), SecureBytesBox(count: 16384)]
+    // Used by one scan on one thread; unchecked so each row skips a runtime access check.
+    @exclusivity(unchecked) private var slots: [SecureBytesBox] = [SecureBytesBox(count: 4096), SecureBytesBox(count: 16384)]
 
     /// Decrypts into slot `slot`, growing it if needed; nil on authentication failure.
     func open(_ sealed: UnsafeRawBufferPointer, key: borrowing SymmetricKey, slot: Int, ad: [UInt8]) -> Int? {
@@ -407,7 +408,7 @@ final class ScratchBuffer {
 }
 
 final class SecureBytesBox {
-    var bytes: SecureBytes
+    @exclusivity(unchecked) var bytes: SecureBytes
     init(count: Int) { bytes = SecureBytes(count: count) }
 
     func open(_ sealed: UnsafeRawBufferPointer, key: borrowing SymmetricKey, ad: [UInt8]) -> Int? {
