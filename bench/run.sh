@@ -31,13 +31,19 @@ echo "== database: $(du -m "$work/vault/vault.db" | cut -f1) MiB"
 read -r meta body < <(sqlite3 -separator ' ' "$work/vault/vault.db" "SELECT CAST(AVG(LENGTH(sealed_meta)) AS INT) - 40, CAST(AVG(LENGTH(sealed_body)) AS INT) - 40 FROM revisions")
 echo "   mean plaintext: meta $meta B, body $body B"
 
-for i in 1 2 3; do
-  echo "== note list (run $i)"; timed note list
-done
-for i in 1 2 3; do
-  echo "== note search, no match (run $i)"; timed note search "no such phrase anywhere"
-done
-echo "== note search, common word"; timed note search "belonging"
+# Repeats a command; prints every run's timing line, then the best and median command
+# time (a virtualised machine's speed swings between runs: the best is the cleanest).
+repeated() {
+  local runs=$1 label=$2; shift 2
+  echo "== $label ($runs runs)"
+  for _ in $(seq "$runs"); do timed "$@"; done > "$work/runs"
+  cat "$work/runs"
+  sed -n 's/.*command \([0-9.]*\) s.*/\1/p' "$work/runs" | sort -n |
+    awk '{ t[NR] = $1 } END { printf "   best %.3f s, median %.3f s, worst %.3f s\n", t[1], t[int((NR + 1) / 2)], t[NR] }'
+}
+repeated 7 "note list" note list
+repeated 9 "note search, no match" note search "no such phrase anywhere"
+repeated 3 "note search, a word in 97% of records" note search "belonging"
 echo "== note list --client (200 records)"; timed note list --client C-0042
 for i in 1 2 3; do
   echo "== note new from stdin (run $i)"

@@ -16,10 +16,15 @@ struct RawRows {
     }
 
     /// Visits every row of `(id, latest_revision, client_id, sealed_meta, sealed_body,
-    /// revision row's record_id, revision row's revision, sealed_summary)`. The revision row must be the one
-    /// the record names: a missing or different row is an integrity failure.
-    func forEach(includeBody: Bool, _ visit: (RevisionRowView) throws -> Void) throws {
+    /// revision row's record_id, revision row's revision, sealed_summary, records.seq)`,
+    /// or only of the records whose `seq` is in `only`. The revision row must be the one the
+    /// record names: a missing or different row is an integrity failure.
+    func forEach(includeBody: Bool, only: Set<Int64>? = nil, _ visit: (RevisionRowView) throws -> Void) throws {
         while try step() {
+            if let only {
+                guard sqlite3_column_type(handle, 8) == SQLITE_INTEGER else { throw Row.malformed }
+                if !only.contains(sqlite3_column_int64(handle, 8)) { continue }
+            }
             let recordID = try text(0)
             let revision = try revisionNumber(1)
             let client = try blob(2)
@@ -41,6 +46,35 @@ struct RawRows {
                                           sealedMeta: meta, sealedBody: body, sealedSummary: summary))
             }
         }
+    }
+
+    /// Visits every row of `(id, latest_revision, client_id, sealed_filter, seq)`; returns
+    /// the `seq` of the records `candidate` accepts, and how many records there were.
+    func candidates(_ candidate: (RecordFilterRowView) throws -> Bool) throws -> (wanted: [Int64], total: Int) {
+        var wanted: [Int64] = []
+        var total = 0
+        while try step() {
+            total += 1
+            let recordID = try text(0)
+            let revision = try revisionNumber(1)
+            let client = try blob(2)
+            let filter = sqlite3_column_type(handle, 3) == SQLITE_NULL ? nil : try blob(3)
+            guard sqlite3_column_type(handle, 4) == SQLITE_INTEGER else { throw Row.malformed }
+            let seq = sqlite3_column_int64(handle, 4)
+            let accepted = try clientKeys.lookUp(client) { key in
+                try candidate(RecordFilterRowView(recordID: recordID, revision: revision, clientID: client, clientKey: key,
+                                                  sealedFilter: filter))
+            }
+            if accepted { wanted.append(seq) }
+        }
+        return (wanted, total)
+    }
+
+    /// Resets a one-parameter statement and binds `value` to it.
+    func rebind(_ value: Int64) throws {
+        sqlite3_reset(handle)
+        let status = sqlite3_bind_int64(handle, 1, value)
+        guard status == SQLITE_OK else { throw StoreErrors.map(DatabaseError(resultCode: ResultCode(rawValue: status))) }
     }
 
     /// Visits every row of `(id, latest_revision, client_id, sealed_summary)`.

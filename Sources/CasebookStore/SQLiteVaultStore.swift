@@ -187,22 +187,50 @@ public final class SQLiteVaultStore: VaultStore {
     /// The hot path of `note list` and `note search`: steps the statement with the
     /// SQLite C API and lends column bytes in place, with no per-row objects.
     public func forEachLatestRevision(
-        clientID: [UInt8]?, includeBody: Bool, _ visit: (RevisionRowView) throws -> Void
+        clientID: [UInt8]?, includeBody: Bool, candidate: ((RecordFilterRowView) throws -> Bool)?,
+        _ visit: (RevisionRowView) throws -> Void
     ) throws {
         // One pass over `records` (or a client's slice of it, through its index) and one
         // rowid lookup per record; RawRows checks that the row found is the revision named.
-        let sql = """
+        // With a `candidate` test, a first pass reads only the records' filters, and the
+        // revisions are then looked up one record at a time.
+        let select = """
             SELECT r.id, r.latest_revision, r.client_id, v.sealed_meta, \(includeBody ? "v.sealed_body" : "NULL"),
-                   v.record_id, v.revision, r.sealed_summary
+                   v.record_id, v.revision, r.sealed_summary, r.seq
             FROM records r LEFT JOIN revisions v ON v.seq = r.latest_seq
-            \(clientID == nil ? "" : "WHERE r.client_id = ?")
             """
+        let clientFilter = clientID == nil ? "" : "WHERE r.client_id = ?"
         do {
             try queue.read { db in
                 let clientKeys = try ClientKeyTable(db)
-                let statement = try db.makeStatement(sql: sql)
-                if let clientID { try statement.setArguments([Data(clientID)]) }
-                try RawRows(statement.sqliteStatement, clientKeys: clientKeys).forEach(includeBody: includeBody, visit)
+                let arguments: StatementArguments = clientID.map { [Data($0)] } ?? []
+                guard let candidate else {
+                    let statement = try db.makeStatement(sql: "\(select) \(clientFilter)")
+                    try statement.setArguments(arguments)
+                    try RawRows(statement.sqliteStatement, clientKeys: clientKeys).forEach(includeBody: includeBody, visit)
+                    return
+                }
+                let filters = try db.makeStatement(sql: """
+                    SELECT r.id, r.latest_revision, r.client_id, f.sealed_filter, r.seq
+                    FROM records r LEFT JOIN record_filters f ON f.seq = r.seq \(clientFilter)
+                    """)
+                try filters.setArguments(arguments)
+                let (wanted, total) = try RawRows(filters.sqliteStatement, clientKeys: clientKeys).candidates(candidate)
+                if wanted.count * 4 > total {
+                    // Most records may match: one sequential pass, skipping the others, is
+                    // cheaper than a lookup per candidate.
+                    let statement = try db.makeStatement(sql: "\(select) \(clientFilter)")
+                    try statement.setArguments(arguments)
+                    try RawRows(statement.sqliteStatement, clientKeys: clientKeys)
+                        .forEach(includeBody: includeBody, only: Set(wanted), visit)
+                    return
+                }
+                let one = try db.makeStatement(sql: "\(select) WHERE r.seq = ?")
+                let rows = RawRows(one.sqliteStatement, clientKeys: clientKeys)
+                for seq in wanted {
+                    try rows.rebind(seq)
+                    try rows.forEach(includeBody: includeBody, visit)
+                }
             }
         } catch let error as CasebookError {
             throw error

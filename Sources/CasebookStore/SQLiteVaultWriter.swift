@@ -51,6 +51,8 @@ final class SQLiteVaultWriter: VaultStoreWriter {
             try db.cachedStatement(sql: """
                 INSERT INTO records (id, client_id, latest_revision, latest_seq, sealed_summary) VALUES (?, ?, 1, ?, ?)
                 """).execute(arguments: [row.recordID, Data(row.clientID), seq, Data(row.sealedSummary)])
+            try db.cachedStatement(sql: "INSERT INTO record_filters (seq, sealed_filter) VALUES (?, ?)")
+                .execute(arguments: [db.lastInsertedRowID, Data(row.sealedFilter)])
         } else {
             try db.cachedStatement(sql: """
                 UPDATE records SET latest_revision = ?, latest_seq = ?, sealed_summary = ? WHERE id = ? AND latest_revision = ?
@@ -58,6 +60,9 @@ final class SQLiteVaultWriter: VaultStoreWriter {
             guard db.changesCount == 1 else {
                 throw CasebookError(.integrity, "record \(row.recordID) changed while it was being amended")
             }
+            try db.cachedStatement(sql: """
+                INSERT OR REPLACE INTO record_filters (seq, sealed_filter) VALUES ((SELECT seq FROM records WHERE id = ?), ?)
+                """).execute(arguments: [row.recordID, Data(row.sealedFilter)])
         }
         try db.cachedStatement(sql: "INSERT INTO revisions (seq, record_id, revision, sealed_meta, sealed_body) VALUES (?, ?, ?, ?, ?)")
             .execute(arguments: [seq, row.recordID, row.revision, Data(row.sealedMeta), Data(row.sealedBody)])

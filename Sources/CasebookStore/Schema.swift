@@ -74,7 +74,10 @@ enum Schema {
         }
         // v2: a revision's meta and body in one row, and each record pointing at the row
         // of its latest revision, so `note search` reads every latest revision in one
-        // pass over `records` plus one rowid lookup each (v1 needed four B-tree lookups).
+        // pass over `records` plus one rowid lookup each (v1 needed four B-tree lookups);
+        // and a sealed search filter per record (in its own table, so `note list` does not
+        // read it), so a search reads only the revisions that may match. Records from v1
+        // have no filter until amended; a search reads them.
         migrator.registerMigration("v2") { db in
             let metas = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM revisions") ?? 0
             let bodies = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM revision_bodies") ?? 0
@@ -114,6 +117,10 @@ enum Schema {
                 ALTER TABLE records_v2 RENAME TO records;
                 ALTER TABLE revisions_v2 RENAME TO revisions;
                 CREATE INDEX records_by_client ON records (client_id, seq);
+                CREATE TABLE record_filters (
+                    seq INTEGER PRIMARY KEY REFERENCES records (seq),
+                    sealed_filter BLOB NOT NULL
+                );
                 CREATE TRIGGER revisions_append_only_update BEFORE UPDATE ON revisions
                     BEGIN SELECT RAISE(ABORT, 'revisions are append-only'); END;
                 CREATE TRIGGER revisions_append_only_delete BEFORE DELETE ON revisions

@@ -16,6 +16,7 @@ import CasebookTestSupport
             try db.execute(sql: "PRAGMA foreign_keys = OFF")
             try db.inTransaction {
                 try db.execute(sql: """
+                    DROP TABLE record_filters;
                     CREATE TABLE revisions_v1 (
                         record_id TEXT NOT NULL REFERENCES records (id),
                         revision INTEGER NOT NULL CHECK (revision >= 1),
@@ -118,7 +119,7 @@ import CasebookTestSupport
         let reopened = try fixture.open()
         let shown = expectCasebookError(.integrity) { _ = try reopened.record(id: record.recordID, revision: nil) }
         #expect(shown?.message.contains("pointers disagree") == true)
-        let searched = expectCasebookError(.integrity) { _ = try reopened.searchRecords("anything") }
+        let searched = expectCasebookError(.integrity) { _ = try reopened.searchRecords("amended") }
         #expect(searched?.message.contains("no readable latest revision") == true)
         #expect(expectCasebookError(.integrity) { _ = try reopened.listRecords() } != nil)
     }

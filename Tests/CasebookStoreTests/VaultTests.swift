@@ -271,6 +271,31 @@ import CasebookTestSupport
         #expect(try vault.record(id: a, revision: nil).revision == 1)
     }
 
+    @Test func searchFiltersAreBoundToTheirRecordAndNeverHideOne() throws {
+        let fixture = try VaultFixture()
+        let vault = try fixture.open()
+        let a = try vault.createRecord(parse(SampleDocuments.hii(marker: "Zebra crossing")))
+        let b = try vault.createRecord(parse(SampleDocuments.hii(marker: "other words")))
+        #expect(try vault.searchRecords("zebra").map(\.recordID) == [a.recordID])
+        let queue = try DatabaseQueue(path: fixture.databaseURL.path)
+        // A record without a filter row is read, not skipped.
+        try queue.write { db in
+            try db.execute(sql: "DELETE FROM record_filters WHERE seq = (SELECT seq FROM records WHERE id = ?)", arguments: [a.recordID])
+        }
+        #expect(try fixture.open().searchRecords("zebra").map(\.recordID) == [a.recordID])
+        // A filter copied from another record does not open.
+        try queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO record_filters (seq, sealed_filter)
+                SELECT (SELECT seq FROM records WHERE id = ?), sealed_filter FROM record_filters WHERE seq = (SELECT seq FROM records WHERE id = ?)
+                """, arguments: [a.recordID, b.recordID])
+        }
+        let error = expectCasebookError(.integrity) { _ = try fixture.open().searchRecords("zebra") }
+        #expect(error?.message.contains("search filter does not decrypt") == true)
+        // Texts the filter cannot judge (short or non-ASCII) do not read filters at all.
+        #expect(try fixture.open().searchRecords("ze").count == 1)
+    }
+
     @Test func alteredCiphertextFailsIntegrity() throws {
         let fixture = try VaultFixture()
         let (a, _) = try twoRecords(fixture)
@@ -280,7 +305,8 @@ import CasebookTestSupport
         try tamper(fixture, "UPDATE revisions SET sealed_body = ? WHERE record_id = ?", [body, a])
         let vault = try fixture.open()
         #expect(expectCasebookError(.integrity) { _ = try vault.record(id: a, revision: nil) } != nil)
-        #expect(expectCasebookError(.integrity) { _ = try vault.searchRecords("anything") } != nil)
+        // A search reads every record its text may be in (here, both).
+        #expect(expectCasebookError(.integrity) { _ = try vault.searchRecords("steady progress") } != nil)
     }
 
     @Test func revisionsAndAuditAreAppendOnlyInSQL() throws {

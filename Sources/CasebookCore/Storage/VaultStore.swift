@@ -12,11 +12,14 @@ public protocol VaultStore: AnyObject {
     /// with the record's latest-revision pointer.
     func revisions(recordID: String) throws(CasebookError) -> (rows: [RevisionRow], latest: Int)
     /// Visits the latest revision of every record (of one client when `clientID` is set),
+    /// or, when `candidate` is given, first every such record's sealed search filter and then
+    /// the latest revision only of the records `candidate` accepts,
     /// in no particular order, with the client's wrapped data key (see `ScannedClientKey`). A record whose latest
     /// revision cannot be read is an integrity error, never silently skipped. `body` is nil unless
     /// `includeBody`. `visit` must not call back into the store.
     func forEachLatestRevision(
-        clientID: [UInt8]?, includeBody: Bool, _ visit: (RevisionRowView) throws -> Void
+        clientID: [UInt8]?, includeBody: Bool, candidate: ((RecordFilterRowView) throws -> Bool)?,
+        _ visit: (RevisionRowView) throws -> Void
     ) throws
     /// Visits every record's sealed listing summary (of one client when `clientID` is
     /// set), with its latest revision number and the client's wrapped data key.
@@ -63,8 +66,9 @@ public struct VaultHeaderRow: Equatable, Sendable {
 }
 
 /// One stored revision: opaque ids, the revision number, and its ciphertexts. When
-/// written, `sealedSummary` (the record's listing summary for this revision) replaces
-/// the record's current one; rows read back from the store leave it empty.
+/// written, `sealedSummary` and `sealedFilter` (the record's listing summary and search
+/// filter for this revision) replace the record's current ones; rows read back from the
+/// store leave them empty.
 public struct RevisionRow: Equatable, Sendable {
     public var recordID: String
     public var revision: Int
@@ -72,15 +76,37 @@ public struct RevisionRow: Equatable, Sendable {
     public var sealedMeta: [UInt8]
     public var sealedBody: [UInt8]
     public var sealedSummary: [UInt8]
+    public var sealedFilter: [UInt8]
 
     public init(recordID: String, revision: Int, clientID: [UInt8], sealedMeta: [UInt8], sealedBody: [UInt8],
-                sealedSummary: [UInt8] = []) {
+                sealedSummary: [UInt8] = [], sealedFilter: [UInt8] = []) {
         self.recordID = recordID
         self.revision = revision
         self.clientID = clientID
         self.sealedMeta = sealedMeta
         self.sealedBody = sealedBody
         self.sealedSummary = sealedSummary
+        self.sealedFilter = sealedFilter
+    }
+}
+
+/// A record's sealed search filter lent during a scan; buffers valid only inside the visit.
+public struct RecordFilterRowView {
+    public let recordID: String
+    public let revision: Int
+    public let clientID: UnsafeRawBufferPointer
+    /// Nil when the client's key is missing: an integrity failure.
+    public let clientKey: ScannedClientKey?
+    /// Nil for a record written before filters existed: it must be read.
+    public let sealedFilter: UnsafeRawBufferPointer?
+
+    public init(recordID: String, revision: Int, clientID: UnsafeRawBufferPointer, clientKey: ScannedClientKey?,
+                sealedFilter: UnsafeRawBufferPointer?) {
+        self.recordID = recordID
+        self.revision = revision
+        self.clientID = clientID
+        self.clientKey = clientKey
+        self.sealedFilter = sealedFilter
     }
 }
 

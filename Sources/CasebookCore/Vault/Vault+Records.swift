@@ -33,18 +33,54 @@ extension Vault {
         let validated = batch.records
         let digest = batch.digest
         var pending: [[UInt8]: ClientKey] = [:]
+        let metadata = newMetadata(origin: .imported, reason: nil)
         let ids = try store.write { writer in
             // Ids are drawn first and the records inserted in id order: random ids would
             // otherwise scatter every insert across the id-keyed B-trees.
             var ids = Set<String>()
             ids.reserveCapacity(validated.count)
             while ids.count < validated.count { ids.insert(RecordID.generate()) }
-            let order = ids.sorted()
+            var order = ids.sorted()
+            // An id already in the vault (a 2⁻⁵⁰ chance each) is replaced by a fresh one.
+            for index in order.indices {
+                guard try writer.recordExists(order[index]) else { continue }
+                var fresh = RecordID.generate()
+                while try ids.contains(fresh) || writer.recordExists(fresh) { fresh = RecordID.generate() }
+                ids.insert(fresh)
+                order[index] = fresh
+            }
+            // Client keys are found or made one client at a time (that may write rows);
+            // then the records are sealed on every core, a chunk at a time, and inserted in order.
+            var clients: [[UInt8]] = []
+            clients.reserveCapacity(validated.count)
+            var keysByClient: [[UInt8]: ClientKey] = [:]
+            for content in validated {
+                let clientID = keys.clientID(for: content.header.client.rawValue)
+                if keysByClient[clientID] == nil {
+                    keysByClient[clientID] = try clientKeyForWriting(clientID, writer: writer, pending: &pending)
+                }
+                clients.append(clientID)
+            }
+            let chunkSize = 4096
+            let (recordIDs, recordClients, vaultID) = (order, clients, header.vaultID)
+            let recordKeys = clients.map { keysByClient[$0]! }
             var stored = 0
-            for (recordID, content) in zip(order, validated) {
-                _ = try insertNewRecord(content, origin: .imported, writer: writer, pending: &pending, preferredID: recordID)
-                stored += 1
-                if stored % 1000 == 0 { progress?(stored, validated.count) }
+            for chunkStart in stride(from: 0, to: validated.count, by: chunkSize) {
+                let range = chunkStart..<min(validated.count, chunkStart + chunkSize)
+                let rows = SealedChunk(count: range.count)
+                let workers = min(ProcessInfo.processInfo.activeProcessorCount, 8)
+                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                    for offset in stride(from: worker, to: range.count, by: workers) {
+                        let index = range.lowerBound + offset
+                        rows.set(offset, Self.seal(validated[index], metadata: metadata, recordID: recordIDs[index], revision: 1,
+                                                   clientID: recordClients[index], key: recordKeys[index].key, vaultID: vaultID))
+                    }
+                }
+                for row in rows.all() {
+                    try writer.insertRevision(row)
+                    stored += 1
+                    if stored % 1000 == 0 { progress?(stored, validated.count) }
+                }
             }
             let kinds = Set(validated.map(\.header.kind.rawValue)).sorted()
             try appendAudit(writer, action: .recordsImported, kinds: kinds, count: order.count, digest: Hex.encode(digest))
@@ -92,27 +128,33 @@ extension Vault {
         }
     }
 
+    /// A client's data key for a write: cached, stored, or new (stored in this transaction,
+    /// and kept in `pending` until the transaction commits).
+    private func clientKeyForWriting(_ clientID: [UInt8], writer: any VaultStoreWriter,
+                                     pending: inout [[UInt8]: ClientKey]) throws -> ClientKey {
+        if let known = pending[clientID] ?? clientKeys[clientID] { return known }
+        if let wrapped = try writer.wrappedClientKey(id: clientID) {
+            let key = try unwrapClientKey(wrapped, clientID: clientID)
+            clientKeys[clientID] = key
+            return key
+        }
+        let key = ClientKey(SymmetricKey())
+        let wrapped = key.key.withUnsafeBytes { raw in
+            XChaCha20Poly1305.seal(raw, using: keys.clientKeyWrapping,
+                                   authenticating: AssociatedData.make("client-key", [header.vaultID, clientID]))
+        }
+        try writer.insertClientKey(id: clientID, wrappedKey: wrapped)
+        pending[clientID] = key
+        return key
+    }
+
     private func insertNewRecord(
         _ content: RecordContent, origin: RevisionMetadata.Origin, writer: any VaultStoreWriter,
-        pending: inout [[UInt8]: ClientKey], preferredID: String? = nil
+        pending: inout [[UInt8]: ClientKey]
     ) throws -> RecordRevision {
         let clientID = keys.clientID(for: content.header.client.rawValue)
-        let key: ClientKey
-        if let known = pending[clientID] ?? clientKeys[clientID] {
-            key = known
-        } else if let wrapped = try writer.wrappedClientKey(id: clientID) {
-            key = try unwrapClientKey(wrapped, clientID: clientID)
-            clientKeys[clientID] = key
-        } else {
-            key = ClientKey(SymmetricKey())
-            let wrapped = key.key.withUnsafeBytes { raw in
-                XChaCha20Poly1305.seal(raw, using: keys.clientKeyWrapping,
-                                       authenticating: AssociatedData.make("client-key", [header.vaultID, clientID]))
-            }
-            try writer.insertClientKey(id: clientID, wrappedKey: wrapped)
-            pending[clientID] = key
-        }
-        var recordID = preferredID ?? RecordID.generate()
+        let key = try clientKeyForWriting(clientID, writer: writer, pending: &pending)
+        var recordID = RecordID.generate()
         while try writer.recordExists(recordID) { recordID = RecordID.generate() }
         let metadata = newMetadata(origin: origin, reason: nil)
         try writer.insertRevision(seal(content, metadata: metadata, recordID: recordID, revision: 1, clientID: clientID, key: key.key))
@@ -128,18 +170,31 @@ extension Vault {
         _ content: RecordContent, metadata: RevisionMetadata, recordID: String, revision: Int, clientID: [UInt8],
         key: borrowing SymmetricKey
     ) -> RevisionRow {
+        Self.seal(content, metadata: metadata, recordID: recordID, revision: revision, clientID: clientID, key: key,
+                  vaultID: header.vaultID)
+    }
+
+    /// A revision's four ciphertexts (meta, body, listing summary, search filter); safe
+    /// to call from any thread.
+    private static func seal(
+        _ content: RecordContent, metadata: RevisionMetadata, recordID: String, revision: Int, clientID: [UInt8],
+        key: borrowing SymmetricKey, vaultID: [UInt8]
+    ) -> RevisionRow {
+        func ad(_ purpose: String) -> [UInt8] {
+            AssociatedData.make(purpose, [vaultID, Array(recordID.utf8), UInt32(revision).bigEndianBytes, clientID])
+        }
         var meta = metadata.fields
         var body: [(key: String, value: String)] = []
         for field in content.storageFields {
             if field.key.hasPrefix(RecordContent.sectionKeyPrefix) { body.append(field) } else { meta.append(field) }
         }
-        let ad = revisionAD(recordID: recordID, revision: revision, clientID: clientID)
-        let summaryAD = revisionAD("record-summary", recordID: recordID, revision: revision, clientID: clientID)
+        let filter = TrigramFilter.make(values: content.storageFields.map(\.value))
         return RevisionRow(
             recordID: recordID, revision: revision, clientID: clientID,
-            sealedMeta: XChaCha20Poly1305.seal(FieldListEncoding.encode(meta), using: key, authenticating: ad.meta),
-            sealedBody: XChaCha20Poly1305.seal(FieldListEncoding.encode(body), using: key, authenticating: ad.body),
-            sealedSummary: XChaCha20Poly1305.seal(RecordListing.encode(content.header), using: key, authenticating: summaryAD))
+            sealedMeta: XChaCha20Poly1305.seal(FieldListEncoding.encode(meta), using: key, authenticating: ad("revision-meta")),
+            sealedBody: XChaCha20Poly1305.seal(FieldListEncoding.encode(body), using: key, authenticating: ad("revision-body")),
+            sealedSummary: XChaCha20Poly1305.seal(RecordListing.encode(content.header), using: key, authenticating: ad("record-summary")),
+            sealedFilter: XChaCha20Poly1305.seal(filter, using: key, authenticating: ad("record-filter")))
     }
 
     private func revisionAD(recordID: String, revision: Int, clientID: [UInt8]) -> (meta: [UInt8], body: [UInt8]) {
@@ -302,7 +357,22 @@ extension Vault {
         let bookkeeping = Array("rev.".utf8)
         var scanKeys = ScanKeys()
         var results: [Result] = []
-        try store.forEachLatestRevision(clientID: clientID, includeBody: text != nil) { row in
+        // A record whose search filter rules the text out is not read at all.
+        let probe = text.flatMap(TrigramFilter.Probe.init)
+        var filterAD = AssociatedData.RowBuilder(AssociatedData.Prefix("record-filter", [header.vaultID]))
+        let candidate: ((RecordFilterRowView) throws -> Bool)? = probe.map { probe in
+            { row in
+                guard let sealed = row.sealedFilter else { return true }
+                let key = try scanKeys.key(row.clientKey, clientID: row.clientID, in: self)
+                filterAD.update(recordID: row.recordID, revision: row.revision, clientID: row.clientID)
+                guard let length = scratch.open(sealed, key: key.key, slot: 2, ad: filterAD.bytes),
+                      length == TrigramFilter.byteCount else {
+                    throw CasebookError.integrity("record \(row.recordID)'s search filter does not decrypt (it was altered, or moved from another record)")
+                }
+                return scratch.withBytes(slot: 2, count: length, probe.mayMatch)
+            }
+        }
+        try store.forEachLatestRevision(clientID: clientID, includeBody: text != nil, candidate: candidate) { row in
             let key = try scanKeys.key(row.clientKey, clientID: row.clientID, in: self)
             func failure() -> CasebookError {
                 CasebookError.integrity("record \(row.recordID) revision \(row.revision) does not decrypt (it was altered, or moved from another row)")
@@ -390,10 +460,23 @@ struct ScanKeys {
     }
 }
 
-/// Two growable secure buffers reused across a scan.
+/// Rows sealed by concurrent workers, each into its own slot.
+private final class SealedChunk: @unchecked Sendable {
+    private var rows: [RevisionRow?]
+    private let lock = NSLock()
+
+    init(count: Int) { rows = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ row: RevisionRow) { lock.withLock { rows[index] = row } }
+
+    func all() -> [RevisionRow] { lock.withLock { rows.map { $0! } } }
+}
+
+/// Growable secure buffers reused across a scan.
 final class ScratchBuffer {
     // Used by one scan on one thread; unchecked so each row skips a runtime access check.
-    @exclusivity(unchecked) private var slots: [SecureBytesBox] = [SecureBytesBox(count: 4096), SecureBytesBox(count: 16384)]
+    @exclusivity(unchecked) private var slots: [SecureBytesBox] = [SecureBytesBox(count: 4096), SecureBytesBox(count: 16384),
+                                                                   SecureBytesBox(count: 512)]
 
     /// Decrypts into slot `slot`, growing it if needed; nil on authentication failure.
     func open(_ sealed: UnsafeRawBufferPointer, key: borrowing SymmetricKey, slot: Int, ad: [UInt8]) -> Int? {

@@ -38,8 +38,9 @@ final class VaultKeys {
     }
 }
 
-/// A client's data key, shared by reference in the per-session cache.
-final class ClientKey {
+/// A client's data key, shared by reference in the per-session cache. Immutable after
+/// creation, so concurrent sealing may read it (`SecureBytes` never changes protection).
+final class ClientKey: @unchecked Sendable {
     let key: SymmetricKey
     init(_ key: consuming SymmetricKey) { self.key = key }
 }
