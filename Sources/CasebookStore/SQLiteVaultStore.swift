@@ -259,6 +259,15 @@ public final class SQLiteVaultStore: VaultStore {
         }
     }
 
+    public func receivedHandover(idMAC: [UInt8]) throws(CasebookError) -> [UInt8]? {
+        try StoreErrors.mapping {
+            try queue.read { db in
+                try Row.fetchOne(db, sql: "SELECT sealed_info FROM received_handovers WHERE id_mac = ?", arguments: [Data(idMAC)])
+                    .map { try $0.blob(0) }
+            }
+        }
+    }
+
     public func auditRows() throws(CasebookError) -> [AuditRow] {
         try StoreErrors.mapping {
             try queue.read { db in

@@ -76,6 +76,11 @@ final class SQLiteVaultWriter: VaultStoreWriter {
         try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit_events") ?? 0
     }
 
+    func insertReceivedHandover(idMAC: [UInt8], sealedInfo: [UInt8]) throws {
+        try db.execute(sql: "INSERT INTO received_handovers (id_mac, sealed_info) VALUES (?, ?)",
+                       arguments: [Data(idMAC), Data(sealedInfo)])
+    }
+
     func appendAudit(_ row: AuditRow) throws {
         try db.cachedStatement(sql: "INSERT INTO audit_events (sequence, leaf_hash, sealed_event) VALUES (?, ?, ?)")
             .execute(arguments: [row.sequence, Data(row.leafHash), Data(row.sealedEvent)])

@@ -127,6 +127,20 @@ enum Schema {
                     BEGIN SELECT RAISE(ABORT, 'revisions are append-only'); END;
                 """)
         }
+        // v4: the register of received handovers, so none is imported twice. `id_mac` is
+        // a keyed MAC of the handover id; `sealed_info` the sealed time of the import.
+        migrator.registerMigration("v4") { db in
+            try db.execute(sql: """
+                CREATE TABLE received_handovers (
+                    id_mac BLOB PRIMARY KEY,
+                    sealed_info BLOB NOT NULL
+                );
+                CREATE TRIGGER received_handovers_append_only_update BEFORE UPDATE ON received_handovers
+                    BEGIN SELECT RAISE(ABORT, 'the handover register is append-only'); END;
+                CREATE TRIGGER received_handovers_append_only_delete BEFORE DELETE ON received_handovers
+                    BEGIN SELECT RAISE(ABORT, 'the handover register is append-only'); END;
+                """)
+        }
         return migrator
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import CasebookCore
 import CasebookCrypto
+import CasebookFormat
 import CasebookStore
 import CasebookTestSupport
 
@@ -17,10 +18,10 @@ final class VaultFixture {
     var vaultURL: URL { folder.file("vault") }
     var databaseURL: URL { vaultURL.appendingPathComponent(SQLiteVaultStore.databaseFileName) }
 
-    init(name: String = "Dr Ada Example", role: PractitionerRole = .psychologist) throws {
+    init(name: String = "Dr Ada Example", role: PractitionerRole = .psychologist, identity: consuming IdentitySecrets? = nil) throws {
         folder = try TemporaryDirectory()
         let store = try SQLiteVaultStore.create(in: vaultURL)
-        _ = try Vault.create(store: store, name: name, role: role, kdf: .interactive, passphrase: secret(testPassphrase), identity: nil)
+        _ = try Vault.create(store: store, name: name, role: role, kdf: .interactive, passphrase: secret(testPassphrase), identity: identity)
     }
 
     func open(_ passphrase: String = testPassphrase, readOnly: Bool = false) throws -> Vault {

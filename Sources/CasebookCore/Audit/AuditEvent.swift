@@ -30,10 +30,18 @@ public struct AuditEvent: Codable, Equatable, Sendable {
     /// SHA-256 (hex) of exactly what the action concerned, when it concerns bytes.
     public var digest: String?
     public var detail: String?
+    /// Handovers: the handover id, the recipients' and the sender's card fingerprints,
+    /// the purpose given, and the section keys sent (absent: all).
+    public var handover: String?
+    public var recipients: [String]?
+    public var sender: String?
+    public var purpose: String?
+    public var fields: [String]?
 
     public init(sequence: Int, time: String, actor: String, action: AuditAction,
                 records: [String]? = nil, revision: Int? = nil, kinds: [String]? = nil, client: String? = nil,
-                count: Int? = nil, digest: String? = nil, detail: String? = nil) {
+                count: Int? = nil, digest: String? = nil, detail: String? = nil, handover: String? = nil,
+                recipients: [String]? = nil, sender: String? = nil, purpose: String? = nil, fields: [String]? = nil) {
         self.version = Self.currentVersion
         self.salt = Hex.encode(SecureRandom.bytes(16))
         self.sequence = sequence
@@ -47,6 +55,11 @@ public struct AuditEvent: Codable, Equatable, Sendable {
         self.count = count
         self.digest = digest
         self.detail = detail
+        self.handover = handover
+        self.recipients = recipients
+        self.sender = sender
+        self.purpose = purpose
+        self.fields = fields
     }
 
     /// The canonical encoding hashed into the log.
@@ -81,4 +94,6 @@ public struct AuditAction: RawRepresentable, Codable, Hashable, Sendable, Custom
     public static let recordsImported = AuditAction(rawValue: "records.imported")
     public static let passphraseChanged = AuditAction(rawValue: "key.passphrase-changed")
     public static let identityExported = AuditAction(rawValue: "key.identity-exported")
+    public static let handoverSealed = AuditAction(rawValue: "handover.sealed")
+    public static let handoverImported = AuditAction(rawValue: "handover.imported")
 }

@@ -30,13 +30,19 @@ public struct RecordContent: Equatable, Sendable {
         try validated { _ in nil }
     }
 
+    /// Like ``validated()``, but the sections in `withheld` may be absent even when
+    /// required: a record received in a handover whose sender withheld them.
+    public func validated(withheld: Set<String>) throws(RecordInputError) -> RecordContent {
+        try validated(locate: { _ in nil }, withheld: withheld)
+    }
+
     /// Where a value came from, so errors can name a line.
     enum Location: Equatable {
         case header(String)
         case section(String)
     }
 
-    func validated(locate: (Location) -> Int?) throws(RecordInputError) -> RecordContent {
+    func validated(locate: (Location) -> Int?, withheld: Set<String> = []) throws(RecordInputError) -> RecordContent {
         var header = header
         let kind = header.kind
         if let minutes = header.durationMinutes {
@@ -76,7 +82,7 @@ public struct RecordContent: Equatable, Sendable {
             let line = locate(.section(field.key))
             let text = Self.normalizedText(sections[field.key] ?? "")
             if text.isEmpty {
-                if field.required {
+                if field.required && !withheld.contains(field.key) {
                     throw RecordInputError(
                         line: line,
                         message: "\(field.title) is required",

@@ -27,6 +27,8 @@ public protocol VaultStore: AnyObject {
     func forEachRecordSummary(clientID: [UInt8]?, _ visit: (RecordSummaryRowView) throws -> Void) throws
     /// Every audit row, in sequence order.
     func auditRows() throws(CasebookError) -> [AuditRow]
+    /// The sealed register entry of a received handover, by the keyed MAC of its id.
+    func receivedHandover(idMAC: [UInt8]) throws(CasebookError) -> [UInt8]?
 }
 
 /// The writes a transaction may make. Revisions and audit rows are append-only.
@@ -39,6 +41,8 @@ public protocol VaultStoreWriter {
     func recordExists(_ recordID: String) throws -> Bool
     func auditCount() throws -> Int
     func appendAudit(_ row: AuditRow) throws
+    /// Registers a received handover; a second registration of the same id fails.
+    func insertReceivedHandover(idMAC: [UInt8], sealedInfo: [UInt8]) throws
 }
 
 /// The vault's single key record: everything needed to turn a passphrase into keys.

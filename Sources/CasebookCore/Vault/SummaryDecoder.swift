@@ -9,7 +9,8 @@ enum SummaryDecoder {
     /// The meta keys in the order the writer emits them (optional ones included).
     private static let keys: [[UInt8]] = [
         RevisionMetadata.keys.author, RevisionMetadata.keys.authorKey, RevisionMetadata.keys.recordedAt,
-        RevisionMetadata.keys.origin, RevisionMetadata.keys.reason,
+        RevisionMetadata.keys.origin, RevisionMetadata.keys.reason, RevisionMetadata.keys.sender,
+        RevisionMetadata.keys.handover, RevisionMetadata.keys.source, RevisionMetadata.keys.withheld,
         "kind", "client", "start", "duration", "modality", "attendance", "labels", "sharing-summary",
     ].map { Array($0.utf8) }
 
@@ -36,8 +37,9 @@ enum SummaryDecoder {
             return nil
         }
         let author = values[0], authorKey = values[1], recordedAt = values[2], origin = values[3], reason = values[4]
-        let kind = values[5], client = values[6], start = values[7], duration = values[8], modality = values[9]
-        let attendance = values[10], labels = values[11], summary = values[12]
+        let sender = values[5], handover = values[6], source = values[7], withheld = values[8]
+        let kind = values[9], client = values[10], start = values[11], duration = values[12], modality = values[13]
+        let attendance = values[14], labels = values[15], summary = values[16]
         guard !repeated, !unknown,
               let author, let authorKey, let recordedAt, let origin = origin.flatMap(RevisionMetadata.Origin.init(rawValue:)),
               let kind = kind.flatMap(RecordKind.init(rawValue:)), let client = try? ClientReference(client ?? ""),
@@ -55,7 +57,18 @@ enum SummaryDecoder {
             kind: kind, client: client, start: start, durationMinutes: minutes, modality: modality, attendance: attendance,
             labels: labelText.isEmpty ? [] : labelText.split(separator: ",", omittingEmptySubsequences: false).map(String.init),
             sharingSummary: summary ?? "")
-        let metadata = RevisionMetadata(author: author, authorKeyID: authorKey, recordedAt: recordedAt, origin: origin, reason: reason)
+        // Provenance: all of it for a received revision, none of it otherwise.
+        var provenance: RevisionMetadata.Provenance?
+        if origin == .received {
+            guard let sender, let handover, let source else { return nil }
+            let withheldKeys = (withheld ?? "").split(separator: ",").map(String.init)
+            guard withheld != "", withheldKeys.allSatisfy({ kind.field(forKey: $0) != nil }) else { return nil }
+            provenance = RevisionMetadata.Provenance(sender: sender, handoverID: handover, source: source, withheld: withheldKeys)
+        } else if sender != nil || handover != nil || source != nil || withheld != nil {
+            return nil
+        }
+        let metadata = RevisionMetadata(author: author, authorKeyID: authorKey, recordedAt: recordedAt, origin: origin, reason: reason,
+                                        provenance: provenance)
         return (metadata, header)
     }
 

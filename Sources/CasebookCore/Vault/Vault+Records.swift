@@ -116,6 +116,10 @@ extension Vault {
         guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw CasebookError(.invalidInput, "an amendment needs a reason", hint: "add --reason \"what changed and why\"")
         }
+        guard current.metadata.origin != .received else {
+            throw CasebookError(.invalidInput, "record \(current.recordID) was received in a handover and stays as its sender wrote it",
+                                hint: "write your own note about it with 'casebook note new'")
+        }
         guard current.content.header.client == content.header.client else {
             throw CasebookError(.invalidInput, "an amendment cannot move a record to another client (\(current.content.header.client) → \(content.header.client))",
                                 hint: "create a new record for the other client")
@@ -152,11 +156,17 @@ extension Vault {
         _ content: RecordContent, origin: RevisionMetadata.Origin, writer: any VaultStoreWriter,
         pending: inout [[UInt8]: ClientKey]
     ) throws -> RecordRevision {
+        try insertNewRecord(content, metadata: newMetadata(origin: origin, reason: nil), writer: writer, pending: &pending)
+    }
+
+    func insertNewRecord(
+        _ content: RecordContent, metadata: RevisionMetadata, writer: any VaultStoreWriter,
+        pending: inout [[UInt8]: ClientKey]
+    ) throws -> RecordRevision {
         let clientID = keys.clientID(for: content.header.client.rawValue)
         let key = try clientKeyForWriting(clientID, writer: writer, pending: &pending)
         var recordID = RecordID.generate()
         while try writer.recordExists(recordID) { recordID = RecordID.generate() }
-        let metadata = newMetadata(origin: origin, reason: nil)
         try writer.insertRevision(seal(content, metadata: metadata, recordID: recordID, revision: 1, clientID: clientID, key: key.key))
         return RecordRevision(recordID: recordID, revision: 1, metadata: metadata, content: content)
     }
@@ -273,7 +283,8 @@ extension Vault {
               let body = try? XChaCha20Poly1305.open(row.sealedBody, using: key.key, authenticating: ad.body),
               let (metadata, header) = meta.withUnsafeBytes({ SummaryDecoder.decode($0) }),
               let sections = try? Self.sections(FieldListEncoding.decode(body)),
-              let content = try? RecordContent(header: header, sections: sections).validated()
+              let content = try? RecordContent(header: header, sections: sections)
+                .validated(withheld: Set(metadata.provenance?.withheld ?? []))
         else {
             throw CasebookError.integrity("record \(row.recordID) revision \(row.revision) does not decrypt (it was altered, or moved from another row)")
         }

@@ -10,6 +10,9 @@ final class VaultKeys {
         case clientIndex = 2
         case identity = 3
         case audit = 4
+        // 5 is left for the contact index.
+        case handoverRegisterIndex = 6
+        case handoverRegister = 7
     }
 
     let master: SymmetricKey
@@ -17,12 +20,18 @@ final class VaultKeys {
     let clientIndex: SecureBytes
     let identity: SymmetricKey
     let audit: SymmetricKey
+    /// HMAC key naming received handovers in their register (ids are not stored in clear).
+    let handoverRegisterIndex: SecureBytes
+    /// Seals the register's entries.
+    let handoverRegister: SymmetricKey
 
     init(master: consuming SymmetricKey) {
         clientKeyWrapping = Self.derive(master, .clientKeyWrapping)
         clientIndex = Self.derive(master, .clientIndex).secretBytes()
         identity = Self.derive(master, .identity)
         audit = Self.derive(master, .audit)
+        handoverRegisterIndex = Self.derive(master, .handoverRegisterIndex).secretBytes()
+        handoverRegister = Self.derive(master, .handoverRegister)
         self.master = master
     }
 

@@ -1,0 +1,335 @@
+public import Foundation
+public import CasebookFormat
+import CasebookCrypto
+
+/// A contact a handover is sealed to, or was sent by: the name it has in this vault and its card.
+public struct HandoverParty: Sendable {
+    public let name: String
+    public let card: IdentityCard
+
+    public init(name: String, card: IdentityCard) {
+        self.name = name
+        self.card = card
+    }
+}
+
+/// A handover decrypted, verified and checked, ready to show or import.
+public struct OpenedHandover: Sendable {
+    public let manifest: HandoverManifest
+    public let sender: HandoverParty
+    /// The records as they will be stored, in manifest order.
+    public let records: [RecordContent]
+    /// SHA-256 (hex) of the handover file.
+    public let digest: String
+    /// When this vault imported it before (RFC 3339), if it did.
+    public let importedAt: String?
+}
+
+/// Handovers (docs/formats.md): selected records, minimised to the requested sections,
+/// described in a canonical `handover.json` signed with the sender's minisign key, packed
+/// with the signature into a ustar archive and sealed with age to every recipient.
+extension Vault {
+    /// Largest decrypted handover accepted (the archive is read into memory).
+    public static let maximumHandoverBytes = 256 << 20
+
+    /// Seals the latest revisions of `recordIDs` to `recipients`, keeping only the sections
+    /// in `fields` (all when nil), writes the age file to `url` (never overwriting), and
+    /// audits it. Returns the manifest sent.
+    @discardableResult
+    public func sealHandover(
+        recordIDs: [String], to recipients: [HandoverParty], purpose: String, fields: [String]?, armor: Bool, writingTo url: URL
+    ) throws -> HandoverManifest {
+        let purpose = purpose.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !purpose.isEmpty, purpose.count <= 200, !purpose.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw CasebookError(.invalidInput, "a handover needs a purpose: one line of at most 200 characters",
+                                hint: "for example --purpose \"clinical supervision, November\"")
+        }
+        var seen = Set<IdentityFingerprint>()
+        let recipients = recipients.filter { seen.insert($0.card.fingerprint).inserted }
+        guard !recipients.isEmpty else { throw CasebookError(.invalidInput, "a handover needs at least one recipient", hint: "add --to NAME") }
+        let ids = try recordIDs.map(RecordID.normalized)
+        guard !ids.isEmpty else {
+            throw CasebookError(.invalidInput, "no records were selected", hint: "name them with --note ID, or select with --client")
+        }
+        guard Set(ids).count == ids.count else { throw CasebookError(.invalidInput, "a record was named twice") }
+        var wanted: Set<String>?
+        if let fields {
+            let known = Set(RecordKind.allCases.flatMap { $0.fields.map(\.key) })
+            for field in fields where !known.contains(field) {
+                throw CasebookError(.invalidInput, "'\(field)' is not a section of any record kind",
+                                    hint: "'casebook note template --kind K' shows a kind's sections; give their keys, such as focus,plan")
+            }
+            guard !fields.isEmpty else { throw CasebookError(.invalidInput, "--fields names no section") }
+            wanted = Set(fields)
+        }
+        var records: [HandoverManifest.Record] = []
+        var kinds = Set<String>()
+        for id in ids {
+            let revision = try record(id: id, revision: nil)
+            guard revision.metadata.origin != .received else {
+                throw CasebookError(.invalidInput, "record \(id) was received from \(revision.metadata.provenance?.sender ?? "someone else"); only your own records can be handed over",
+                                    hint: "the sender can hand it over again if that is needed")
+            }
+            let content = revision.content
+            let order = content.header.kind.fields.map(\.key).filter { content.sections[$0] != nil }
+            let sent = order.filter { wanted?.contains($0) ?? true }
+            let header = content.header
+            kinds.insert(header.kind.rawValue)
+            records.append(HandoverManifest.Record(
+                id: id, revision: revision.revision, author: revision.metadata.author, recordedAt: revision.metadata.recordedAt,
+                kind: header.kind.rawValue, client: header.client.rawValue, start: header.start.canonical,
+                duration: header.durationMinutes, modality: header.modality.rawValue, attendance: header.attendance.rawValue,
+                labels: header.labels, sharingSummary: header.sharingSummary,
+                sections: Dictionary(uniqueKeysWithValues: sent.map { ($0, content.sections[$0]!) }),
+                withheld: order.filter { !sent.contains($0) }))
+        }
+        let created = Timestamp.string(clock.now())
+        let senderCard: IdentityCard
+        do {
+            senderCard = try IdentityCard.make(name: profile.name, role: profile.role.rawValue, created: created, identity: identity)
+        } catch {
+            throw CasebookError(.internalError, "cannot make this vault's identity card: \(error)")
+        }
+        let manifest = HandoverManifest(
+            format: HandoverManifest.formatName, id: Hex.encode(SecureRandom.bytes(16)), created: created,
+            sender: .init(card: senderCard.rendered(), fingerprint: senderCard.fingerprint.description),
+            recipients: recipients.map { .init(fingerprint: $0.card.fingerprint.description, name: $0.name) }
+                .sorted { $0.fingerprint < $1.fingerprint },
+            purpose: purpose, fields: fields, records: records)
+        let json = manifest.encoded()
+        let file: [UInt8]
+        do {
+            let signature = try MinisignSignature.sign(
+                message: json, key: identity.signing, keyID: identity.signingKeyID,
+                trustedComment: "casebook handover \(manifest.id) from \(senderCard.fingerprint) created \(created)",
+                untrustedComment: "signature from casebook secret key")
+            let mtime = UInt64(max(0, clock.now().timeIntervalSince1970))
+            let archive = try UstarArchive.write([
+                UstarArchive.Entry(name: "handover.json", contents: json, modificationTime: mtime),
+                UstarArchive.Entry(name: "handover.json.minisig", contents: Array(signature.utf8), modificationTime: mtime),
+            ])
+            let ageRecipients: [any AgeRecipient] = try recipients.map { try AgeX25519Recipient(encoded: $0.card.ageRecipient) }
+            file = try Age.encrypt(archive, to: ageRecipients, armor: armor)
+        } catch let error as CasebookError {
+            throw error
+        } catch {
+            throw CasebookError(.internalError, "cannot build the handover: \(error)")
+        }
+        var created_ = false
+        do {
+            try store.write { writer in
+                try appendAudit(writer, action: .handoverSealed, records: ids, kinds: kinds.sorted(), count: ids.count,
+                                digest: Hex.encode(SHA256.hash(file)), handover: manifest.id,
+                                recipients: manifest.recipients.map(\.fingerprint), purpose: purpose, fields: fields)
+                try HandoverFile.create(at: url, contents: file)
+                created_ = true
+            }
+        } catch {
+            if created_ { unlink(url.path) }
+            throw error
+        }
+        return manifest
+    }
+
+    /// Decrypts a handover file with this vault's identity and checks everything before
+    /// anything is stored: that the archive holds exactly the manifest and its signature,
+    /// that `sender` (looked up by the fingerprint the manifest claims) is a contact and
+    /// signed it, that this vault is a named recipient, that the envelope has exactly one
+    /// recipient stanza per named recipient (a forwarded or re-sealed package does not),
+    /// and that every record is valid.
+    public func openHandover(_ file: [UInt8], sender lookUp: (IdentityFingerprint) throws -> HandoverParty?) throws -> OpenedHandover {
+        let recorder = StanzaRecordingIdentity(handoverIdentity())
+        let archive: [UInt8]
+        do {
+            archive = try Age.decrypt(file, identities: [recorder])
+        } catch .noMatch {
+            throw CasebookError(.invalidInput, "this handover is not addressed to you: none of its envelope's recipients is this vault's identity",
+                                hint: "ask the sender to seal it to the card 'casebook whoami --card' prints")
+        } catch .unsupportedRecipientType(let type) {
+            throw CasebookError(.invalidInput, "this handover's envelope uses the unsupported recipient type '\(type)'")
+        } catch {
+            throw CasebookError(.integrity, "the handover file is damaged, truncated or was altered (\(error))",
+                                hint: "ask the sender for a new copy")
+        }
+        guard archive.count <= Self.maximumHandoverBytes else {
+            throw CasebookError(.invalidInput, "the handover is larger than \(Self.maximumHandoverBytes >> 20) MiB")
+        }
+        let entries: [UstarArchive.Entry]
+        do {
+            entries = try UstarArchive.read(archive, limits: .init(maximumEntryCount: 2, maximumTotalByteCount: Self.maximumHandoverBytes))
+        } catch {
+            throw CasebookError(.invalidInput, "the handover's archive is malformed: \(error)")
+        }
+        guard entries.map(\.name) == ["handover.json", "handover.json.minisig"] else {
+            throw CasebookError(.invalidInput, "the handover's archive must hold handover.json and handover.json.minisig, in that order")
+        }
+        let json = entries[0].contents
+        let signature: MinisignSignature
+        do {
+            signature = try MinisignSignature(parsing: entries[1].contents)
+        } catch {
+            throw CasebookError(.invalidInput, "handover.json.minisig is not a minisign signature: \(error)")
+        }
+        // Parsed before it is verified only to learn whom to verify it against.
+        let manifest = try HandoverManifest.decode(json)
+        let claimed: IdentityFingerprint
+        do {
+            claimed = try IdentityFingerprint(parsing: manifest.sender.fingerprint)
+        } catch {
+            throw CasebookError(.invalidInput, "the handover's sender fingerprint is malformed")
+        }
+        let claimedName = (try? IdentityCard.parse(manifest.sender.card).name) ?? "an unknown sender"
+        guard let sender = try lookUp(claimed) else {
+            throw CasebookError(.notFound, "this handover says it is from \(claimedName) (\(claimed)), who is not in your contacts",
+                                hint: "get their card from them ('casebook whoami --card'), check the fingerprint with them, then 'casebook contacts add CARD'")
+        }
+        do {
+            try signature.verify(message: json, publicKey: sender.card.minisignKey, allowingLegacy: false)
+        } catch {
+            throw CasebookError(.integrity, "the handover's signature does not verify with \(sender.name)'s key: it was altered, or \(sender.name) did not sign it",
+                                hint: "do not use it; ask \(sender.name) for a new copy")
+        }
+        guard let embedded = try? IdentityCard.parse(manifest.sender.card), embedded.fingerprint == sender.card.fingerprint else {
+            throw CasebookError(.integrity, "the handover's sender card does not match \(sender.name)'s contact card")
+        }
+        let me = IdentityFingerprint(ageRecipient: identity.ageRecipient, minisignKey: identity.minisignPublicKey).description
+        guard manifest.recipients.contains(where: { $0.fingerprint == me }) else {
+            throw CasebookError(.invalidInput, "this handover was not meant for you: \(sender.name) addressed it to \(manifest.recipients.map(\.name).joined(separator: ", ")) (it was forwarded or re-sealed)",
+                                hint: "ask \(sender.name) to send it to you directly")
+        }
+        guard recorder.stanzaCount == manifest.recipients.count, recorder.allX25519 else {
+            throw CasebookError(.invalidInput, "the handover's envelope is sealed to \(recorder.stanzaCount) recipient(s) but \(sender.name) addressed it to \(manifest.recipients.count): it was re-sealed",
+                                hint: "ask \(sender.name) to send it to you directly")
+        }
+        guard manifest.id.count == 32, manifest.id.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
+            throw CasebookError(.invalidInput, "the handover id is malformed")
+        }
+        var records: [RecordContent] = []
+        for (index, sent) in manifest.records.enumerated() {
+            records.append(try Self.content(of: sent, number: index + 1))
+        }
+        let register = try receivedHandover(id: manifest.id)
+        return OpenedHandover(manifest: manifest, sender: sender, records: records, digest: Hex.encode(SHA256.hash(file)),
+                              importedAt: register)
+    }
+
+    /// Stores an opened handover's records with their provenance, in one transaction with
+    /// the register entry that refuses it a second time and the audit event. Returns the
+    /// new record ids, in manifest order.
+    public func importHandover(_ opened: OpenedHandover) throws -> [String] {
+        let manifest = opened.manifest
+        if let importedAt = try opened.importedAt ?? receivedHandover(id: manifest.id) {
+            throw CasebookError(.alreadyExists, "handover \(manifest.id) was already imported on \(importedAt)",
+                                hint: "its records are in your vault: 'casebook note list'")
+        }
+        let now = Timestamp.string(clock.now())
+        let senderText = "\(opened.sender.name) (\(opened.sender.card.fingerprint))"
+        let senderKeyID = opened.sender.card.minisignKey.keyIDHex
+        var pending: [[UInt8]: ClientKey] = [:]
+        let ids = try store.write { writer -> [String] in
+            var ids: [String] = []
+            for (sent, content) in zip(manifest.records, opened.records) {
+                let metadata = RevisionMetadata(
+                    author: sent.author, authorKeyID: senderKeyID, recordedAt: now, origin: .received, reason: nil,
+                    provenance: .init(sender: senderText, handoverID: manifest.id, source: "\(sent.id)/\(sent.revision)", withheld: sent.withheld))
+                ids.append(try insertNewRecord(content, metadata: metadata, writer: writer, pending: &pending).recordID)
+            }
+            let (mac, sealed) = registerEntry(id: manifest.id, info: now)
+            try writer.insertReceivedHandover(idMAC: mac, sealedInfo: sealed)
+            try appendAudit(writer, action: .handoverImported, records: ids, kinds: Set(opened.records.map(\.header.kind.rawValue)).sorted(),
+                            count: ids.count, digest: opened.digest, handover: manifest.id, sender: opened.sender.card.fingerprint.description,
+                            purpose: manifest.purpose)
+            return ids
+        }
+        clientKeys.merge(pending) { current, _ in current }
+        return ids
+    }
+
+    // MARK: Helpers
+
+    /// A record as sent, as the content this vault will store (strictly checked).
+    static func content(of sent: HandoverManifest.Record, number: Int) throws(CasebookError) -> RecordContent {
+        func bad(_ why: String) -> CasebookError {
+            CasebookError(.invalidInput, "record \(number) of the handover (\(sent.id)) is not valid: \(why)")
+        }
+        do {
+            let kind = try RecordKind.parse(sent.kind)
+            guard kind.rawValue == sent.kind else { throw bad("kind '\(sent.kind)' is not canonical") }
+            let keys = Set(kind.fields.map(\.key))
+            let withheld = Set(sent.withheld)
+            guard withheld.count == sent.withheld.count, withheld.isSubset(of: keys), withheld.isDisjoint(with: sent.sections.keys) else {
+                throw bad("its withheld sections are not sections of a \(kind.rawValue) record it leaves out")
+            }
+            guard sent.withheld == kind.fields.map(\.key).filter(withheld.contains) else { throw bad("withheld sections out of order") }
+            let header = RecordHeader(
+                kind: kind, client: try ClientReference(sent.client), start: try SessionStart(canonical: sent.start),
+                durationMinutes: sent.duration, modality: try Modality.parse(sent.modality),
+                attendance: try Attendance.parse(sent.attendance), labels: sent.labels, sharingSummary: sent.sharingSummary)
+            let content = RecordContent(header: header, sections: sent.sections)
+            let validated = try content.validated(withheld: withheld)
+            guard validated == content else { throw bad("it is not in canonical form") }
+            guard sent.revision >= 1, (try? RecordID.normalized(sent.id)) == sent.id else { throw bad("its id or revision is malformed") }
+            return validated
+        } catch let error as CasebookError {
+            throw error
+        } catch let error as RecordInputError {
+            throw bad(error.description)
+        } catch {
+            throw bad("\(error)")
+        }
+    }
+
+    private func handoverIdentity() -> AgeX25519Identity {
+        // The identity secret starts with the 32-byte X25519 scalar (docs/vault-format.md §7.2).
+        let scalar = identity.rawSecret().extracting(0..<32)
+        return AgeX25519Identity(privateKey: try! X25519.PrivateKey(rawRepresentation: scalar))
+    }
+
+    /// The register row for a received handover id: a keyed MAC of the id (so the id is
+    /// not in clear) and the sealed import time.
+    private func registerEntry(id: String, info: String) -> (mac: [UInt8], sealed: [UInt8]) {
+        let mac = registerMAC(id)
+        let sealed = XChaCha20Poly1305.seal(Array(info.utf8), using: keys.handoverRegister,
+                                            authenticating: AssociatedData.make("received-handover", [header.vaultID, mac]))
+        return (mac, sealed)
+    }
+
+    private func registerMAC(_ id: String) -> [UInt8] {
+        HMACSHA256.authenticationCode(for: Array(("handover:" + id).utf8), using: keys.handoverRegisterIndex)
+    }
+
+    /// When this vault imported handover `id`, if it did.
+    func receivedHandover(id: String) throws -> String? {
+        let mac = registerMAC(id)
+        guard let sealed = try store.receivedHandover(idMAC: mac) else { return nil }
+        guard let info = try? XChaCha20Poly1305.open(sealed, using: keys.handoverRegister,
+                                                     authenticating: AssociatedData.make("received-handover", [header.vaultID, mac])) else {
+            throw CasebookError.integrity("the register of received handovers does not decrypt")
+        }
+        return String(decoding: info, as: UTF8.self)
+    }
+}
+
+/// Writes a handover file: exclusive create, `0600`.
+enum HandoverFile {
+    static func create(at url: URL, contents: [UInt8]) throws {
+        var copy = contents
+        try SecretFile.create(at: url, contents: SecureBytes(consuming: &copy))
+    }
+}
+
+/// Wraps the vault's age identity and remembers the envelope's stanzas, so a handover
+/// can be checked against the recipients it names.
+private final class StanzaRecordingIdentity: AgeIdentity, @unchecked Sendable {
+    let inner: AgeX25519Identity
+    private(set) var stanzaCount = 0
+    private(set) var allX25519 = true
+
+    init(_ inner: AgeX25519Identity) { self.inner = inner }
+
+    func unwrap(stanzas: [AgeStanza]) throws(AgeError) -> SecureBytes? {
+        stanzaCount = stanzas.count
+        allX25519 = stanzas.allSatisfy { $0.type == "X25519" }
+        return try inner.unwrap(stanzas: stanzas)
+    }
+}

@@ -1,0 +1,169 @@
+import Testing
+import Foundation
+import GRDB
+import CasebookCore
+import CasebookCrypto
+import CasebookFormat
+import CasebookStore
+import CasebookTestSupport
+
+/// A practitioner's or supervisor's vault with its identity kept (for forging tests).
+private final class Party {
+    let fixture: VaultFixture
+    let raw: SecureBytes
+    let card: IdentityCard
+    let name: String
+
+    init(_ name: String, role: PractitionerRole) throws {
+        self.name = name
+        let secrets = IdentitySecrets.generate()
+        raw = secrets.rawSecret()
+        card = try IdentityCard.make(name: name, role: role.rawValue, created: "2026-11-24T09:00:00Z", identity: secrets)
+        fixture = try VaultFixture(name: name, role: role, identity: IdentitySecrets(rawSecret: raw))
+    }
+
+    var party: HandoverParty { HandoverParty(name: name, card: card) }
+    func vault() throws -> Vault { try fixture.open() }
+    func ageIdentity() throws -> AgeX25519Identity {
+        AgeX25519Identity(privateKey: try X25519.PrivateKey(rawRepresentation: raw.extracting(0..<32)))
+    }
+}
+
+@Suite struct HandoverTests {
+    private func contacts(_ parties: Party...) -> (IdentityFingerprint) -> HandoverParty? {
+        { fingerprint in parties.first { $0.card.fingerprint == fingerprint }?.party }
+    }
+
+    /// Ada writes two records and seals them (focus and plan only) to Sam.
+    private func sealed(_ ada: Party, to recipients: [Party], fields: [String]? = ["focus", "plan"]) throws -> (URL, [String]) {
+        let vault = try ada.vault()
+        let first = try vault.createRecord(parse(SampleDocuments.hii(marker: "Zebra crossing")))
+        let second = try vault.createRecord(parse(SampleDocuments.ddp(client: "C-0077")))
+        let url = ada.fixture.folder.file("handover-\(UUID().uuidString).age")
+        try vault.sealHandover(recordIDs: [first.recordID, second.recordID], to: recipients.map(\.party),
+                               purpose: "clinical supervision", fields: fields, armor: false, writingTo: url)
+        return (url, [first.recordID, second.recordID])
+    }
+
+    @Test func aSupervisorOpensAndImportsWhatWasSealedToThem() throws {
+        let ada = try Party("Dr Ada Example", role: .psychologist)
+        let sam = try Party("Sam Supervisor", role: .supervisor)
+        let (url, ids) = try sealed(ada, to: [sam])
+        let file = try [UInt8](Data(contentsOf: url))
+        let supervisor = try sam.vault()
+        let opened = try supervisor.openHandover(file, sender: contacts(ada))
+        #expect(opened.sender.name == "Dr Ada Example")
+        #expect(opened.manifest.records.map(\.id) == ids)
+        #expect(opened.manifest.purpose == "clinical supervision")
+        #expect(opened.importedAt == nil)
+        // Only the requested sections travelled; the others are listed as withheld.
+        let hii = opened.manifest.records[0]
+        #expect(Set(hii.sections.keys).isSubset(of: ["focus", "plan"]))
+        #expect(hii.withheld.contains("session-number"))
+        #expect(!hii.withheld.contains("focus"))
+        let imported = try supervisor.importHandover(opened)
+        #expect(imported.count == 2)
+        let record = try supervisor.record(id: imported[0], revision: nil)
+        #expect(record.metadata.origin == .received)
+        #expect(record.metadata.author == "Dr Ada Example")
+        #expect(record.metadata.provenance?.handoverID == opened.manifest.id)
+        #expect(record.metadata.provenance?.source == "\(ids[0])/1")
+        #expect(record.metadata.provenance?.sender == "Dr Ada Example (\(ada.card.fingerprint))")
+        #expect(record.content.sections["session-number"] == nil)
+        #expect(record.content.header.client.rawValue == "C-0042")
+        #expect(try supervisor.searchRecords("zebra").map(\.recordID) == [imported[0]])
+        // Both sides audited it.
+        let sealedEvent = try #require(try ada.vault().auditEvents().last)
+        #expect(sealedEvent.action == .handoverSealed)
+        #expect(sealedEvent.records == ids)
+        #expect(sealedEvent.recipients == [sam.card.fingerprint.description])
+        #expect(sealedEvent.fields == ["focus", "plan"])
+        #expect(sealedEvent.digest == Hex.encode(SHA256.hash(file)))
+        let importedEvent = try #require(try supervisor.auditEvents().last)
+        #expect(importedEvent.action == .handoverImported)
+        #expect(importedEvent.handover == opened.manifest.id)
+        #expect(importedEvent.sender == ada.card.fingerprint.description)
+        // A second import is refused, and nothing more is stored.
+        let again = try sam.vault().openHandover(file, sender: contacts(ada))
+        #expect(again.importedAt != nil)
+        let before = try sam.fixture.databaseBytes()
+        let error = expectCasebookError(.alreadyExists) { _ = try sam.vault().importHandover(again) }
+        #expect(error?.message.contains("already imported") == true)
+        #expect(try sam.fixture.databaseBytes() == before)
+        // Received records stay as sent.
+        #expect(expectCasebookError(.invalidInput) {
+            _ = try supervisor.amendRecord(id: imported[0], content: parse(SampleDocuments.hii(marker: "x")), reason: "mine")
+        } != nil)
+    }
+
+    @Test func refusesWhatWasNotSentToThisVaultOrByAContact() throws {
+        let ada = try Party("Dr Ada Example", role: .psychologist)
+        let sam = try Party("Sam Supervisor", role: .supervisor)
+        let eve = try Party("Eve Other", role: .mentor)
+        let (url, _) = try sealed(ada, to: [sam])
+        let file = try [UInt8](Data(contentsOf: url))
+        // Not addressed to Eve.
+        let notMine = expectCasebookError(.invalidInput) { _ = try eve.vault().openHandover(file, sender: self.contacts(ada)) }
+        #expect(notMine?.message.contains("not addressed to you") == true)
+        // Sender unknown to Sam.
+        let unknown = expectCasebookError(.notFound) { _ = try sam.vault().openHandover(file, sender: self.contacts()) }
+        #expect(unknown?.message.contains("not in your contacts") == true)
+        #expect(unknown?.hint?.contains("contacts add") == true)
+        // A contact with Ada's name but another key: the signature does not verify.
+        let impostor = HandoverParty(name: "Dr Ada Example", card: eve.card)
+        let badSignature = expectCasebookError(.integrity) { _ = try sam.vault().openHandover(file, sender: { _ in impostor }) }
+        #expect(badSignature?.message.contains("signature does not verify") == true)
+        // Truncated and bit-flipped files.
+        for damaged in [Array(file.prefix(file.count - 10)), file.enumerated().map { $0.offset == file.count - 30 ? $0.element ^ 1 : $0.element }] {
+            let error = expectCasebookError(.integrity) { _ = try sam.vault().openHandover(damaged, sender: self.contacts(ada)) }
+            #expect(error?.message.contains("damaged") == true)
+        }
+    }
+
+    @Test func refusesAForwardedOrResealedHandover() throws {
+        let ada = try Party("Dr Ada Example", role: .psychologist)
+        let sam = try Party("Sam Supervisor", role: .supervisor)
+        let eve = try Party("Eve Other", role: .mentor)
+        let (url, _) = try sealed(ada, to: [sam])
+        // Sam decrypts the genuine archive and re-seals it: to Eve, and to himself and Eve.
+        let archive = try Age.decrypt(try [UInt8](Data(contentsOf: url)), identities: [try sam.ageIdentity()])
+        let toEve = try Age.encrypt(archive, to: [try AgeX25519Recipient(encoded: eve.card.ageRecipient)])
+        let forwarded = expectCasebookError(.invalidInput) { _ = try eve.vault().openHandover(toEve, sender: self.contacts(ada)) }
+        #expect(forwarded?.message.contains("not meant for you") == true)
+        let toBoth = try Age.encrypt(archive, to: [try AgeX25519Recipient(encoded: sam.card.ageRecipient),
+                                                   try AgeX25519Recipient(encoded: eve.card.ageRecipient)])
+        let resealed = expectCasebookError(.invalidInput) { _ = try sam.vault().openHandover(toBoth, sender: self.contacts(ada)) }
+        #expect(resealed?.message.contains("re-sealed") == true)
+        // An archive with an altered manifest but the original signature.
+        var entries = try UstarArchive.read(archive, limits: .init(maximumTotalByteCount: 1 << 20))
+        var json = entries[0].contents
+        let index = try #require(json.firstIndex(of: UInt8(ascii: "Z")))
+        json[index] = UInt8(ascii: "Y")
+        entries[0] = UstarArchive.Entry(name: "handover.json", contents: json, modificationTime: entries[0].modificationTime)
+        let altered = try Age.encrypt(try UstarArchive.write(entries), to: [try AgeX25519Recipient(encoded: sam.card.ageRecipient)])
+        let error = expectCasebookError(.integrity) { _ = try sam.vault().openHandover(altered, sender: self.contacts(ada)) }
+        #expect(error?.message.contains("signature does not verify") == true)
+    }
+
+    @Test func sealingChecksItsInputsAndNeverOverwrites() throws {
+        let ada = try Party("Dr Ada Example", role: .psychologist)
+        let sam = try Party("Sam Supervisor", role: .supervisor)
+        let vault = try ada.vault()
+        let record = try vault.createRecord(parse(SampleDocuments.hii()))
+        let url = ada.fixture.folder.file("out.age")
+        func seal(ids: [String] = [record.recordID], to: [HandoverParty]? = nil, purpose: String = "supervision", fields: [String]? = nil) throws {
+            try vault.sealHandover(recordIDs: ids, to: to ?? [sam.party], purpose: purpose, fields: fields, armor: true, writingTo: url)
+        }
+        #expect(expectCasebookError(.invalidInput) { try seal(purpose: "  ") } != nil)
+        #expect(expectCasebookError(.invalidInput) { try seal(to: []) } != nil)
+        #expect(expectCasebookError(.invalidInput) { try seal(ids: []) } != nil)
+        #expect(expectCasebookError(.invalidInput) { try seal(fields: ["no-such-section"]) } != nil)
+        #expect(expectCasebookError(.notFound) { try seal(ids: ["ZZZZZZZZZZ"]) } != nil)
+        #expect(!FileManager.default.fileExists(atPath: url.path))
+        let events = try vault.auditEvents().count
+        try seal()
+        #expect(try String(contentsOf: url, encoding: .utf8).hasPrefix("-----BEGIN AGE ENCRYPTED FILE-----"))
+        #expect(expectCasebookError(.alreadyExists) { try seal() } != nil)
+        #expect(try vault.auditEvents().count == events + 1)
+    }
+}
