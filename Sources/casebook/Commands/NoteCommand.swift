@@ -200,6 +200,13 @@ struct NoteShow: ParsableCommand {
         var lines = ["Record \(record.recordID) · \(record.content.header.kind.title) · revision \(record.revision)",
                      "Recorded \(meta.recordedAt) by \(meta.author) (\(meta.origin.rawValue))"]
         if let reason = meta.reason { lines.append("Reason for amendment: \(reason)") }
+        if let provenance = meta.provenance {
+            lines.append("Received from \(provenance.sender) in handover \(provenance.handoverID) (their record \(provenance.source))")
+            if !provenance.withheld.isEmpty {
+                let titles = provenance.withheld.map { record.content.header.kind.field(forKey: $0)?.title ?? $0 }
+                lines.append("Withheld by the sender: \(titles.joined(separator: ", "))")
+            }
+        }
         print(lines.joined(separator: "\n") + "\n")
         print(RecordDocument.render(record.content, includeEmptySections: false), terminator: "")
     }

@@ -89,6 +89,10 @@ struct RevisionJSONOutput: Encodable {
     let recordedAt: String
     let origin: String
     let reason: String?
+    let receivedFrom: String?
+    let handover: String?
+    let source: String?
+    let withheld: [String]?
 
     init(_ record: RecordRevision) {
         revision = record.revision
@@ -97,10 +101,15 @@ struct RevisionJSONOutput: Encodable {
         recordedAt = record.metadata.recordedAt
         origin = record.metadata.origin.rawValue
         reason = record.metadata.reason
+        receivedFrom = record.metadata.provenance?.sender
+        handover = record.metadata.provenance?.handoverID
+        source = record.metadata.provenance?.source
+        withheld = record.metadata.provenance.map(\.withheld)
     }
 
     enum CodingKeys: String, CodingKey {
-        case revision, author, origin, reason
+        case revision, author, origin, reason, handover, source, withheld
+        case receivedFrom = "received-from"
         case authorKeyID = "author-key-id"
         case recordedAt = "recorded-at"
     }
