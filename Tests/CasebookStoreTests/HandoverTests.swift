@@ -167,3 +167,60 @@ private final class Party {
         #expect(try vault.auditEvents().count == events + 1)
     }
 }
+
+/// The reference tools open a handover: `age -d -i KEY FILE | tar -x` gives the manifest and
+/// its signature, and `minisign -Vm handover.json -P KEY` verifies it (Debian packages `age`
+/// and `minisign`; `scripts/install-deps.sh --test` installs them).
+@Suite struct HandoverInteropTests {
+    private func run(_ path: String, _ arguments: [String], in folder: URL, input: URL? = nil) throws -> (status: Int32, output: String) {
+        #expect(FileManager.default.isExecutableFile(atPath: path), "\(path) is missing: run scripts/install-deps.sh --test")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        if let input { process.standardInput = try FileHandle(forReadingFrom: input) }
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test func theReferenceToolsOpenAndVerifyAHandover() throws {
+        let ada = try Party("Dr Ada Example", role: .psychologist)
+        let sam = try Party("Sam Supervisor", role: .supervisor)
+        let vault = try ada.vault()
+        let record = try vault.createRecord(parse(SampleDocuments.hii(marker: "Zebra crossing")))
+        let folder = sam.fixture.folder.url
+        let file = folder.appendingPathComponent("handover.age")
+        for armor in [false, true] {
+            try? FileManager.default.removeItem(at: file)
+            let manifest = try vault.sealHandover(recordIDs: [record.recordID], to: [sam.party], purpose: "supervision",
+                                                  fields: nil, armor: armor, writingTo: file)
+            // Sam's age identity, as `whoami --export-age-identity` writes it.
+            let key = folder.appendingPathComponent("key.txt")
+            try? FileManager.default.removeItem(at: key)
+            let encoded = try sam.ageIdentity().encoded().withUnsafeBytes { String(decoding: $0, as: UTF8.self) }
+            try (encoded + "\n").write(to: key, atomically: false, encoding: .utf8)
+            let archive = folder.appendingPathComponent("handover.tar")
+            let decrypted = try run("/usr/bin/age", ["-d", "-i", key.path, "-o", archive.path, file.path], in: folder)
+            #expect(decrypted.status == 0, "\(decrypted.output)")
+            let extract = folder.appendingPathComponent("extract-\(armor)")
+            try FileManager.default.createDirectory(at: extract, withIntermediateDirectories: false)
+            let untar = try run("/usr/bin/tar", ["-x", "-f", archive.path], in: extract)
+            #expect(untar.status == 0, "\(untar.output)")
+            let json = try Data(contentsOf: extract.appendingPathComponent("handover.json"))
+            #expect([UInt8](json) == manifest.encoded())
+            let verified = try run("/usr/bin/minisign", ["-Vm", "handover.json", "-P", ada.card.minisignKey.encoded], in: extract)
+            #expect(verified.status == 0, "\(verified.output)")
+            #expect(verified.output.contains("casebook handover \(manifest.id)"))
+            // And a changed manifest does not verify.
+            var altered = [UInt8](json)
+            altered[altered.count / 2] ^= 1
+            try Data(altered).write(to: extract.appendingPathComponent("handover.json"))
+            #expect(try run("/usr/bin/minisign", ["-Vm", "handover.json", "-P", ada.card.minisignKey.encoded], in: extract).status != 0)
+        }
+    }
+}
