@@ -224,3 +224,63 @@ private final class Party {
         }
     }
 }
+
+@Suite struct HandoverFuzzTests {
+    @Test func damagedHandoversEndInOneClearErrorAndChangeNothing() throws {
+        let ada = try Party("Dr Ada Example", role: .psychologist)
+        let sam = try Party("Sam Supervisor", role: .supervisor)
+        let vault = try ada.vault()
+        let record = try vault.createRecord(parse(SampleDocuments.hii()))
+        let url = ada.fixture.folder.file("h.age")
+        try vault.sealHandover(recordIDs: [record.recordID], to: [sam.party], purpose: "supervision", fields: nil, armor: false, writingTo: url)
+        let file = try [UInt8](Data(contentsOf: url))
+        let supervisor = try sam.vault()
+        let contacts: (IdentityFingerprint) -> HandoverParty? = { $0 == ada.card.fingerprint ? ada.party : nil }
+        let before = try sam.fixture.databaseBytes()
+        var state: UInt64 = 0xF022_0001
+        func next(_ bound: Int) -> Int {
+            state ^= state >> 12; state ^= state << 25; state ^= state >> 27
+            return Int((state &* 2_685_821_657_736_338_717) >> 33) % bound
+        }
+        var inputs: [[UInt8]] = []
+        for length in stride(from: 0, to: file.count, by: max(1, file.count / 60)) { inputs.append(Array(file.prefix(length))) }
+        for _ in 0..<150 {
+            var flipped = file
+            flipped[next(file.count)] ^= UInt8(1 << next(8))
+            inputs.append(flipped)
+        }
+        for _ in 0..<30 { inputs.append((0..<next(400)).map { _ in UInt8(next(256)) }) }
+        for input in inputs {
+            do {
+                _ = try supervisor.openHandover(input, sender: contacts)
+                Issue.record("a damaged handover was accepted")
+            } catch let error as CasebookError {
+                #expect(!error.message.isEmpty)
+            }
+        }
+        #expect(try sam.fixture.databaseBytes() == before)
+        // The genuine file still opens.
+        #expect(try supervisor.openHandover(file, sender: contacts).records.count == 1)
+    }
+
+    @Test func manifestsMustBeCanonical() throws {
+        let ada = try Party("Dr Ada Example", role: .psychologist)
+        let sam = try Party("Sam Supervisor", role: .supervisor)
+        let vault = try ada.vault()
+        let record = try vault.createRecord(parse(SampleDocuments.hii()))
+        let manifest = try vault.sealHandover(recordIDs: [record.recordID], to: [sam.party], purpose: "supervision", fields: nil,
+                                              armor: false, writingTo: ada.fixture.folder.file("h.age"))
+        let json = String(decoding: manifest.encoded(), as: UTF8.self)
+        #expect(try HandoverManifest.decode(manifest.encoded()) == manifest)
+        for variant in [
+            json.replacingOccurrences(of: "{\"created\"", with: "{ \"created\""),            // whitespace
+            json.replacingOccurrences(of: "\"format\"", with: "\"extra\":1,\"format\""),     // unknown key
+            json.replacingOccurrences(of: "\"revision\":1", with: "\"revision\":1.0"),         // number spelling
+            json.replacingOccurrences(of: "casebook-handover/v1", with: "casebook-handover/v2"),
+            json + "\n",
+            String(json.dropLast()),
+        ] {
+            #expect(throws: CasebookError.self) { _ = try HandoverManifest.decode(Array(variant.utf8)) }
+        }
+    }
+}
