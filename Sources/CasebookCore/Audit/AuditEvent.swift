@@ -30,10 +30,15 @@ public struct AuditEvent: Codable, Equatable, Sendable {
     /// SHA-256 (hex) of exactly what the action concerned, when it concerns bytes.
     public var digest: String?
     public var detail: String?
+    /// The name a contact is known by in this vault, when the action concerns a contact.
+    public var contact: String?
+    /// The identity-card fingerprint (displayed form, `XXXX-…`) of the contact concerned.
+    public var fingerprint: String?
 
     public init(sequence: Int, time: String, actor: String, action: AuditAction,
                 records: [String]? = nil, revision: Int? = nil, kinds: [String]? = nil, client: String? = nil,
-                count: Int? = nil, digest: String? = nil, detail: String? = nil) {
+                count: Int? = nil, digest: String? = nil, detail: String? = nil,
+                contact: String? = nil, fingerprint: String? = nil) {
         self.version = Self.currentVersion
         self.salt = Hex.encode(SecureRandom.bytes(16))
         self.sequence = sequence
@@ -47,6 +52,8 @@ public struct AuditEvent: Codable, Equatable, Sendable {
         self.count = count
         self.digest = digest
         self.detail = detail
+        self.contact = contact
+        self.fingerprint = fingerprint
     }
 
     /// The canonical encoding hashed into the log.
@@ -81,4 +88,6 @@ public struct AuditAction: RawRepresentable, Codable, Hashable, Sendable, Custom
     public static let recordsImported = AuditAction(rawValue: "records.imported")
     public static let passphraseChanged = AuditAction(rawValue: "key.passphrase-changed")
     public static let identityExported = AuditAction(rawValue: "key.identity-exported")
+    public static let contactAdded = AuditAction(rawValue: "contact.added")
+    public static let contactRemoved = AuditAction(rawValue: "contact.removed")
 }

@@ -144,12 +144,13 @@ public final class Vault {
     @discardableResult
     func appendAudit(
         _ writer: any VaultStoreWriter, action: AuditAction, records: [String]? = nil, revision: Int? = nil,
-        kinds: [String]? = nil, client: String? = nil, count: Int? = nil, digest: String? = nil, detail: String? = nil
+        kinds: [String]? = nil, client: String? = nil, count: Int? = nil, digest: String? = nil, detail: String? = nil,
+        contact: String? = nil, fingerprint: String? = nil
     ) throws -> AuditEvent {
         let sequence = try writer.auditCount()
         let event = AuditEvent(sequence: sequence, time: Timestamp.string(clock.now()), actor: actorID, action: action,
                                records: records, revision: revision, kinds: kinds, client: client, count: count,
-                               digest: digest, detail: detail)
+                               digest: digest, detail: detail, contact: contact, fingerprint: fingerprint)
         let canonical = event.canonicalBytes()
         let leaf = AuditEvent.leafHash(of: canonical)
         let ad = AssociatedData.make("audit-event", [header.vaultID, UInt64(sequence).bigEndianBytes, leaf])
