@@ -277,6 +277,14 @@ public final class SQLiteVaultStore: VaultStore {
             }
         }
     }
+
+    public func contactRows() throws(CasebookError) -> [ContactRow] {
+        try StoreErrors.mapping { try queue.read { db in try ContactRows.all(db) } }
+    }
+
+    public func contactRow(id: [UInt8]) throws(CasebookError) -> ContactRow? {
+        try StoreErrors.mapping { try queue.read { db in try ContactRows.one(db, id: id) } }
+    }
 }
 
 /// Checked column access: a value of the wrong type is an integrity failure, never

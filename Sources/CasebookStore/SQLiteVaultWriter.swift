@@ -85,4 +85,33 @@ final class SQLiteVaultWriter: VaultStoreWriter {
         try db.cachedStatement(sql: "INSERT INTO audit_events (sequence, leaf_hash, sealed_event) VALUES (?, ?, ?)")
             .execute(arguments: [row.sequence, Data(row.leafHash), Data(row.sealedEvent)])
     }
+
+    func contactRows() throws -> [ContactRow] {
+        try ContactRows.all(db)
+    }
+
+    func insertContact(_ row: ContactRow) throws {
+        try db.execute(sql: "INSERT INTO contacts (id, sealed_contact) VALUES (?, ?)",
+                       arguments: [Data(row.id), Data(row.sealedContact)])
+    }
+
+    func deleteContact(id: [UInt8]) throws {
+        try db.execute(sql: "DELETE FROM contacts WHERE id = ?", arguments: [Data(id)])
+        guard db.changesCount == 1 else { throw CasebookError(.integrity, "the contact changed while it was being removed") }
+    }
+}
+
+/// Reading the `contacts` table, with checked column types.
+enum ContactRows {
+    static func all(_ db: Database) throws -> [ContactRow] {
+        try Row.fetchAll(db, sql: "SELECT id, sealed_contact FROM contacts").map(row)
+    }
+
+    static func one(_ db: Database, id: [UInt8]) throws -> ContactRow? {
+        try Row.fetchOne(db, sql: "SELECT id, sealed_contact FROM contacts WHERE id = ?", arguments: [Data(id)]).map(row)
+    }
+
+    private static func row(_ row: Row) throws -> ContactRow {
+        ContactRow(id: try row.blob(0), sealedContact: try row.blob(1))
+    }
 }

@@ -127,6 +127,17 @@ enum Schema {
                     BEGIN SELECT RAISE(ABORT, 'revisions are append-only'); END;
                 """)
         }
+        // v3: contacts, the colleagues' identity cards this vault trusts. One row per
+        // pair of keys; the id is a keyed hash of the card's fingerprint, everything
+        // else (card, local name, date added) is sealed. Rows can be removed.
+        migrator.registerMigration("v3") { db in
+            try db.execute(sql: """
+                CREATE TABLE contacts (
+                    id BLOB PRIMARY KEY,
+                    sealed_contact BLOB NOT NULL
+                );
+                """)
+        }
         // v4: the register of received handovers, so none is imported twice. `id_mac` is
         // a keyed MAC of the handover id; `sealed_info` the sealed time of the import.
         migrator.registerMigration("v4") { db in

@@ -37,11 +37,16 @@ public struct AuditEvent: Codable, Equatable, Sendable {
     public var sender: String?
     public var purpose: String?
     public var fields: [String]?
+    /// The name a contact is known by in this vault, when the action concerns a contact.
+    public var contact: String?
+    /// The identity-card fingerprint (displayed form, `XXXX-…`) of the contact concerned.
+    public var fingerprint: String?
 
     public init(sequence: Int, time: String, actor: String, action: AuditAction,
                 records: [String]? = nil, revision: Int? = nil, kinds: [String]? = nil, client: String? = nil,
                 count: Int? = nil, digest: String? = nil, detail: String? = nil, handover: String? = nil,
-                recipients: [String]? = nil, sender: String? = nil, purpose: String? = nil, fields: [String]? = nil) {
+                recipients: [String]? = nil, sender: String? = nil, purpose: String? = nil, fields: [String]? = nil,
+                contact: String? = nil, fingerprint: String? = nil) {
         self.version = Self.currentVersion
         self.salt = Hex.encode(SecureRandom.bytes(16))
         self.sequence = sequence
@@ -60,6 +65,8 @@ public struct AuditEvent: Codable, Equatable, Sendable {
         self.sender = sender
         self.purpose = purpose
         self.fields = fields
+        self.contact = contact
+        self.fingerprint = fingerprint
     }
 
     /// The canonical encoding hashed into the log.
@@ -96,4 +103,6 @@ public struct AuditAction: RawRepresentable, Codable, Hashable, Sendable, Custom
     public static let identityExported = AuditAction(rawValue: "key.identity-exported")
     public static let handoverSealed = AuditAction(rawValue: "handover.sealed")
     public static let handoverImported = AuditAction(rawValue: "handover.imported")
+    public static let contactAdded = AuditAction(rawValue: "contact.added")
+    public static let contactRemoved = AuditAction(rawValue: "contact.removed")
 }

@@ -29,6 +29,10 @@ public protocol VaultStore: AnyObject {
     func auditRows() throws(CasebookError) -> [AuditRow]
     /// The sealed register entry of a received handover, by the keyed MAC of its id.
     func receivedHandover(idMAC: [UInt8]) throws(CasebookError) -> [UInt8]?
+    /// Every contact row, in no particular order.
+    func contactRows() throws(CasebookError) -> [ContactRow]
+    /// The contact row with this id, if there is one.
+    func contactRow(id: [UInt8]) throws(CasebookError) -> ContactRow?
 }
 
 /// The writes a transaction may make. Revisions and audit rows are append-only.
@@ -43,6 +47,12 @@ public protocol VaultStoreWriter {
     func appendAudit(_ row: AuditRow) throws
     /// Registers a received handover; a second registration of the same id fails.
     func insertReceivedHandover(idMAC: [UInt8], sealedInfo: [UInt8]) throws
+    /// Every contact row, read inside the transaction (to check names are unique).
+    func contactRows() throws -> [ContactRow]
+    /// Adds a contact; a row with the same id already there is an error.
+    func insertContact(_ row: ContactRow) throws
+    /// Removes the contact row with this id; throws unless exactly one row was removed.
+    func deleteContact(id: [UInt8]) throws
 }
 
 /// The vault's single key record: everything needed to turn a passphrase into keys.
@@ -174,5 +184,17 @@ public struct AuditRow: Equatable, Sendable {
         self.sequence = sequence
         self.leafHash = leafHash
         self.sealedEvent = sealedEvent
+    }
+}
+
+/// One contact as stored: an opaque id (a keyed hash of the card's fingerprint) and the
+/// sealed contact (card, local name, when added). See docs/vault-format.md §15.
+public struct ContactRow: Equatable, Sendable {
+    public var id: [UInt8]
+    public var sealedContact: [UInt8]
+
+    public init(id: [UInt8], sealedContact: [UInt8]) {
+        self.id = id
+        self.sealedContact = sealedContact
     }
 }

@@ -1,6 +1,6 @@
 public import Foundation
 public import CasebookCrypto
-import CasebookFormat
+public import CasebookFormat
 
 extension Vault {
     /// Writes the identity file (secret keys) to `url`, created `0600`, refusing to
@@ -25,6 +25,21 @@ extension Vault {
         } catch {
             if created { unlink(url.path) }
             throw error
+        }
+    }
+}
+
+extension Vault {
+    /// This vault's identity card (v1): the owner's name and role from the profile, the
+    /// public keys, `created` = now in UTC, signed with the vault's Ed25519 key. Public:
+    /// it is what colleagues add as a contact.
+    public func identityCard() throws(CasebookError) -> IdentityCard {
+        do {
+            return try IdentityCard.make(name: profile.name, role: profile.role.rawValue,
+                                         created: Timestamp.string(clock.now()), identity: identity)
+        } catch {
+            throw CasebookError(.invalidInput, "this vault's profile cannot go on an identity card: \(error.message)",
+                                hint: "identity-card names have no bidirectional formatting characters, leading or trailing white space, or more than 1000 bytes")
         }
     }
 }

@@ -1,4 +1,5 @@
 import CasebookCrypto
+import CasebookFormat
 
 /// The keys an unlocked vault holds, all derived from the master key with
 /// `crypto_kdf` under the context `cbvault1` (docs/vault-format.md, "Key hierarchy").
@@ -10,7 +11,8 @@ final class VaultKeys {
         case clientIndex = 2
         case identity = 3
         case audit = 4
-        // 5 is left for the contact index.
+        /// HMAC-SHA-256 key for contact row ids (docs/vault-format.md §4 and §15).
+        case contactIndex = 5
         case handoverRegisterIndex = 6
         case handoverRegister = 7
     }
@@ -20,6 +22,7 @@ final class VaultKeys {
     let clientIndex: SecureBytes
     let identity: SymmetricKey
     let audit: SymmetricKey
+    let contactIndex: SecureBytes
     /// HMAC key naming received handovers in their register (ids are not stored in clear).
     let handoverRegisterIndex: SecureBytes
     /// Seals the register's entries.
@@ -30,6 +33,7 @@ final class VaultKeys {
         clientIndex = Self.derive(master, .clientIndex).secretBytes()
         identity = Self.derive(master, .identity)
         audit = Self.derive(master, .audit)
+        contactIndex = Self.derive(master, .contactIndex).secretBytes()
         handoverRegisterIndex = Self.derive(master, .handoverRegisterIndex).secretBytes()
         handoverRegister = Self.derive(master, .handoverRegister)
         self.master = master
@@ -44,6 +48,13 @@ final class VaultKeys {
     /// groups a client's rows without revealing the reference.
     func clientID(for reference: String) -> [UInt8] {
         Array(HMACSHA256.authenticationCode(for: Array(("client:" + reference).utf8), using: clientIndex).prefix(16))
+    }
+
+    /// The id of a contact's row: HMAC-SHA-256(contact-index key, "contact:" ‖ the 20
+    /// fingerprint bytes), first 16 bytes. One row per pair of keys, found without
+    /// decrypting anything, and meaningless outside this vault.
+    func contactID(for fingerprint: IdentityFingerprint) -> [UInt8] {
+        Array(HMACSHA256.authenticationCode(for: Array("contact:".utf8) + fingerprint.bytes, using: contactIndex).prefix(16))
     }
 }
 

@@ -192,7 +192,9 @@ public struct IdentityCard: Equatable, Sendable {
 
     static let bidiControls: Set<UInt32> = [0x061C, 0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069]
 
-    static func nameProblem(_ name: String) -> String? {
+    /// Why `name` cannot be a card's name (the rules of the `name` line), or nil when it can.
+    /// Also the rule for the name a contact is known by locally.
+    public static func nameProblem(_ name: String) -> String? {
         guard !name.isEmpty else { return "is empty" }
         guard name.count <= 100 else { return "is \(name.count) characters long; at most 100 are allowed" }
         guard name.utf8.count <= maximumNameByteCount else {

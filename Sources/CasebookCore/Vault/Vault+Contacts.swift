@@ -1,0 +1,178 @@
+public import CasebookFormat
+import CasebookCrypto
+import Foundation
+import Logging
+
+/// A colleague whose identity card this vault trusts: the card (with its keys and
+/// fingerprint), the name it is known by here, and when it was added.
+public struct Contact: Equatable, Sendable {
+    /// The local name: unique in the vault, compared without regard to case. The card's
+    /// own name unless another was chosen when adding it.
+    public let name: String
+    /// The card as received and verified (its signature was checked when it was read).
+    public let card: IdentityCard
+    /// When it was added, `YYYY-MM-DDTHH:MM:SSZ`.
+    public let added: String
+
+    public init(name: String, card: IdentityCard, added: String) {
+        self.name = name
+        self.card = card
+        self.added = added
+    }
+
+    public var fingerprint: IdentityFingerprint { card.fingerprint }
+}
+
+/// Contacts (docs/vault-format.md §15): one row per card, keyed by a keyed hash of the
+/// card's fingerprint (purpose key 5), sealed with the identity key (purpose key 3)
+/// and bound by associated data to the vault and the row id.
+extension Vault {
+    static let contactPurpose = "contact"
+
+    /// Adds `card` as a contact known as `name` (default: the card's name). Refused when
+    /// the same keys are already a contact (under any name), or when another card is
+    /// already known by that name (case-insensitive). Audited as `contact.added`.
+    @discardableResult
+    public func addContact(card: IdentityCard, name: String? = nil) throws -> Contact {
+        let name = name ?? card.name
+        if let problem = IdentityCard.nameProblem(name) {
+            throw CasebookError(.invalidInput, "the contact name \(problem)",
+                                hint: "contact names follow the rules of identity-card names (docs/exchange-formats.md §2)")
+        }
+        let contact = Contact(name: name, card: card, added: Timestamp.string(clock.now()))
+        let id = keys.contactID(for: card.fingerprint)
+        let sealed = try sealContact(contact, id: id)
+        try store.write { writer in
+            let existing = try writer.contactRows().map(openContact)
+            if let same = existing.first(where: { $0.fingerprint == card.fingerprint }) {
+                throw CasebookError(.alreadyExists, "this card (fingerprint \(card.fingerprint)) is already a contact as '\(same.name)'",
+                                    hint: "nothing was changed; 'casebook contacts show \(same.name)' shows it")
+            }
+            if let clash = existing.first(where: { Self.sameContactName($0.name, name) }) {
+                throw CasebookError(.alreadyExists,
+                                    "a different card is already a contact named '\(clash.name)' (fingerprint \(clash.fingerprint)); this card's fingerprint is \(card.fingerprint)",
+                                    hint: "to keep both, add this card under another name with --name; if the person has new keys, remove the old contact first")
+            }
+            try writer.insertContact(ContactRow(id: id, sealedContact: sealed))
+            try appendAudit(writer, action: .contactAdded, contact: name, fingerprint: card.fingerprint.description)
+        }
+        logger.debug("contact added")
+        return contact
+    }
+
+    /// Every contact, sorted by name (case-insensitive, then byte order). A contact that
+    /// does not decrypt or does not check out is an integrity error, never skipped.
+    public func contacts() throws -> [Contact] {
+        try store.contactRows().map(openContact).sorted { a, b in
+            let (x, y) = (a.name.lowercased(), b.name.lowercased())
+            return x != y ? x < y : Array(a.name.utf8).lexicographicallyPrecedes(b.name.utf8)
+        }
+    }
+
+    /// The contact known by `name` (case-insensitive); `.notFound` when there is none.
+    public func contact(named name: String) throws -> Contact {
+        guard let found = try contacts().first(where: { Self.sameContactName($0.name, name) }) else {
+            throw CasebookError(.notFound, "no contact named '\(Self.displayed(name))' in this vault",
+                                hint: "'casebook contacts list' shows your contacts")
+        }
+        return found
+    }
+
+    /// The contact whose card has this fingerprint, nil when those keys are not a contact.
+    public func contact(withFingerprint fingerprint: IdentityFingerprint) throws -> Contact? {
+        guard let row = try store.contactRow(id: keys.contactID(for: fingerprint)) else { return nil }
+        let contact = try openContact(row)
+        guard contact.fingerprint == fingerprint else { throw Self.contactIntegrity }
+        return contact
+    }
+
+    /// Removes the contact known by `name`, audited as `contact.removed`. What was already
+    /// sent to them stays sent: this only stops this vault from trusting their card.
+    public func removeContact(named name: String) throws {
+        try store.write { writer in
+            guard let found = try writer.contactRows().map(openContact).first(where: { Self.sameContactName($0.name, name) }) else {
+                throw CasebookError(.notFound, "no contact named '\(Self.displayed(name))' in this vault",
+                                    hint: "'casebook contacts list' shows your contacts")
+            }
+            try writer.deleteContact(id: keys.contactID(for: found.fingerprint))
+            try appendAudit(writer, action: .contactRemoved, contact: found.name, fingerprint: found.fingerprint.description)
+        }
+        logger.debug("contact removed")
+    }
+
+    // MARK: Sealing
+
+    /// Names are unique without regard to case: compared after Unicode lower-casing,
+    /// as Swift strings (so canonically equivalent spellings are the same name).
+    static func sameContactName(_ a: String, _ b: String) -> Bool {
+        a.lowercased() == b.lowercased()
+    }
+
+    private static var contactIntegrity: CasebookError {
+        CasebookError(.integrity, "contact integrity check failed: a contact does not decrypt or does not match its row",
+                      hint: "the vault database was altered or damaged outside Casebook; restore it from a backup")
+    }
+
+    private func contactAssociatedData(id: [UInt8]) -> [UInt8] {
+        AssociatedData.make(Self.contactPurpose, [header.vaultID, id])
+    }
+
+    private func sealContact(_ contact: Contact, id: [UInt8]) throws -> [UInt8] {
+        let plaintext = try ContactCoding.encode(contact)
+        return XChaCha20Poly1305.seal(plaintext, using: keys.identity, authenticating: contactAssociatedData(id: id))
+    }
+
+    /// Opens a row and checks everything it claims: the card parses and verifies, its
+    /// fingerprint hashes to the row's id, the name and date are well-formed.
+    private func openContact(_ row: ContactRow) throws -> Contact {
+        guard row.id.count == 16,
+              let plaintext = try? XChaCha20Poly1305.open(row.sealedContact, using: keys.identity,
+                                                          authenticating: contactAssociatedData(id: row.id)),
+              let contact = ContactCoding.decode(plaintext),
+              ConstantTime.equals(keys.contactID(for: contact.fingerprint), row.id)
+        else {
+            throw Self.contactIntegrity
+        }
+        return contact
+    }
+
+    /// A name someone typed, safe to show in one error line.
+    static func displayed(_ text: String) -> String {
+        var shown = ""
+        for scalar in text.unicodeScalars.prefix(100) {
+            switch scalar.properties.generalCategory {
+            case .control, .format, .lineSeparator, .paragraphSeparator, .surrogate, .unassigned, .privateUse:
+                shown += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+            default:
+                shown.unicodeScalars.append(scalar)
+            }
+        }
+        return text.unicodeScalars.count > 100 ? shown + "…" : shown
+    }
+}
+
+/// The sealed plaintext of a contact: compact JSON with sorted keys,
+/// `{"added":…,"card":…,"name":…}`, where `card` is the card's full text.
+enum ContactCoding {
+    private struct Stored: Codable {
+        var added: String
+        var card: String
+        var name: String
+    }
+
+    static func encode(_ contact: Contact) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Array(try encoder.encode(Stored(added: contact.added, card: contact.card.rendered(), name: contact.name)))
+    }
+
+    /// Nil unless every value meets its rule (the card must parse and verify strictly).
+    static func decode(_ bytes: [UInt8]) -> Contact? {
+        guard let stored = try? JSONDecoder().decode(Stored.self, from: Data(bytes)),
+              let card = try? IdentityCard.parse(stored.card),
+              IdentityCard.nameProblem(stored.name) == nil,
+              Timestamp.parse(stored.added).map(Timestamp.string) == stored.added
+        else { return nil }
+        return Contact(name: stored.name, card: card, added: stored.added)
+    }
+}
