@@ -1,0 +1,199 @@
+import ArgumentParser
+import CasebookCore
+import CasebookFormat
+import Foundation
+
+struct HandoverCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "handover",
+        abstract: "Seal records to contacts (a supervisor, a colleague), and open what they sealed to you.",
+        subcommands: [HandoverSeal.self, HandoverOpen.self]
+    )
+}
+
+struct HandoverSeal: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "seal",
+        abstract: "Seal the latest revisions of records to one or more contacts, signed by you.",
+        discussion: """
+            Choose records with --note (repeatable), or with --client and optionally --kind and --since.
+            --fields keeps only those sections (keys as in 'note template'); the others are listed as
+            withheld in the handover. The handover is written to -o, and the sealing is audited.
+            """)
+
+    @OptionGroup var vault: VaultOptions
+
+    @Option(name: .customLong("to"), help: ArgumentHelp("A contact to seal to (repeatable).", valueName: "name"))
+    var recipients: [String] = []
+
+    @Option(name: .customLong("note"), help: ArgumentHelp("A record to include (repeatable).", valueName: "id"))
+    var notes: [String] = []
+
+    @Option(help: ArgumentHelp("Every record of this client (pseudonymous reference).", valueName: "ref"))
+    var client: String?
+
+    @Option(help: ArgumentHelp("With --client: only this kind.", valueName: RecordKind.allCases.map(\.rawValue).joined(separator: "|")))
+    var kind: RecordKind?
+
+    @Option(help: ArgumentHelp("With --client: only sessions on or after this date (YYYY-MM-DD).", valueName: "date"))
+    var since: String?
+
+    @Option(help: ArgumentHelp("Why you are sending these records (recorded in the handover and the audit log).", valueName: "text"))
+    var purpose: String
+
+    @Option(help: ArgumentHelp("Only these sections, comma-separated (default: all).", valueName: "key,key…"))
+    var fields: String?
+
+    @Flag(help: "Write ASCII armor instead of a binary age file.")
+    var armor = false
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("The handover file to write (never overwritten).", valueName: "file"))
+    var output: String
+
+    func validate() throws {
+        guard !recipients.isEmpty else { throw ValidationError("name at least one contact with --to") }
+        guard notes.isEmpty != (client == nil) else {
+            throw ValidationError("choose records with --note ID… or with --client REF (not both)")
+        }
+        if client == nil && (kind != nil || since != nil) { throw ValidationError("--kind and --since need --client") }
+    }
+
+    func run() throws {
+        let opened = try vault.open(readOnly: false)
+        let parties = try recipients.map { name in
+            let contact = try opened.contact(named: name)
+            return HandoverParty(name: contact.name, card: contact.card)
+        }
+        var ids = notes
+        if let client {
+            let filter = RecordFilter(client: try ClientReference(client), kind: kind,
+                                      since: try since.map { try DateArgument.parse($0, flag: "--since", endOfDay: false) })
+            ids = try opened.listings(filter).map(\.recordID)
+            guard !ids.isEmpty else {
+                throw CasebookError(.notFound, "no records of \(client) match", hint: "'casebook note list --client \(client)' shows them")
+            }
+        }
+        let fieldList = fields.map { $0.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) } }
+        let manifest = try opened.sealHandover(recordIDs: ids, to: parties, purpose: purpose, fields: fieldList, armor: armor,
+                                               writingTo: URL(fileURLWithPath: output))
+        let withheld = manifest.records.reduce(0) { $0 + $1.withheld.count }
+        print("Sealed \(manifest.records.count) record(s) to \(parties.map(\.name).joined(separator: ", ")) in \(output).")
+        print("handover \(manifest.id); \(withheld) section(s) withheld")
+    }
+}
+
+struct HandoverOpen: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "open",
+        abstract: "Decrypt and check a handover sealed to you; with --import, store its records.",
+        discussion: """
+            The sender must be one of your contacts, the handover must name you as a recipient, and it
+            must not have been imported before. Nothing is stored without --import.
+            """)
+
+    @OptionGroup var vault: VaultOptions
+
+    @Argument(help: ArgumentHelp("The handover file (binary or armored age).", valueName: "file"))
+    var file: String
+
+    @Flag(help: "Store the records in your vault, with where they came from.")
+    var `import` = false
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() throws {
+        let bytes: [UInt8]
+        do {
+            bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: file)))
+        } catch {
+            throw CasebookError(.notFound, "cannot read \(file)")
+        }
+        let opened = try vault.open(readOnly: !`import`)
+        let handover = try opened.openHandover(bytes) { fingerprint in
+            try opened.contact(withFingerprint: fingerprint).map { HandoverParty(name: $0.name, card: $0.card) }
+        }
+        var imported: [String]?
+        if `import` { imported = try opened.importHandover(handover) }
+        if json {
+            try JSONOutput.print(HandoverSummary(handover, imported: imported))
+        } else {
+            print(HandoverSummary(handover, imported: imported).text)
+        }
+    }
+}
+
+/// What `handover open` shows: who sent what, why, and what was withheld.
+struct HandoverSummary: Encodable {
+    struct Record: Encodable {
+        let id: String
+        let kind: String
+        let client: String
+        let start: String
+        let sections: [String]
+        let withheld: [String]
+        let importedAs: String?
+
+        enum CodingKeys: String, CodingKey {
+            case id, kind, client, start, sections, withheld
+            case importedAs = "imported-as"
+        }
+    }
+
+    let handover: String
+    let sender: String
+    let senderFingerprint: String
+    let created: String
+    let purpose: String
+    let recipients: [String]
+    let previouslyImported: String?
+    let records: [Record]
+
+    enum CodingKeys: String, CodingKey {
+        case handover, sender, created, purpose, recipients, records
+        case senderFingerprint = "sender-fingerprint"
+        case previouslyImported = "previously-imported"
+    }
+
+    init(_ opened: OpenedHandover, imported: [String]?) {
+        let manifest = opened.manifest
+        handover = manifest.id
+        sender = opened.sender.name
+        senderFingerprint = opened.sender.card.fingerprint.description
+        created = manifest.created
+        purpose = manifest.purpose
+        recipients = manifest.recipients.map(\.name)
+        previouslyImported = opened.importedAt
+        records = manifest.records.enumerated().map { index, record in
+            Record(id: record.id, kind: record.kind, client: record.client, start: record.start,
+                   sections: RecordKind(rawValue: record.kind)?.fields.map(\.key).filter { record.sections[$0] != nil } ?? [],
+                   withheld: record.withheld, importedAs: imported?[index])
+        }
+    }
+
+    var text: String {
+        var lines = [
+            "handover:  \(handover)",
+            "from:      \(sender) (\(senderFingerprint))  signature verified",
+            "to:        \(recipients.joined(separator: ", "))",
+            "created:   \(created)",
+            "purpose:   \(purpose)",
+        ]
+        if let previouslyImported { lines.append("imported:  already, on \(previouslyImported)") }
+        lines.append("")
+        for record in records {
+            var line = "\(record.id)  \(record.start)  \(record.kind)  \(record.client)"
+            if !record.withheld.isEmpty { line += "  withheld: \(record.withheld.joined(separator: ","))" }
+            if let importedAs = record.importedAs { line += "  → \(importedAs)" }
+            lines.append(line)
+        }
+        if records.first?.importedAs != nil {
+            lines.append("")
+            lines.append("Imported \(records.count) record(s).")
+        } else if previouslyImported == nil {
+            lines.append("")
+            lines.append("Nothing was stored; add --import to store these records.")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+import CasebookFormat
+import CasebookTestSupport
+
+/// The psychologist-to-supervisor journey through the built binary.
+@Suite struct HandoverCommandTests {
+    /// Writes `cli`'s card and returns its path and fingerprint.
+    private func card(_ cli: CLIFixture, _ name: String) throws -> (path: String, fingerprint: String) {
+        let path = cli.folder.file(name).path
+        let result = try cli.run("whoami", "--card", "-o", path)
+        #expect(result.status == 0, "\(result.stderr)")
+        let card = try IdentityCard.parse(String(contentsOfFile: path, encoding: .utf8))
+        return (path, card.fingerprint.description)
+    }
+
+    /// Ada (psychologist) and Sam (supervisor), each with the other as a contact.
+    private func pair() throws -> (ada: CLIFixture, sam: CLIFixture) {
+        let ada = try CLIFixture()
+        try ada.initVault(name: "Dr Ada Example", role: "psychologist")
+        let sam = try CLIFixture()
+        try sam.initVault(name: "Sam Example", role: "supervisor")
+        let adaCard = try card(ada, "ada.card")
+        let samCard = try card(sam, "sam.card")
+        #expect(try ada.run("contacts", "add", samCard.path, "--fingerprint", samCard.fingerprint).status == 0)
+        #expect(try sam.run("contacts", "add", adaCard.path, "--fingerprint", adaCard.fingerprint).status == 0)
+        return (ada, sam)
+    }
+
+    @Test func aPsychologistSealsChosenSectionsAndTheSupervisorImportsThem() throws {
+        let (ada, sam) = try pair()
+        var ids: [String] = []
+        for document in [SampleDocuments.hii(marker: "Zebra crossing"), SampleDocuments.hii(start: "2026-11-10T10:00:00Z", marker: "second")] {
+            ids.append(ada.storedID(try ada.run("note", "new", "--kind", "hii-session", "--client", "C-0042", input: document))!)
+        }
+        _ = try ada.run("note", "new", "--kind", "mentor-log", "--client", "C-0099", input: SampleDocuments.mentor(client: "C-0099"))
+        let file = ada.folder.file("c0042.age").path
+        let sealed = try ada.run("handover", "seal", "--to", "Sam Example", "--client", "C-0042", "--purpose", "clinical supervision",
+                                 "--fields", "focus,plan", "-o", file)
+        #expect(sealed.status == 0, "\(sealed.stderr)")
+        #expect(sealed.stdout.contains("Sealed 2 record(s) to Sam Example in \(file)."))
+        // The file is not overwritten by a second seal.
+        try ada.expectFailure(7, ["handover", "seal", "--to", "Sam Example", "--note", ids[0], "--purpose", "x", "-o", file],
+                              message: "already exists")
+
+        // Opening shows and stores nothing.
+        let before = sam.snapshot()
+        let shown = try sam.run("handover", "open", file)
+        #expect(shown.status == 0, "\(shown.stderr)")
+        #expect(shown.stdout.contains("from:      Dr Ada Example"))
+        #expect(shown.stdout.contains("signature verified"))
+        #expect(shown.stdout.contains("purpose:   clinical supervision"))
+        #expect(shown.stdout.contains("withheld: session-number"))
+        #expect(shown.stdout.contains("Nothing was stored"))
+        #expect(sam.snapshot() == before)
+
+        let imported = try sam.run("handover", "open", file, "--import", "--json")
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(imported.stdout.utf8)) as? [String: Any])
+        let records = try #require(summary["records"] as? [[String: Any]])
+        #expect(records.map { $0["id"] as? String } == ids)
+        let newID = try #require(records.first?["imported-as"] as? String)
+        let show = try sam.run("note", "show", newID)
+        #expect(show.stdout.contains("Received from Dr Ada Example"))
+        #expect(show.stdout.contains("Withheld by the sender: Session number"))
+        #expect(show.stdout.contains("Zebra crossing"))
+        #expect(try sam.run("note", "list").stdout.components(separatedBy: "\n").filter { $0.contains("C-0042") }.count == 2)
+        // A second import is refused and changes nothing.
+        try sam.expectFailure(7, ["handover", "open", file, "--import"], message: "already imported")
+    }
+
+    @Test func refusalsLeaveTheVaultAsItWas() throws {
+        let (ada, sam) = try pair()
+        let id = ada.storedID(try ada.run("note", "new", "--kind", "hii-session", "--client", "C-0042", input: SampleDocuments.hii()))!
+        let file = ada.folder.file("h.age").path
+        #expect(try ada.run("handover", "seal", "--to", "Sam Example", "--note", id, "--purpose", "supervision", "--armor", "-o", file).status == 0)
+        // A stranger: not addressed to them (and the sender is no contact of theirs).
+        let eve = try CLIFixture()
+        try eve.initVault(name: "Eve Example", role: "mentor")
+        try eve.expectFailure(3, ["handover", "open", file, "--import"], message: "not addressed to you")
+        // Sam without Ada as a contact.
+        #expect(try sam.run("contacts", "remove", "Dr Ada Example").status == 0)
+        let unknown = try sam.expectFailure(4, ["handover", "open", file, "--import"], message: "not in your contacts")
+        #expect(unknown.stderr.contains("hint: "))
+        // Damaged files.
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: file)))
+        let truncated = sam.folder.file("truncated.age")
+        try Data(bytes.prefix(bytes.count - 60)).write(to: truncated)
+        try sam.expectFailure(6, ["handover", "open", truncated.path], message: "damaged")
+        try sam.expectFailure(4, ["handover", "open", sam.folder.file("missing.age").path], message: "cannot read")
+        // Bad arguments.
+        try ada.expectFailure(2, ["handover", "seal", "--note", id, "--purpose", "x", "-o", "y.age"], message: "--to")
+        try ada.expectFailure(4, ["handover", "seal", "--to", "Nobody", "--note", id, "--purpose", "x", "-o", ada.folder.file("n.age").path],
+                              message: "Nobody")
+        try ada.expectFailure(3, ["handover", "seal", "--to", "Sam Example", "--note", id, "--purpose", "x", "--fields", "nonsense",
+                                  "-o", ada.folder.file("n.age").path], message: "nonsense")
+    }
+}
