@@ -34,30 +34,46 @@ extension Vault {
     /// already known by that name (case-insensitive). Audited as `contact.added`.
     @discardableResult
     public func addContact(card: IdentityCard, name: String? = nil) throws -> Contact {
-        let name = name ?? card.name
-        if let problem = IdentityCard.nameProblem(name) {
-            throw CasebookError(.invalidInput, "the contact name \(problem)",
-                                hint: "contact names follow the rules of identity-card names (docs/exchange-formats.md §2)")
-        }
+        let name = try Self.validatedContactName(name ?? card.name)
         let contact = Contact(name: name, card: card, added: Timestamp.string(clock.now()))
         let id = keys.contactID(for: card.fingerprint)
         let sealed = try sealContact(contact, id: id)
         try store.write { writer in
-            let existing = try writer.contactRows().map(openContact)
-            if let same = existing.first(where: { $0.fingerprint == card.fingerprint }) {
-                throw CasebookError(.alreadyExists, "this card (fingerprint \(card.fingerprint)) is already a contact as '\(same.name)'",
-                                    hint: "nothing was changed; 'casebook contacts show \(same.name)' shows it")
-            }
-            if let clash = existing.first(where: { Self.sameContactName($0.name, name) }) {
-                throw CasebookError(.alreadyExists,
-                                    "a different card is already a contact named '\(clash.name)' (fingerprint \(clash.fingerprint)); this card's fingerprint is \(card.fingerprint)",
-                                    hint: "to keep both, add this card under another name with --name; if the person has new keys, remove the old contact first")
-            }
+            try Self.checkNewContact(card: card, name: name, existing: writer.contactRows().map(openContact))
             try writer.insertContact(ContactRow(id: id, sealedContact: sealed))
             try appendAudit(writer, action: .contactAdded, contact: name, fingerprint: card.fingerprint.description)
         }
         logger.debug("contact added")
         return contact
+    }
+
+    /// Throws what `addContact(card:name:)` would refuse with, without writing anything:
+    /// lets a caller check before asking a person to confirm the fingerprint.
+    public func checkNewContact(card: IdentityCard, name: String? = nil) throws {
+        let name = try Self.validatedContactName(name ?? card.name)
+        try Self.checkNewContact(card: card, name: name, existing: contacts())
+    }
+
+    /// A contact name follows the rules of a card's `name` line.
+    public static func validatedContactName(_ name: String) throws(CasebookError) -> String {
+        if let problem = IdentityCard.nameProblem(name) {
+            throw CasebookError(.invalidInput, "the contact name \(problem)",
+                                hint: "contact names follow the rules of identity-card names (docs/exchange-formats.md §2)")
+        }
+        return name
+    }
+
+    /// The same keys may be a contact once; a name (case-insensitive) names one card.
+    private static func checkNewContact(card: IdentityCard, name: String, existing: [Contact]) throws(CasebookError) {
+        if let same = existing.first(where: { $0.fingerprint == card.fingerprint }) {
+            throw CasebookError(.alreadyExists, "this card (fingerprint \(card.fingerprint)) is already a contact as '\(same.name)'",
+                                hint: "nothing was changed; 'casebook contacts show \"\(same.name)\"' shows it")
+        }
+        if let clash = existing.first(where: { sameContactName($0.name, name) }) {
+            throw CasebookError(.alreadyExists,
+                                "a different card is already a contact named '\(clash.name)' (fingerprint \(clash.fingerprint)); this card's fingerprint is \(card.fingerprint)",
+                                hint: "to keep both, add this card under another name with --name; if the person has new keys, remove the old contact first")
+        }
     }
 
     /// Every contact, sorted by name (case-insensitive, then byte order). A contact that

@@ -3,6 +3,9 @@ import CasebookCore
 import CasebookCrypto
 import CasebookFormat
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 struct WhoamiCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,7 +21,22 @@ struct WhoamiCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write your identity file (your SECRET keys, 0600) for backup or restore.", valueName: "file"))
     var exportIdentity: String?
 
+    @Flag(help: "Print your identity card (public: give it to colleagues, who add it with 'casebook contacts add').")
+    var card = false
+
+    @Option(name: [.customShort("o"), .long], help: ArgumentHelp("With --card: write the card to this new file instead.", valueName: "file"))
+    var output: String?
+
+    func validate() throws {
+        if output != nil && !card { throw ValidationError("-o/--output needs --card") }
+        if card && (json || exportIdentity != nil) { throw ValidationError("--card cannot be combined with --json or --export-identity") }
+    }
+
     func run() throws {
+        if card {
+            try IdentityCardOutput.write(try vault.open(readOnly: true).identityCard(), to: output)
+            return
+        }
         let opened = try vault.open(readOnly: exportIdentity == nil)
         if let exportIdentity {
             try opened.exportIdentity(to: URL(fileURLWithPath: exportIdentity))
@@ -70,5 +88,48 @@ struct IdentitySummary: Encodable {
         minisign:  \(minisignPublicKey) (key id \(minisignKeyID))
         vault:     \(vault)
         """
+    }
+}
+
+/// `whoami --card`: the card on standard output (the fingerprint on standard error, so
+/// `> FILE` captures only the card), or in a new file that is never overwritten.
+enum IdentityCardOutput {
+    static func write(_ card: IdentityCard, to path: String?) throws {
+        let text = card.rendered()
+        guard let path else {
+            FileHandle.standardOutput.write(Data(text.utf8))
+            FileHandle.standardError.write(Data("fingerprint: \(card.fingerprint) (read it to colleagues who add your card)\n".utf8))
+            return
+        }
+        try PublicFile.create(path, contents: Array(text.utf8))
+        print("Wrote your identity card to \(path).")
+        print("fingerprint: \(card.fingerprint) (read it to colleagues who add your card)")
+    }
+}
+
+/// Files that hold nothing secret, created exclusively (never overwriting).
+enum PublicFile {
+    static func create(_ path: String, contents: [UInt8]) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            if errno == EEXIST {
+                throw CasebookError(.alreadyExists, "\(path) already exists", hint: "choose a new file name; Casebook does not overwrite files")
+            }
+            throw CasebookError(.environment, "cannot create \(path)")
+        }
+        defer { close(fd) }
+        let complete = contents.withUnsafeBytes { raw -> Bool in
+            var offset = 0
+            while offset < raw.count {
+                let written = Glibc.write(fd, raw.baseAddress!.advanced(by: offset), raw.count - offset)
+                if written <= 0 { return false }
+                offset += written
+            }
+            return true
+        }
+        guard complete, fsync(fd) == 0 else {
+            unlink(path)
+            throw CasebookError(.environment, "cannot write \(path)")
+        }
     }
 }

@@ -1,0 +1,263 @@
+import ArgumentParser
+import CasebookCore
+import CasebookFormat
+import Foundation
+
+struct ContactsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "contacts",
+        abstract: "Colleagues whose identity cards you trust (for handovers).",
+        discussion: """
+            A contact is a colleague's identity card (from 'casebook whoami --card'), stored
+            encrypted in your vault under a name that is unique without regard to case.
+            Add a card only after comparing its fingerprint with the one its owner reads to
+            you in person or by phone.
+            """,
+        subcommands: [ContactsAdd.self, ContactsList.self, ContactsShow.self, ContactsRemove.self]
+    )
+}
+
+struct ContactsAdd: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add", abstract: "Add a colleague's identity card as a contact.",
+        discussion: """
+            Reads the card strictly (its signature must verify), shows its name, role and
+            fingerprint, and asks you on the terminal to confirm the fingerprint. With
+            --fingerprint it compares with the fingerprint given instead of asking. Without a
+            terminal on standard input and without --fingerprint it refuses: a card is never
+            added unconfirmed.
+
+            Exit statuses: 3 the card or --name or --fingerprint is invalid, or the
+            fingerprint does not match; 4 the card file cannot be read; 7 those keys or that
+            name are already a contact; 8 you did not confirm; 9 no terminal to ask on.
+            """)
+
+    @OptionGroup var vault: VaultOptions
+
+    @Argument(help: ArgumentHelp("The identity card file ('casebook whoami --card -o FILE' writes one).", valueName: "card-file"))
+    var cardFile: String
+
+    @Option(help: ArgumentHelp("Know the contact by this name instead of the name on the card.", valueName: "name"))
+    var name: String?
+
+    @Option(help: ArgumentHelp("The fingerprint its owner read to you; the card must match it.", valueName: "fp"))
+    var fingerprint: String?
+
+    func run() throws {
+        let card = try CardFileReader.read(cardFile)
+        let expected = try fingerprint.map(FingerprintArgument.parse)
+        if let name { _ = try Vault.validatedContactName(name) }
+        guard expected != nil || Terminal.standardInputIsTerminal else {
+            throw CasebookError(.environment, "no terminal to confirm the card's fingerprint; nothing was stored",
+                                hint: "run it in a terminal, or give --fingerprint FP as \(card.name) reads it to you from 'casebook whoami --card'")
+        }
+        let opened = try vault.open(readOnly: false)
+        try opened.checkNewContact(card: card, name: name)
+        let localName = name ?? card.name
+        print("""
+            name:        \(card.name)
+            role:        \(card.role)
+            fingerprint: \(card.fingerprint)
+            """)
+        if let expected {
+            guard expected == card.fingerprint else {
+                throw CasebookError(.invalidInput, "the card's fingerprint \(card.fingerprint) does not match --fingerprint \(expected); nothing was stored",
+                                    hint: "the card may have been altered or be someone else's: get it again from \(card.name) and compare in person or by phone")
+            }
+        } else {
+            let answer = try Terminal.readLine(prompt: "Add \(localName) as a contact? Compare the fingerprint with the one \(card.name)"
+                                               + " reads to you from `casebook whoami --card`. [y/N] ")
+            guard let answer, ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased()) else {
+                throw CasebookError(.refused, "\(localName) was not added: the fingerprint was not confirmed")
+            }
+        }
+        let added = try opened.addContact(card: card, name: name)
+        print("Added \(added.name) as a contact.")
+    }
+}
+
+struct ContactsList: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List your contacts, by name.")
+
+    @OptionGroup var vault: VaultOptions
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() throws {
+        let contacts = try vault.open(readOnly: true).contacts()
+        if json {
+            try JSONOutput.print(contacts.map(ContactSummary.init))
+            return
+        }
+        guard !contacts.isEmpty else {
+            print("No contacts yet. Add a colleague's card with 'casebook contacts add CARD_FILE'.")
+            return
+        }
+        let width = contacts.map(\.name.count).max() ?? 0
+        let roleWidth = contacts.map(\.card.role.count).max() ?? 0
+        for contact in contacts {
+            let name = contact.name + String(repeating: " ", count: width - contact.name.count)
+            let role = contact.card.role + String(repeating: " ", count: roleWidth - contact.card.role.count)
+            print("\(name)  \(role)  \(contact.fingerprint)  added \(contact.added)")
+        }
+    }
+}
+
+struct ContactsShow: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a contact's card and fingerprint.")
+
+    @OptionGroup var vault: VaultOptions
+
+    @Argument(help: ArgumentHelp("The contact's name (any case).", valueName: "name"))
+    var name: String
+
+    @Flag(help: "Print JSON (with the card's full text).")
+    var json = false
+
+    func run() throws {
+        let contact = try vault.open(readOnly: true).contact(named: name)
+        if json {
+            try JSONOutput.print(ContactDetail(contact))
+            return
+        }
+        print("""
+            name:         \(contact.name)
+            card name:    \(contact.card.name)
+            role:         \(contact.card.role)
+            age:          \(contact.card.ageRecipient)
+            minisign:     \(contact.card.minisignKey.encoded) (key id \(contact.card.minisignKey.keyIDHex))
+            fingerprint:  \(contact.fingerprint)
+            card created: \(contact.card.created)
+            added:        \(contact.added)
+            """)
+    }
+}
+
+struct ContactsRemove: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "remove", abstract: "Remove a contact (audited).",
+        discussion: """
+            Only stops you sending to this card: whatever you already sent to the contact
+            stays sent and readable by them.
+            """)
+
+    @OptionGroup var vault: VaultOptions
+
+    @Argument(help: ArgumentHelp("The contact's name (any case).", valueName: "name"))
+    var name: String
+
+    func run() throws {
+        let opened = try vault.open(readOnly: false)
+        let contact = try opened.contact(named: name)
+        try opened.removeContact(named: contact.name)
+        print("Removed \(contact.name) (fingerprint \(contact.fingerprint)) from your contacts.")
+        print("Records already sent to them stay sent: removing a contact recalls nothing.")
+    }
+}
+
+/// One line of `contacts list --json`.
+struct ContactSummary: Encodable {
+    let name: String
+    let cardName: String
+    let role: String
+    let fingerprint: String
+    let added: String
+
+    init(_ contact: Contact) {
+        name = contact.name
+        cardName = contact.card.name
+        role = contact.card.role
+        fingerprint = contact.fingerprint.description
+        added = contact.added
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, role, fingerprint, added
+        case cardName = "card-name"
+    }
+}
+
+/// `contacts show --json`.
+struct ContactDetail: Encodable {
+    let name: String
+    let cardName: String
+    let role: String
+    let ageRecipient: String
+    let minisignPublicKey: String
+    let minisignKeyID: String
+    let fingerprint: String
+    let created: String
+    let added: String
+    let card: String
+
+    init(_ contact: Contact) {
+        name = contact.name
+        cardName = contact.card.name
+        role = contact.card.role
+        ageRecipient = contact.card.ageRecipient
+        minisignPublicKey = contact.card.minisignKey.encoded
+        minisignKeyID = contact.card.minisignKey.keyIDHex
+        fingerprint = contact.fingerprint.description
+        created = contact.card.created
+        added = contact.added
+        card = contact.card.rendered()
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, role, fingerprint, created, added, card
+        case cardName = "card-name"
+        case ageRecipient = "age-recipient"
+        case minisignPublicKey = "minisign-public-key"
+        case minisignKeyID = "minisign-key-id"
+    }
+}
+
+/// Reads an identity card file given on the command line, strictly.
+enum CardFileReader {
+    static let maximumBytes = 64 * 1024
+
+    static func read(_ path: String) throws -> IdentityCard {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw CasebookError(.notFound, "cannot read the card file \(path): no such file")
+        }
+        guard !isDirectory.boolValue else { throw CasebookError(.invalidInput, "the card file \(path) is a folder") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CasebookError(.notFound, "cannot read the card file \(path): permission denied or unreadable")
+        }
+        guard data.count <= maximumBytes else {
+            throw CasebookError(.invalidInput, "the card file \(path) is larger than \(maximumBytes / 1024) KiB: not an identity card",
+                                hint: Self.hint)
+        }
+        do {
+            return try IdentityCard.parse(bytes: data)
+        } catch {
+            let place = error.line.map { "line \($0) of " } ?? ""
+            let hint: String
+            switch error.code {
+            case .badSignature:
+                hint = "the card was altered or not issued by its own key: ask its owner for a fresh copy ('casebook whoami --card')"
+            case .unsupportedVersion:
+                hint = "the card was made by a newer Casebook; update Casebook to read it"
+            default:
+                hint = Self.hint
+            }
+            throw CasebookError(.invalidInput, "\(place)the card file \(path): \(error.message)", hint: hint)
+        }
+    }
+
+    static let hint = "an identity card is the seven-line text 'casebook whoami --card' writes (docs/exchange-formats.md §2)"
+}
+
+/// `--fingerprint FP` as typed.
+enum FingerprintArgument {
+    static func parse(_ text: String) throws -> IdentityFingerprint {
+        do {
+            return try IdentityFingerprint(parsing: text)
+        } catch {
+            throw CasebookError(.invalidInput, "--fingerprint: \(error.message)",
+                                hint: "type it as 'casebook whoami --card' shows it: 8 groups of 4 separated by '-'")
+        }
+    }
+}
