@@ -158,16 +158,24 @@ public final class SQLiteVaultStore: VaultStore {
     }
 
     public func revisions(recordID: String) throws(CasebookError) -> (rows: [RevisionRow], latest: Int) {
+        try revisions(recordIDs: [recordID])[0]
+    }
+
+    public func revisions(recordIDs: [String]) throws(CasebookError) -> [(rows: [RevisionRow], latest: Int)] {
         try StoreErrors.mapping {
-            try queue.read { db in
-                guard let record = try Row.fetchOne(db, sql: "SELECT client_id, latest_revision, latest_seq FROM records WHERE id = ?",
+            try queue.read { db in try recordIDs.map { try Self.revisions(recordID: $0, db: db) } }
+        }
+    }
+
+    private static func revisions(recordID: String, db: Database) throws -> (rows: [RevisionRow], latest: Int) {
+                guard let record = try Row.fetchOne(db.cachedStatement(sql: "SELECT client_id, latest_revision, latest_seq FROM records WHERE id = ?"),
                                                     arguments: [recordID]) else { return ([], 0) }
                 let clientID = try record.blob("client_id")
                 let latest = Int(try record.integer("latest_revision"))
                 var latestSeq: Int64?
-                let rows = try Row.fetchAll(db, sql: """
+                let rows = try Row.fetchAll(db.cachedStatement(sql: """
                     SELECT seq, revision, sealed_meta, sealed_body FROM revisions WHERE record_id = ? ORDER BY revision
-                    """, arguments: [recordID]).map { row in
+                    """), arguments: [recordID]).map { row in
                     let revision = Int(try row.integer("revision"))
                     if revision == latest { latestSeq = try row.integer("seq") }
                     return RevisionRow(recordID: recordID, revision: revision, clientID: clientID,
@@ -180,8 +188,6 @@ public final class SQLiteVaultStore: VaultStore {
                                         hint: "the vault database was altered or damaged outside Casebook; restore it from a backup")
                 }
                 return (rows, latest)
-            }
-        }
     }
 
     /// The hot path of `note list` and `note search`: steps the statement with the

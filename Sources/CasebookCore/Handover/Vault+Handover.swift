@@ -64,8 +64,8 @@ extension Vault {
         }
         var records: [HandoverManifest.Record] = []
         var kinds = Set<String>()
-        for id in ids {
-            let revision = try record(id: id, revision: nil)
+        for revision in try latestRecords(ids: ids) {
+            let id = revision.recordID
             guard revision.metadata.origin != .received else {
                 throw CasebookError(.invalidInput, "record \(id) was received from \(revision.metadata.provenance?.sender ?? "someone else"); only your own records can be handed over",
                                     hint: "the sender can hand it over again if that is needed")

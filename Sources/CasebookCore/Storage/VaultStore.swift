@@ -11,6 +11,8 @@ public protocol VaultStore: AnyObject {
     /// All revisions of one record, oldest first (empty when the record does not exist),
     /// with the record's latest-revision pointer.
     func revisions(recordID: String) throws(CasebookError) -> (rows: [RevisionRow], latest: Int)
+    /// The same for many records, read in one transaction.
+    func revisions(recordIDs: [String]) throws(CasebookError) -> [(rows: [RevisionRow], latest: Int)]
     /// Visits the latest revision of every record (of one client when `clientID` is set),
     /// or, when `candidate` is given, first every such record's sealed search filter and then
     /// the latest revision only of the records `candidate` accepts,

@@ -262,10 +262,21 @@ extension Vault {
         try checkedRevisions(try RecordID.normalized(id)).map(open)
     }
 
+    /// The latest revisions of many records (normalised ids), read in one transaction.
+    public func latestRecords(ids: [String]) throws -> [RecordRevision] {
+        try zip(ids, store.revisions(recordIDs: ids)).map { id, found in
+            try open(checked(id, found).last!)
+        }
+    }
+
     /// A record's revision rows, which must be exactly 1…latest: a gap, or rows beyond the
     /// record's latest-revision pointer, means the database was edited.
     private func checkedRevisions(_ id: String) throws -> [RevisionRow] {
-        let (rows, latest) = try store.revisions(recordID: id)
+        try checked(id, store.revisions(recordID: id))
+    }
+
+    private func checked(_ id: String, _ found: (rows: [RevisionRow], latest: Int)) throws -> [RevisionRow] {
+        let (rows, latest) = found
         guard !rows.isEmpty else {
             throw CasebookError(.notFound, "no record \(id) in this vault", hint: "'casebook note list' shows your records")
         }
