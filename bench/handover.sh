@@ -17,7 +17,7 @@ psy=(--vault "$work/psychologist") sup=(--vault "$work/supervisor")
 "$bin" init "${sup[@]}" --name "Sam Example" --role supervisor --kdf interactive >/dev/null
 "$bin" whoami "${psy[@]}" --card -o "$work/psy.card"
 "$bin" whoami "${sup[@]}" --card -o "$work/sup.card"
-# The card fingerprint (docs/exchange-formats.md), computed independently.
+# The card fingerprint (docs/formats.md), computed independently.
 fingerprint() {
   python3 - "$1" <<'PY'
 import hashlib, sys

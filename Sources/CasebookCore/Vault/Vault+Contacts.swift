@@ -58,7 +58,7 @@ extension Vault {
     public static func validatedContactName(_ name: String) throws(CasebookError) -> String {
         if let problem = IdentityCard.nameProblem(name) {
             throw CasebookError(.invalidInput, "the contact name \(problem)",
-                                hint: "contact names follow the rules of identity-card names (docs/exchange-formats.md §2)")
+                                hint: "contact names follow the rules of identity-card names (docs/formats.md §2)")
         }
         return name
     }

@@ -247,7 +247,7 @@ enum CardFileReader {
         }
     }
 
-    static let hint = "an identity card is the seven-line text 'casebook whoami --card' writes (docs/exchange-formats.md §2)"
+    static let hint = "an identity card is the seven-line text 'casebook whoami --card' writes (docs/formats.md §2)"
 }
 
 /// `--fingerprint FP` as typed.
