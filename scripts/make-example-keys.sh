@@ -34,3 +34,4 @@ supervisor|Dr Sam Example|supervisor
 compliance|Chris Example|compliance
 PERSONAS
 echo "Wrote Keys-example/*.identity and $out"
+bash scripts/make-example-cards.sh

@@ -3,6 +3,8 @@ import Foundation
 import GRDB
 import CasebookCore
 import CasebookStore
+import CasebookCrypto
+import CasebookFormat
 import CasebookTestSupport
 
 /// Vaults written by an older Casebook are upgraded in place when opened, and a
@@ -89,6 +91,40 @@ import CasebookTestSupport
         _ = try writable.amendRecord(id: first.recordID, content: parse(SampleDocuments.hii(marker: "third")), reason: "again")
         #expect(try writable.record(id: first.recordID, revision: nil).revision == 3)
         #expect(try writable.searchRecords("third").map(\.recordID) == [first.recordID])
+    }
+
+    /// A vault as Casebook wrote it before contacts existed (migrations v1 and v2).
+    private func downgradeToVersion2(_ fixture: VaultFixture) throws {
+        try DatabaseQueue(path: fixture.databaseURL.path).write { db in
+            try db.execute(sql: """
+                DROP TABLE contacts; DROP TABLE received_handovers;
+                DELETE FROM grdb_migrations WHERE identifier IN ('v3', 'v4')
+                """)
+        }
+    }
+
+    @Test func aVersion2VaultGainsContactsWhenOpened() throws {
+        let fixture = try VaultFixture()
+        let vault = try fixture.open()
+        let record = try vault.createRecord(parse(SampleDocuments.hii()))
+        let events = try vault.auditEvents()
+        try downgradeToVersion2(fixture)
+        #expect(try migrations(fixture) == ["v1", "v2"])
+        let tables = { try DatabaseQueue(path: fixture.databaseURL.path).read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'contacts'") } }
+        #expect(try tables().isEmpty)
+
+        // Even a read-only open upgrades it; nothing else changes, and no event is added.
+        let upgraded = try fixture.open(readOnly: true)
+        #expect(try migrations(fixture) == ["v1", "v2", "v3", "v4"])
+        #expect(try tables() == ["contacts"])
+        #expect(try upgraded.contacts().isEmpty)
+        #expect(try upgraded.record(id: record.recordID, revision: nil).content == record.content)
+        #expect(try upgraded.auditEvents() == events)
+        let card = try IdentityCard.make(name: "Dr Sam Example", role: "supervisor", created: "2026-11-24T06:00:00Z",
+                                         identity: IdentitySecrets.generate())
+        try fixture.open().addContact(card: card, name: nil)
+        #expect(try fixture.open(readOnly: true).contact(named: "Dr Sam Example").card == card)
     }
 
     @Test func aDamagedVersion1VaultIsNotUpgradedAndStaysAsItWas() throws {
