@@ -168,16 +168,23 @@ private func colleagueCard(_ name: String = "Dr Sam Example", role: String = "su
     }
 
     @Test func aContactUnderAnotherIdIsAnIntegrityError() throws {
-        let (fixture, a, _) = try twoContacts()
-        let (id, sealed) = try rows(fixture)[0]
-        try write(fixture, "DELETE FROM contacts WHERE id = ?", [id])
-        var other = id
-        other[0] ^= 0x80
-        try write(fixture, "INSERT INTO contacts (id, sealed_contact) VALUES (?, ?)", [other, sealed])
+        let (fixture, a, b) = try twoContacts()
+        // Both rows moved to other ids (rows come back in id order, which is random).
+        var moved: [Data] = []
+        for (id, sealed) in try rows(fixture) {
+            try write(fixture, "DELETE FROM contacts WHERE id = ?", [id])
+            var other = id
+            other[0] ^= 0x80
+            try write(fixture, "INSERT INTO contacts (id, sealed_contact) VALUES (?, ?)", [other, sealed])
+            moved.append(other)
+        }
+        let other = moved[0]
         let vault = try fixture.open(readOnly: true)
         #expect(expectCasebookError(.integrity) { _ = try vault.contacts() } != nil)
-        // The row of a's keys is simply gone (nothing claims to be a).
-        if try vault.contact(withFingerprint: a.fingerprint) != nil { Issue.record("a contact was found under a wrong id") }
+        // The rows of a's and b's keys are simply gone (nothing claims to be them).
+        for card in [a, b] where try vault.contact(withFingerprint: card.fingerprint) != nil {
+            Issue.record("a contact was found under a wrong id")
+        }
         // A value of the wrong storage class is an integrity error, not a crash.
         try write(fixture, "UPDATE contacts SET sealed_contact = 'text' WHERE id = ?", [other])
         #expect(expectCasebookError(.integrity) { _ = try fixture.open(readOnly: true).contacts() }?.message.contains("malformed value") == true)
