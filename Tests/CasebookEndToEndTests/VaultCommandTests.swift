@@ -138,6 +138,8 @@ import CasebookTestSupport
         let first = try cli.run("note", "new", "--kind", "hii-session", "--client", "C-0042", input: SampleDocuments.hii(marker: "spec marker"))
         let id = try #require(cli.storedID(first))
         #expect(try cli.run("note", "amend", id, "--reason", "spec amendment", input: SampleDocuments.hii(marker: "spec marker two")).status == 0)
+        let card = KeysExampleTests.repository.appendingPathComponent("Keys-example/supervisor.card").path
+        #expect(try cli.run("contacts", "add", card, "--fingerprint", "FVQE-8S0V-CZY6-4WW4-G44M-JWQD-5EDK-PKA2", "--name", "Sam (spec)").status == 0)
         let process = Process()
         let output = Pipe()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
@@ -152,5 +154,7 @@ import CasebookTestSupport
         #expect(text.contains("\"action\":\"record.amended\""))
         #expect(text.contains("spec marker two"))
         #expect(text.contains("('rev.reason', 'spec amendment')"))
+        #expect(text.contains("contact Sam (spec) "))
+        #expect(text.contains("\"action\":\"contact.added\""))
     }
 }
