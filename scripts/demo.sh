@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The demonstration: a psychologist creates a vault (a throw-away one), writes a record of
-# each kind, finds, reads and amends them. Installs what is missing and builds first.
+# each kind, finds, reads and amends them, then seals some of them to her supervisor, who
+# opens and imports them in his own vault. Installs what is missing and builds first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -17,7 +18,7 @@ export CASEBOOK_PASSPHRASE="demonstration passphrase, never for real use"
 export TZ=Europe/London
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$1"; }
-show() { printf '$ casebook %s\n' "$*"; "$bin" "$@"; }
+show() { printf '$ casebook'; printf ' %q' "$@"; printf '\n'; "$bin" "$@"; }
 
 step "1. Dr Amira Example (HII psychologist) creates her vault with the example identity"
 show init --name "Dr Amira Example" --role psychologist --kdf interactive --identity Keys-example/psychologist.identity
@@ -169,8 +170,32 @@ CASEBOOK_PASSPHRASE="not the passphrase" "$bin" note list
 echo "(exit status $?)"
 set -e
 
+step "7. A handover to her supervisor: chosen sections, sealed to him, signed by her"
+psyfp=$(sed -n 's/^| Dr Amira Example | `psychologist.card` | `\(.*\)` |$/\1/p' Keys-example/README.md)
+supfp=$(sed -n 's/^| Dr Sam Example | `supervisor.card` | `\(.*\)` |$/\1/p' Keys-example/README.md)
+# Each has the other's card; the fingerprints were compared by phone (Keys-example/README.md).
+show contacts add Keys-example/supervisor.card --fingerprint "$supfp"
+show handover seal --to "Dr Sam Example" --client C-0042 --purpose "clinical supervision, November" \
+  --fields focus,client-report,plan,practical-needs -o "$demo/c0042.age"
+printf '$ head -c 120 c0042.age | od -c | head -n 3     (an age file: nothing readable)\n'
+head -c 120 "$demo/c0042.age" | od -c | head -n 3
+
+step "8. Dr Sam Example (supervisor) opens and imports it in his own vault"
+sam=(--vault "$demo/supervisor")
+show init "${sam[@]}" --name "Dr Sam Example" --role supervisor --kdf interactive --identity Keys-example/supervisor.identity
+show contacts add "${sam[@]}" Keys-example/psychologist.card --fingerprint "$psyfp"
+show handover open "${sam[@]}" "$demo/c0042.age"
+show handover open "${sam[@]}" "$demo/c0042.age" --import
+received=$("$bin" note list "${sam[@]}" --kind hii-session --json | sed -n 's/.*"id" : "\(.*\)".*/\1/p' | head -n 1)
+show note show "${sam[@]}" "$received"
+printf '$ casebook handover open … --import   (a second time)\n'
+set +e
+"$bin" handover open "${sam[@]}" "$demo/c0042.age" --import
+echo "(exit status $?)"
+set -e
+
 if command -v sqlite3 >/dev/null 2>&1; then
-  step "7. What someone who copies the vault file sees"
+  step "9. What someone who copies the vault file sees"
   printf '$ sqlite3 vault.db "SELECT id, latest_revision, hex(client_id) FROM records"\n'
   sqlite3 "$CASEBOOK_VAULT/vault.db" "SELECT id, latest_revision, hex(client_id) FROM records"
   printf '$ sqlite3 vault.db "SELECT record_id, revision, hex(substr(sealed_meta, 1, 24)) FROM revisions LIMIT 2"\n'
