@@ -17,6 +17,6 @@ struct Casebook: ParsableCommand {
             temporary folder, editor failed, vault busy).
             """,
         version: "0.1.0",
-        subcommands: [InitCommand.self, WhoamiCommand.self, PasswdCommand.self, NoteCommand.self]
+        subcommands: [InitCommand.self, WhoamiCommand.self, PasswdCommand.self, NoteCommand.self, AgeCommand.self]
     )
 }

@@ -81,4 +81,5 @@ public struct AuditAction: RawRepresentable, Codable, Hashable, Sendable, Custom
     public static let recordsImported = AuditAction(rawValue: "records.imported")
     public static let passphraseChanged = AuditAction(rawValue: "key.passphrase-changed")
     public static let identityExported = AuditAction(rawValue: "key.identity-exported")
+    public static let ageIdentityExported = AuditAction(rawValue: "key.age-identity-exported")
 }

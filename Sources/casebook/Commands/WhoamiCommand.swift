@@ -18,8 +18,26 @@ struct WhoamiCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write your identity file (your SECRET keys, 0600) for backup or restore.", valueName: "file"))
     var exportIdentity: String?
 
+    @Option(help: ArgumentHelp("Write only your age identity (SECRET, 0600), as age-keygen does, for 'age -d -i FILE'.",
+                               valueName: "file"))
+    var exportAgeIdentity: String?
+
+    func validate() throws {
+        if exportIdentity != nil && exportAgeIdentity != nil {
+            throw ValidationError("use either --export-identity or --export-age-identity, not both")
+        }
+    }
+
     func run() throws {
-        let opened = try vault.open(readOnly: exportIdentity == nil)
+        let opened = try vault.open(readOnly: exportIdentity == nil && exportAgeIdentity == nil)
+        if let exportAgeIdentity {
+            try opened.exportAgeIdentity(to: URL(fileURLWithPath: exportAgeIdentity))
+            FileHandle.standardError.write(Data("""
+                warning: \(exportAgeIdentity) holds your age secret key unencrypted: anyone with it can read what is sent to you. Keep it offline and delete it when done.
+
+                """.utf8))
+            return
+        }
         if let exportIdentity {
             try opened.exportIdentity(to: URL(fileURLWithPath: exportIdentity))
             FileHandle.standardError.write(Data("""
