@@ -102,7 +102,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CasebookEndToEndTests",
-            dependencies: ["casebook", "CasebookTestSupport"],
+            dependencies: ["casebook", "CasebookTestSupport", "CasebookCore", "CasebookStore", "CasebookCrypto", "CasebookFormat"],
             swiftSettings: strict
         ),
     ]

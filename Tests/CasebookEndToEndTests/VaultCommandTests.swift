@@ -88,7 +88,8 @@ import CasebookTestSupport
         #expect(root.stdout.contains("USAGE: casebook <subcommand>"))
         #expect(root.stdout.contains("Exit statuses"))
         for command in [["init"], ["whoami"], ["passwd"], ["note"], ["note", "template"], ["note", "new"], ["note", "list"],
-                        ["note", "show"], ["note", "search"], ["note", "amend"], ["note", "history"], ["note", "import"]] {
+                        ["note", "show"], ["note", "search"], ["note", "amend"], ["note", "history"], ["note", "import"],
+                        ["age"], ["age", "encrypt"], ["age", "decrypt"]] {
             let result = try cli.runner.run(command + ["--help"])
             #expect(result.status == 0, "\(command)")
             #expect(result.stdout.contains("USAGE: casebook \(command.joined(separator: " "))"), "\(command): \(result.stdout)")

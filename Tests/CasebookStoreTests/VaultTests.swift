@@ -83,6 +83,25 @@ import CasebookTestSupport
         #expect(try fixture.open().auditEvents().count == 2)
     }
 
+    @Test func exportingTheAgeIdentityIsAudited() throws {
+        let fixture = try VaultFixture()
+        let target = fixture.folder.file("age-identity.txt")
+        let vault = try fixture.open()
+        try vault.exportAgeIdentity(to: target)
+        #expect(try fixture.open().auditEvents().map(\.action) == [.vaultCreated, .ageIdentityExported])
+        var bytes = [UInt8](try Data(contentsOf: target))
+        let contents = SecureBytes(consuming: &bytes)
+        let parsed = try AgeIdentityFile.parse(contents)
+        #expect(parsed.count == 1 && parsed[0].recipient.encoded == vault.ageRecipient)
+        #expect(vault.ageIdentity().recipient.encoded == vault.ageRecipient)
+        #expect(expectCasebookError(.alreadyExists) { try fixture.open().exportAgeIdentity(to: target) } != nil)
+        #expect(try fixture.open().auditEvents().count == 2)
+        // A read-only vault cannot audit, so it exports nothing.
+        let other = fixture.folder.file("other.txt")
+        #expect(throws: (any Error).self) { try fixture.open(readOnly: true).exportAgeIdentity(to: other) }
+        #expect(!FileManager.default.fileExists(atPath: other.path))
+    }
+
     @Test func auditLeafHashesAreSalted() throws {
         let first = AuditEvent(sequence: 3, time: "2026-11-24T10:00:00Z", actor: "A", action: .recordCreated, client: "C-0042")
         let second = AuditEvent(sequence: 3, time: "2026-11-24T10:00:00Z", actor: "A", action: .recordCreated, client: "C-0042")

@@ -105,4 +105,5 @@ public struct AuditAction: RawRepresentable, Codable, Hashable, Sendable, Custom
     public static let handoverImported = AuditAction(rawValue: "handover.imported")
     public static let contactAdded = AuditAction(rawValue: "contact.added")
     public static let contactRemoved = AuditAction(rawValue: "contact.removed")
+    public static let ageIdentityExported = AuditAction(rawValue: "key.age-identity-exported")
 }

@@ -138,7 +138,7 @@ extension Vault {
     /// recipient stanza per named recipient (a forwarded or re-sealed package does not),
     /// and that every record is valid.
     public func openHandover(_ file: [UInt8], sender lookUp: (IdentityFingerprint) throws -> HandoverParty?) throws -> OpenedHandover {
-        let recorder = StanzaRecordingIdentity(handoverIdentity())
+        let recorder = StanzaRecordingIdentity(ageIdentity())
         let archive: [UInt8]
         do {
             archive = try Age.decrypt(file, identities: [recorder])
@@ -277,12 +277,6 @@ extension Vault {
         } catch {
             throw bad("\(error)")
         }
-    }
-
-    private func handoverIdentity() -> AgeX25519Identity {
-        // The identity secret starts with the 32-byte X25519 scalar (docs/vault-format.md §7.2).
-        let scalar = identity.rawSecret().extracting(0..<32)
-        return AgeX25519Identity(privateKey: try! X25519.PrivateKey(rawRepresentation: scalar))
     }
 
     /// The register row for a received handover id: a keyed MAC of the id (so the id is

@@ -42,6 +42,34 @@ extension Vault {
                                 hint: "identity-card names have no bidirectional formatting characters, leading or trailing white space, or more than 1000 bytes")
         }
     }
+
+    /// Writes only the age identity (`# created: …`, `# public key: age1…`,
+    /// `AGE-SECRET-KEY-1…`, as `age-keygen` writes it) to `url`, created `0600`,
+    /// refusing to overwrite, and audits that the key left the vault. For the
+    /// reference `age -d -i FILE`; the signing key stays in the vault.
+    public func exportAgeIdentity(to url: URL) throws {
+        let contents = AgeIdentityFile.encode(ageIdentity(), created: Timestamp.string(clock.now()))
+        var created = false
+        do {
+            try store.write { writer in
+                try appendAudit(writer, action: .ageIdentityExported)
+                // As in exportIdentity: the event rolls back if the file cannot be made.
+                try SecretFile.create(at: url, contents: contents)
+                created = true
+            }
+        } catch {
+            if created { unlink(url.path) }
+            throw error
+        }
+    }
+
+    /// The vault owner's X25519 key as an age identity, for decrypting files sent to
+    /// `ageRecipient`. The scalar is copied between secure buffers only.
+    public func ageIdentity() -> AgeX25519Identity {
+        var scalar = SecureBytes(count: X25519.keyByteCount)
+        scalar.withUnsafeMutableBytes { out in identity.agreement.withUnsafeBytes { out.copyMemory(from: $0) } }
+        return AgeX25519Identity(privateKey: try! X25519.PrivateKey(rawRepresentation: scalar))
+    }
 }
 
 /// Creating files that hold secrets: exclusive create, mode 0600, bytes straight

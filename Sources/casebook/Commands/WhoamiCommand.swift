@@ -27,9 +27,18 @@ struct WhoamiCommand: ParsableCommand {
     @Option(name: [.customShort("o"), .long], help: ArgumentHelp("With --card: write the card to this new file instead.", valueName: "file"))
     var output: String?
 
+    @Option(help: ArgumentHelp("Write only your age identity (SECRET, 0600), as age-keygen does, for 'age -d -i FILE'.",
+                               valueName: "file"))
+    var exportAgeIdentity: String?
+
     func validate() throws {
         if output != nil && !card { throw ValidationError("-o/--output needs --card") }
-        if card && (json || exportIdentity != nil) { throw ValidationError("--card cannot be combined with --json or --export-identity") }
+        if card && (json || exportIdentity != nil || exportAgeIdentity != nil) {
+            throw ValidationError("--card cannot be combined with --json, --export-identity or --export-age-identity")
+        }
+        if exportIdentity != nil && exportAgeIdentity != nil {
+            throw ValidationError("use either --export-identity or --export-age-identity, not both")
+        }
     }
 
     func run() throws {
@@ -37,7 +46,15 @@ struct WhoamiCommand: ParsableCommand {
             try IdentityCardOutput.write(try vault.open(readOnly: true).identityCard(), to: output)
             return
         }
-        let opened = try vault.open(readOnly: exportIdentity == nil)
+        let opened = try vault.open(readOnly: exportIdentity == nil && exportAgeIdentity == nil)
+        if let exportAgeIdentity {
+            try opened.exportAgeIdentity(to: URL(fileURLWithPath: exportAgeIdentity))
+            FileHandle.standardError.write(Data("""
+                warning: \(exportAgeIdentity) holds your age secret key unencrypted: anyone with it can read what is sent to you. Keep it offline and delete it when done.
+
+                """.utf8))
+            return
+        }
         if let exportIdentity {
             try opened.exportIdentity(to: URL(fileURLWithPath: exportIdentity))
             FileHandle.standardError.write(Data("""
