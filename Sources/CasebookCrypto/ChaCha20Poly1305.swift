@@ -1,4 +1,6 @@
 internal import CSodium
+import Dispatch
+import Foundation
 
 /// ChaCha20-Poly1305 (RFC 8439, 12-byte nonce): the cipher of age's header
 /// stanzas and STREAM payload. Nonces are always explicit here; the caller's
@@ -55,6 +57,53 @@ public enum ChaCha20Poly1305 {
                 }
             }
         }
+    }
+
+    /// One chunk of a batch for `encryptConcurrently`: its plaintext, its own nonce, and
+    /// where its ciphertext ‖ tag goes. The buffers must not overlap and must outlive the call.
+    public struct Chunk: @unchecked Sendable {
+        public let plaintext: UnsafeRawBufferPointer
+        public let nonce: [UInt8]
+        public let output: UnsafeMutableRawBufferPointer
+
+        public init(plaintext: UnsafeRawBufferPointer, nonce: [UInt8], output: UnsafeMutableRawBufferPointer) {
+            self.plaintext = plaintext
+            self.nonce = nonce
+            self.output = output
+        }
+    }
+
+    /// Encrypts independent chunks (no associated data) on every core, for STREAM
+    /// constructions, whose chunks are sealed each on its own with its own nonce.
+    public static func encryptConcurrently(_ chunks: [Chunk], using key: borrowing SymmetricKey) throws(CryptoError) {
+        Sodium.ready()
+        for chunk in chunks {
+            guard chunk.nonce.count == nonceByteCount else {
+                throw .invalidLength(what: "ChaCha20-Poly1305 nonce", expected: nonceByteCount, actual: chunk.nonce.count)
+            }
+            guard chunk.output.count >= chunk.plaintext.count + tagByteCount else { throw .invalidParameter("output buffer too small") }
+        }
+        key.withUnsafeBytes { keyBytes in
+            let shared = SharedKey(bytes: keyBytes)
+            let workers = min(chunks.count, max(1, ProcessInfo.processInfo.activeProcessorCount))
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                for index in stride(from: worker, to: chunks.count, by: workers) {
+                    let chunk = chunks[index]
+                    var written: UInt64 = 0
+                    chunk.nonce.withUnsafeBytes { nonce in
+                        _ = crypto_aead_chacha20poly1305_ietf_encrypt(
+                            chunk.output.baseAddress!.assumingMemoryBound(to: UInt8.self), &written,
+                            address(chunk.plaintext), UInt64(chunk.plaintext.count), nil, 0,
+                            nil, address(nonce), address(shared.bytes))
+                    }
+                }
+            }
+        }
+    }
+
+    /// The key's bytes lent to the workers of one `encryptConcurrently` call, which only read them.
+    private struct SharedKey: @unchecked Sendable {
+        let bytes: UnsafeRawBufferPointer
     }
 
     /// Decrypts `ciphertext ‖ tag`; throws `.authenticationFailed` on any mismatch.

@@ -74,9 +74,9 @@ struct FailingSink: ByteSink {
 }
 
 @Suite struct AgeStreamingTests {
-    /// Encryption and decryption work chunk by chunk: output is written in pieces no
-    /// larger than one encrypted chunk (plus a header or armor line batch), and the
-    /// first plaintext leaves before the input has been read in full.
+    /// Encryption works a batch of 16 chunks at a time and decryption chunk by chunk:
+    /// output is written in pieces no larger than that, and the first plaintext leaves
+    /// before the input has been read in full.
     @Test func memoryStaysBoundedWhileStreaming() throws {
         let identity = AgeX25519Identity()
         let total = 8 * 1024 * 1024 + 12345
@@ -85,8 +85,9 @@ struct FailingSink: ByteSink {
         var encrypted = SizeRecordingSink()
         try Age.encrypt(from: &source, to: &encrypted, recipients: [identity.recipient], armor: false)
         #expect(encryptProbe.produced == total)
-        #expect(encryptProbe.largestRead <= 65536)
-        #expect(encrypted.largestWrite <= 65536 + 16)
+        // Encryption seals 16 chunks at a time on every core, with one chunk of read-ahead.
+        #expect(encryptProbe.largestRead <= 17 * 65536)
+        #expect(encrypted.largestWrite <= 16 * (65536 + 16))
 
         let decryptProbe = StreamProbe()
         let consumed = StreamProbe()
@@ -192,5 +193,26 @@ struct FailingSink: ByteSink {
         // The streaming API released the first three chunks; the in-memory one returns nothing.
         #expect(decryptOutcome(file, identities: [identity]).released.count == 3 * 65536)
         #expect(throws: AgeError.self) { try Age.decrypt(file, identities: [identity]) }
+    }
+}
+
+/// Sizes around chunk and batch boundaries (the batch is 16 chunks of 64 KiB, with one
+/// chunk of read-ahead): every one round-trips, and the reference `age` reads them.
+@Suite struct AgeBatchBoundaryTests {
+    @Test func everySizeAroundABoundaryRoundTrips() throws {
+        let identity = AgeX25519Identity()
+        let chunk = 65536
+        let sizes = [0, 1, chunk - 1, chunk, chunk + 1, 16 * chunk - 1, 16 * chunk, 16 * chunk + 1,
+                     17 * chunk - 1, 17 * chunk, 17 * chunk + 1, 32 * chunk, 33 * chunk + 7]
+        for size in sizes {
+            let plaintext = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ size) }
+            let file = try Age.encrypt(plaintext, to: [identity.recipient])
+            // Exactly one 16-byte tag per chunk, and a final chunk that is empty only for empty input.
+            let chunks = max(1, (size + chunk - 1) / chunk)
+            let header = try #require(file.firstRange(of: Array("\n--- ".utf8)))
+            let headerEnd = try #require(file[header.upperBound...].firstIndex(of: 10)) + 1
+            #expect(file.count - headerEnd - 16 == size + 16 * chunks, "size \(size)")
+            #expect(try Age.decrypt(file, identities: [identity]) == plaintext, "size \(size)")
+        }
     }
 }

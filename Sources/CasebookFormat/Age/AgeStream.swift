@@ -29,43 +29,67 @@ enum AgeStream {
         }
     }
 
-    /// Reads all of `source`, writes the encrypted chunks to `sink`.
+    /// Chunks sealed together, on every core: 1 MiB of plaintext per round.
+    static let batchChunkCount = 16
+
+    /// Reads all of `source`, writes the encrypted chunks to `sink`. Chunks are sealed a
+    /// batch at a time on every core (each chunk is independent under its own nonce) and
+    /// written in order; memory stays bounded by one batch plus one chunk of read-ahead.
     static func encrypt(
         from source: inout some ByteSource, to sink: inout some ByteSink, key: borrowing SymmetricKey
     ) throws(AgeError) {
-        // Two plaintext slots: a full chunk is final only if nothing follows it, which
-        // we learn by reading ahead into the other slot.
-        var plaintext = SecureBytes(count: 2 * chunkByteCount)
-        let ciphertext = UnsafeMutableRawBufferPointer.allocate(byteCount: encryptedChunkByteCount, alignment: 16)
+        let batch = batchChunkCount
+        // One extra chunk of read-ahead: a chunk is final only if nothing follows it.
+        var plaintext = SecureBytes(count: (batch + 1) * chunkByteCount)
+        let ciphertext = UnsafeMutableRawBufferPointer.allocate(byteCount: batch * encryptedChunkByteCount, alignment: 16)
         defer { ciphertext.deallocate() }
         var nonce = Nonce()
-        var slot = 0
-        var count = try typedThrows { try plaintext.withUnsafeMutableBytes { buffer in
-            try readAll(slotBuffer(buffer, 0), from: &source)
-        } }
+        var pending = 0
+        var atEnd = false
         while true {
-            var last = count < chunkByteCount
-            var nextCount = 0
-            if !last {
-                nextCount = try typedThrows { try plaintext.withUnsafeMutableBytes { buffer in
-                    try readAll(slotBuffer(buffer, 1 - slot), from: &source)
+            if !atEnd {
+                let wanted = (batch + 1) * chunkByteCount - pending
+                let got = try typedThrows { try plaintext.withUnsafeMutableBytes { buffer in
+                    try readAll(UnsafeMutableRawBufferPointer(rebasing: buffer[pending..<(pending + wanted)]), from: &source)
                 } }
-                last = nextCount == 0
+                pending += got
+                atEnd = got < wanted
             }
-            nonce.setLast(last)
-            try typedThrows { try plaintext.withUnsafeBytes { buffer in
-                let input = UnsafeRawBufferPointer(rebasing: buffer[(slot * chunkByteCount)..<(slot * chunkByteCount + count)])
+            // With input left over beyond this batch, all of its chunks are full and none is final.
+            let needed = pending == 0 ? 1 : (pending + chunkByteCount - 1) / chunkByteCount
+            let final = atEnd && needed <= batch
+            let count = final ? needed : batch
+            let written = try typedThrows { try plaintext.withUnsafeBytes { buffer in
+                var chunks: [ChaCha20Poly1305.Chunk] = []
+                chunks.reserveCapacity(count)
+                var outputEnd = 0
+                for index in 0..<count {
+                    let start = index * chunkByteCount
+                    let length = min(chunkByteCount, pending - start)
+                    let isLast = final && index == count - 1
+                    nonce.setLast(isLast)
+                    let output = UnsafeMutableRawBufferPointer(
+                        rebasing: ciphertext[(index * encryptedChunkByteCount)..<(index * encryptedChunkByteCount + length + tagByteCount)])
+                    chunks.append(.init(plaintext: UnsafeRawBufferPointer(rebasing: buffer[start..<(start + length)]),
+                                        nonce: nonce.bytes, output: output))
+                    outputEnd = index * encryptedChunkByteCount + length + tagByteCount
+                    if !isLast { try nonce.advance() }
+                }
                 do {
-                    try ChaCha20Poly1305.encrypt(input, using: key, nonce: nonce.bytes, authenticating: [UInt8](), into: ciphertext)
+                    try ChaCha20Poly1305.encryptConcurrently(chunks, using: key)
                 } catch {
                     throw AgeError.io("encryption failed: \(error)")
                 }
+                return outputEnd
             } }
-            try writeAll(UnsafeRawBufferPointer(rebasing: ciphertext[0..<(count + tagByteCount)]), to: &sink)
-            if last { return }
-            try nonce.advance()
-            slot = 1 - slot
-            count = nextCount
+            try writeAll(UnsafeRawBufferPointer(rebasing: ciphertext[0..<written]), to: &sink)
+            if final { return }
+            // Keep what follows the batch (at most one chunk) at the start of the buffer.
+            let consumed = batch * chunkByteCount
+            plaintext.withUnsafeMutableBytes { buffer in
+                buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + consumed, byteCount: pending - consumed)
+            }
+            pending -= consumed
         }
     }
 
