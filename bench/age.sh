@@ -27,12 +27,14 @@ recipient=$(/usr/bin/age-keygen -y "$work/key.txt")
 cat "$work/plain" "$work/reference.age" "$work/casebook.age" > /dev/null   # into the page cache
 echo "== input: $mib MiB of random bytes; $runs runs of each, one core, output to /dev/null"
 
-# Runs a command $runs times on core 0; prints each run and "best median" wall seconds and peak KiB.
+# Runs a command $runs times on core 0 (CORES="0,1" for both); prints "best median" wall
+# seconds and peak KiB.
+cores=${CORES:-0}
 measure() {
   local label=$1; shift
   : > "$work/times"
   for _ in $(seq "$runs"); do
-    taskset -c 0 /usr/bin/time -f "%e %M" -o "$work/one" "$@" > /dev/null
+    taskset -c "$cores" /usr/bin/time -f "%e %M" -o "$work/one" "$@" > /dev/null
     cat "$work/one" >> "$work/times"
   done
   sort -n "$work/times" | awk -v label="$label" -v mib="$mib" '
@@ -58,6 +60,11 @@ echo "== encrypt"
 measure "casebook age encrypt -r" "$bin" age encrypt -r "$recipient" "$work/plain"
 measure "age -r (reference)" /usr/bin/age -r "$recipient" "$work/plain"
 raw "raw libsodium seal, 64 KiB chunks" seal
+if [ "$(nproc)" -gt 1 ]; then
+  echo "== encrypt on every core (casebook seals 16 chunks at a time in parallel; age uses one)"
+  cores=$(seq -s, 0 $(($(nproc) - 1))) measure "casebook age encrypt -r (all cores)" "$bin" age encrypt -r "$recipient" "$work/plain"
+  cores=$(seq -s, 0 $(($(nproc) - 1))) measure "age -r (reference, all cores)" /usr/bin/age -r "$recipient" "$work/plain"
+fi
 echo "== decrypt"
 measure "casebook age decrypt -i" "$bin" age decrypt -i "$work/key.txt" "$work/casebook.age"
 measure "age -d -i (reference)" /usr/bin/age -d -i "$work/key.txt" "$work/reference.age"

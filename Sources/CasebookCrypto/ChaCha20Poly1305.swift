@@ -75,7 +75,11 @@ public enum ChaCha20Poly1305 {
 
     /// Encrypts independent chunks (no associated data) on every core, for STREAM
     /// constructions, whose chunks are sealed each on its own with its own nonce.
-    public static func encryptConcurrently(_ chunks: [Chunk], using key: borrowing SymmetricKey) throws(CryptoError) {
+    /// `meanwhile` runs on the calling thread while the chunks are sealed (to read the
+    /// next batch, say); the call returns when both are done.
+    public static func encryptConcurrently(
+        _ chunks: [Chunk], using key: borrowing SymmetricKey, meanwhile: () -> Void = {}
+    ) throws(CryptoError) {
         Sodium.ready()
         for chunk in chunks {
             guard chunk.nonce.count == nonceByteCount else {
@@ -86,18 +90,24 @@ public enum ChaCha20Poly1305 {
         key.withUnsafeBytes { keyBytes in
             let shared = SharedKey(bytes: keyBytes)
             let workers = min(chunks.count, max(1, ProcessInfo.processInfo.activeProcessorCount))
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                for index in stride(from: worker, to: chunks.count, by: workers) {
-                    let chunk = chunks[index]
-                    var written: UInt64 = 0
-                    chunk.nonce.withUnsafeBytes { nonce in
-                        _ = crypto_aead_chacha20poly1305_ietf_encrypt(
-                            chunk.output.baseAddress!.assumingMemoryBound(to: UInt8.self), &written,
-                            address(chunk.plaintext), UInt64(chunk.plaintext.count), nil, 0,
-                            nil, address(nonce), address(shared.bytes))
+            let group = DispatchGroup()
+            for worker in 0..<workers {
+                DispatchQueue.global(qos: .userInitiated).async(group: group) {
+                    for index in stride(from: worker, to: chunks.count, by: workers) {
+                        let chunk = chunks[index]
+                        var written: UInt64 = 0
+                        chunk.nonce.withUnsafeBytes { nonce in
+                            _ = crypto_aead_chacha20poly1305_ietf_encrypt(
+                                chunk.output.baseAddress!.assumingMemoryBound(to: UInt8.self), &written,
+                                address(chunk.plaintext), UInt64(chunk.plaintext.count), nil, 0,
+                                nil, address(nonce), address(shared.bytes))
+                        }
                     }
                 }
             }
+            meanwhile()
+            // The key's bytes are lent only inside this closure: wait for every worker.
+            group.wait()
         }
     }
 

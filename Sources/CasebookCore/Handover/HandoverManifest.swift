@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// `handover.json`, version 1: what a handover carries, signed by its sender (docs/formats.md).
 ///

@@ -33,50 +33,62 @@ enum AgeStream {
     static let batchChunkCount = 16
 
     /// Reads all of `source`, writes the encrypted chunks to `sink`. Chunks are sealed a
-    /// batch at a time on every core (each chunk is independent under its own nonce) and
-    /// written in order; memory stays bounded by one batch plus one chunk of read-ahead.
+    /// batch at a time on every core (each chunk is independent under its own nonce) while
+    /// the next batch is read, and written in order. Memory stays bounded: two batches of
+    /// plaintext (each with one chunk of read-ahead) and one of ciphertext.
     static func encrypt(
         from source: inout some ByteSource, to sink: inout some ByteSink, key: borrowing SymmetricKey
     ) throws(AgeError) {
         let batch = batchChunkCount
-        // One extra chunk of read-ahead: a chunk is final only if nothing follows it.
-        var plaintext = SecureBytes(count: (batch + 1) * chunkByteCount)
+        let slotBytes = (batch + 1) * chunkByteCount
+        // Two plaintext buffers: one being sealed, the other being filled.
+        var plaintext = SecureBytes(count: 2 * slotBytes)
         let ciphertext = UnsafeMutableRawBufferPointer.allocate(byteCount: batch * encryptedChunkByteCount, alignment: 16)
         defer { ciphertext.deallocate() }
         var nonce = Nonce()
-        var pending = 0
-        var atEnd = false
+        var current = 0
+        // Fills buffer `slot` from `start` up to a batch plus one chunk; returns how many
+        // bytes it holds and whether the input ended.
+        func fill(_ buffer: UnsafeMutableRawBufferPointer, slot: Int, from start: Int) throws(AgeError) -> (Int, Bool) {
+            let region = UnsafeMutableRawBufferPointer(rebasing: buffer[(slot * slotBytes + start)..<((slot + 1) * slotBytes)])
+            let got = try readAll(region, from: &source)
+            return (start + got, got < region.count)
+        }
+        var (pending, atEnd) = try typedThrows { try plaintext.withUnsafeMutableBytes { buffer in try fill(buffer, slot: 0, from: 0) } }
         while true {
-            if !atEnd {
-                let wanted = (batch + 1) * chunkByteCount - pending
-                let got = try typedThrows { try plaintext.withUnsafeMutableBytes { buffer in
-                    try readAll(UnsafeMutableRawBufferPointer(rebasing: buffer[pending..<(pending + wanted)]), from: &source)
-                } }
-                pending += got
-                atEnd = got < wanted
-            }
             // With input left over beyond this batch, all of its chunks are full and none is final.
             let needed = pending == 0 ? 1 : (pending + chunkByteCount - 1) / chunkByteCount
             let final = atEnd && needed <= batch
             let count = final ? needed : batch
-            let written = try typedThrows { try plaintext.withUnsafeBytes { buffer in
+            var next: Result<(Int, Bool), AgeError> = .success((0, true))
+            let written = try typedThrows { try plaintext.withUnsafeMutableBytes { buffer in
+                let base = current * slotBytes
                 var chunks: [ChaCha20Poly1305.Chunk] = []
                 chunks.reserveCapacity(count)
                 var outputEnd = 0
                 for index in 0..<count {
-                    let start = index * chunkByteCount
-                    let length = min(chunkByteCount, pending - start)
+                    let start = base + index * chunkByteCount
+                    let length = min(chunkByteCount, pending - index * chunkByteCount)
                     let isLast = final && index == count - 1
                     nonce.setLast(isLast)
-                    let output = UnsafeMutableRawBufferPointer(
-                        rebasing: ciphertext[(index * encryptedChunkByteCount)..<(index * encryptedChunkByteCount + length + tagByteCount)])
-                    chunks.append(.init(plaintext: UnsafeRawBufferPointer(rebasing: buffer[start..<(start + length)]),
-                                        nonce: nonce.bytes, output: output))
                     outputEnd = index * encryptedChunkByteCount + length + tagByteCount
+                    chunks.append(.init(plaintext: UnsafeRawBufferPointer(rebasing: buffer[start..<(start + length)]),
+                                        nonce: nonce.bytes,
+                                        output: UnsafeMutableRawBufferPointer(rebasing: ciphertext[(index * encryptedChunkByteCount)..<outputEnd])))
                     if !isLast { try nonce.advance() }
                 }
                 do {
-                    try ChaCha20Poly1305.encryptConcurrently(chunks, using: key)
+                    try ChaCha20Poly1305.encryptConcurrently(chunks, using: key) {
+                        guard !final else { return }
+                        // Meanwhile: move the read-ahead (what follows this batch, at most one
+                        // chunk) to the other buffer, and fill it.
+                        let other = 1 - current
+                        let leftover = pending - batch * chunkByteCount
+                        (buffer.baseAddress! + other * slotBytes)
+                            .copyMemory(from: buffer.baseAddress! + base + batch * chunkByteCount, byteCount: leftover)
+                        next = atEnd ? .success((leftover, true))
+                            : Result { () throws(AgeError) in try fill(buffer, slot: other, from: leftover) }
+                    }
                 } catch {
                     throw AgeError.io("encryption failed: \(error)")
                 }
@@ -84,12 +96,8 @@ enum AgeStream {
             } }
             try writeAll(UnsafeRawBufferPointer(rebasing: ciphertext[0..<written]), to: &sink)
             if final { return }
-            // Keep what follows the batch (at most one chunk) at the start of the buffer.
-            let consumed = batch * chunkByteCount
-            plaintext.withUnsafeMutableBytes { buffer in
-                buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + consumed, byteCount: pending - consumed)
-            }
-            pending -= consumed
+            (pending, atEnd) = try next.get()
+            current = 1 - current
         }
     }
 
