@@ -59,15 +59,16 @@ public enum ChaCha20Poly1305 {
         }
     }
 
-    /// One chunk of a batch for `encryptConcurrently`: its plaintext, its own nonce, and
-    /// where its ciphertext ‖ tag goes. The buffers must not overlap and must outlive the call.
+    /// One chunk of a batch for `encryptConcurrently` and `decryptConcurrently`: its input,
+    /// its own nonce, and where its output goes (ciphertext ‖ tag when encrypting, plaintext
+    /// when decrypting). The buffers must not overlap and must outlive the call.
     public struct Chunk: @unchecked Sendable {
-        public let plaintext: UnsafeRawBufferPointer
+        public let input: UnsafeRawBufferPointer
         public let nonce: [UInt8]
         public let output: UnsafeMutableRawBufferPointer
 
-        public init(plaintext: UnsafeRawBufferPointer, nonce: [UInt8], output: UnsafeMutableRawBufferPointer) {
-            self.plaintext = plaintext
+        public init(input: UnsafeRawBufferPointer, nonce: [UInt8], output: UnsafeMutableRawBufferPointer) {
+            self.input = input
             self.nonce = nonce
             self.output = output
         }
@@ -80,13 +81,53 @@ public enum ChaCha20Poly1305 {
     public static func encryptConcurrently(
         _ chunks: [Chunk], using key: borrowing SymmetricKey, meanwhile: () -> Void = {}
     ) throws(CryptoError) {
-        Sodium.ready()
         for chunk in chunks {
-            guard chunk.nonce.count == nonceByteCount else {
-                throw .invalidLength(what: "ChaCha20-Poly1305 nonce", expected: nonceByteCount, actual: chunk.nonce.count)
-            }
-            guard chunk.output.count >= chunk.plaintext.count + tagByteCount else { throw .invalidParameter("output buffer too small") }
+            guard chunk.output.count >= chunk.input.count + tagByteCount else { throw .invalidParameter("output buffer too small") }
         }
+        try concurrently(chunks, using: key, meanwhile: meanwhile) { chunk, key in
+            var written: UInt64 = 0
+            chunk.nonce.withUnsafeBytes { nonce in
+                _ = crypto_aead_chacha20poly1305_ietf_encrypt(
+                    chunk.output.baseAddress!.assumingMemoryBound(to: UInt8.self), &written,
+                    address(chunk.input), UInt64(chunk.input.count), nil, 0, nil, address(nonce), address(key))
+            }
+            return Int(written)
+        }
+    }
+
+    /// Decrypts independent chunks (ciphertext ‖ tag, no associated data) on every core.
+    /// Returns each chunk's plaintext length, or nil for a chunk that does not authenticate
+    /// (its output is then zeroed): the caller decides what a failure means in order.
+    public static func decryptConcurrently(_ chunks: [Chunk], using key: borrowing SymmetricKey) throws(CryptoError) -> [Int?] {
+        for chunk in chunks {
+            guard chunk.output.count >= max(0, chunk.input.count - tagByteCount) else { throw .invalidParameter("output buffer too small") }
+        }
+        return try concurrently(chunks, using: key, meanwhile: {}) { chunk, key in
+            guard chunk.input.count >= tagByteCount else { return nil }
+            var written: UInt64 = 0
+            let status = chunk.nonce.withUnsafeBytes { nonce in
+                crypto_aead_chacha20poly1305_ietf_decrypt(
+                    chunk.output.baseAddress?.assumingMemoryBound(to: UInt8.self), &written, nil,
+                    address(chunk.input), UInt64(chunk.input.count), nil, 0, address(nonce), address(key))
+            }
+            guard status == 0 else {
+                if chunk.output.count > 0 { sodium_memzero(chunk.output.baseAddress, chunk.output.count) }
+                return nil
+            }
+            return Int(written)
+        }
+    }
+
+    /// Runs `work` on every chunk, spread over one worker per core, with the key's bytes.
+    private static func concurrently(
+        _ chunks: [Chunk], using key: borrowing SymmetricKey, meanwhile: () -> Void,
+        _ work: @escaping @Sendable (Chunk, UnsafeRawBufferPointer) -> Int?
+    ) throws(CryptoError) -> [Int?] {
+        Sodium.ready()
+        for chunk in chunks where chunk.nonce.count != nonceByteCount {
+            throw .invalidLength(what: "ChaCha20-Poly1305 nonce", expected: nonceByteCount, actual: chunk.nonce.count)
+        }
+        let results = Results(count: chunks.count)
         key.withUnsafeBytes { keyBytes in
             let shared = SharedKey(bytes: keyBytes)
             let workers = min(chunks.count, max(1, ProcessInfo.processInfo.activeProcessorCount))
@@ -94,14 +135,7 @@ public enum ChaCha20Poly1305 {
             for worker in 0..<workers {
                 DispatchQueue.global(qos: .userInitiated).async(group: group) {
                     for index in stride(from: worker, to: chunks.count, by: workers) {
-                        let chunk = chunks[index]
-                        var written: UInt64 = 0
-                        chunk.nonce.withUnsafeBytes { nonce in
-                            _ = crypto_aead_chacha20poly1305_ietf_encrypt(
-                                chunk.output.baseAddress!.assumingMemoryBound(to: UInt8.self), &written,
-                                address(chunk.plaintext), UInt64(chunk.plaintext.count), nil, 0,
-                                nil, address(nonce), address(shared.bytes))
-                        }
+                        results.set(index, work(chunks[index], shared.bytes))
                     }
                 }
             }
@@ -109,6 +143,19 @@ public enum ChaCha20Poly1305 {
             // The key's bytes are lent only inside this closure: wait for every worker.
             group.wait()
         }
+        return results.values
+    }
+
+    /// Per-chunk results, each slot written by exactly one worker before `group.wait()` returns.
+    private final class Results: @unchecked Sendable {
+        private var storage: UnsafeMutableBufferPointer<Int?>
+        init(count: Int) {
+            storage = .allocate(capacity: count)
+            storage.initialize(repeating: nil)
+        }
+        deinit { storage.deallocate() }
+        func set(_ index: Int, _ value: Int?) { storage[index] = value }
+        var values: [Int?] { Array(storage) }
     }
 
     /// The key's bytes lent to the workers of one `encryptConcurrently` call, which only read them.

@@ -13,7 +13,7 @@ public enum AgeInputFormat: Sendable {
 /// age v1 file encryption (C2SP age, https://age-encryption.org/v1): X25519 and
 /// passphrase (scrypt) recipients, STREAM payload, optional ASCII armor.
 ///
-/// Streaming functions keep memory bounded (a few 64 KiB chunks) whatever the
+/// Streaming functions keep memory bounded (a few batches of 16 × 64 KiB chunks) whatever the
 /// file size. Decryption writes plaintext chunk by chunk as each authenticates: if
 /// it fails part-way, the sink has received everything before the failing chunk,
 /// so a caller writing to a file must discard that output on error.

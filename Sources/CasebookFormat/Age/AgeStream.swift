@@ -5,8 +5,9 @@ import CasebookCrypto
 /// chunk and 0x00 otherwise. The final chunk may be short, and is empty only when
 /// the whole payload is empty.
 ///
-/// Memory stays bounded: two plaintext chunks (in secure memory) and one ciphertext
-/// chunk, reused for the whole stream.
+/// Chunks are independent (each has its own nonce), so both directions work a batch of
+/// 16 chunks at a time on every core. Memory stays bounded, a few MiB reused for the
+/// whole stream: plaintext in secure memory, ciphertext in ordinary memory.
 enum AgeStream {
     static let chunkByteCount = 64 * 1024
     static let tagByteCount = ChaCha20Poly1305.tagByteCount
@@ -72,7 +73,7 @@ enum AgeStream {
                     let isLast = final && index == count - 1
                     nonce.setLast(isLast)
                     outputEnd = index * encryptedChunkByteCount + length + tagByteCount
-                    chunks.append(.init(plaintext: UnsafeRawBufferPointer(rebasing: buffer[start..<(start + length)]),
+                    chunks.append(.init(input: UnsafeRawBufferPointer(rebasing: buffer[start..<(start + length)]),
                                         nonce: nonce.bytes,
                                         output: UnsafeMutableRawBufferPointer(rebasing: ciphertext[(index * encryptedChunkByteCount)..<outputEnd])))
                     if !isLast { try nonce.advance() }
@@ -101,57 +102,88 @@ enum AgeStream {
         }
     }
 
-    /// Decrypts the chunks from `reader` and writes each authenticated chunk's
-    /// plaintext to `sink` as soon as it verifies. On failure, everything before the
-    /// failing chunk has been written, and nothing after.
+    /// Decrypts the chunks from `reader` a batch at a time, authenticating the batch's
+    /// chunks on every core, and writes each authenticated chunk's plaintext to `sink` in
+    /// order. On failure, everything before the failing chunk has been written, and
+    /// nothing after (as when decrypting one chunk at a time).
     static func decrypt<Source: ByteSource>(
         from reader: inout AgeInputReader<Source>, to sink: inout some ByteSink, key: borrowing SymmetricKey
     ) throws(AgeError) {
-        var plaintext = SecureBytes(count: chunkByteCount)
-        let ciphertext = UnsafeMutableRawBufferPointer.allocate(byteCount: encryptedChunkByteCount, alignment: 16)
+        let batch = batchChunkCount
+        // One byte of read-ahead tells whether anything follows the batch.
+        let capacity = batch * encryptedChunkByteCount + 1
+        let ciphertext = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
         defer { ciphertext.deallocate() }
+        var plaintext = SecureBytes(count: batch * chunkByteCount)
         var nonce = Nonce()
+        var carried = 0
         while true {
-            let count = try reader.readFull(into: ciphertext)
-            let chunkNumber = nonce.counter + 1
-            if count == 0 {
+            let got = try reader.readFull(into: UnsafeMutableRawBufferPointer(rebasing: ciphertext[carried..<capacity]))
+            let more = carried + got == capacity
+            let bytes = more ? capacity - 1 : carried + got
+            if bytes == 0 {
                 throw .payload(nonce.counter == 0
                     ? "the file is truncated: it has no payload after the header"
                     : "the file is truncated after chunk \(nonce.counter) (no final chunk)")
             }
-            var last = false
-            if count < encryptedChunkByteCount {
-                if nonce.counter > 0 && count == tagByteCount {
+            // With data beyond the batch, its chunks are all full and none is final; at the
+            // end of the input, the last chunk read is the final one (full or short).
+            let count = more ? batch : (bytes + encryptedChunkByteCount - 1) / encryptedChunkByteCount
+            let first = nonce.counter
+            var nonces: [[UInt8]] = []
+            var chunks: [ChaCha20Poly1305.Chunk] = []
+            try typedThrows { try plaintext.withUnsafeMutableBytes { output in
+                for index in 0..<count {
+                    let start = index * encryptedChunkByteCount
+                    let length = min(encryptedChunkByteCount, bytes - start)
+                    nonce.setLast(!more && index == count - 1)
+                    nonces.append(nonce.bytes)
+                    chunks.append(.init(input: UnsafeRawBufferPointer(rebasing: ciphertext[start..<(start + length)]), nonce: nonce.bytes,
+                                        output: UnsafeMutableRawBufferPointer(rebasing: output[(index * chunkByteCount)..<((index + 1) * chunkByteCount)])))
+                    if index < count - 1 { try nonce.advance() }
+                }
+            } }
+            let results: [Int?]
+            do {
+                results = try ChaCha20Poly1305.decryptConcurrently(chunks, using: key)
+            } catch {
+                throw .io("decryption failed: \(error)")
+            }
+            for index in 0..<count {
+                let chunkNumber = first + UInt64(index) + 1
+                let isLast = !more && index == count - 1
+                let length = chunks[index].input.count
+                if isLast && chunkNumber > 1 && length == tagByteCount {
                     throw .payload("the final chunk is empty, which only an empty file may have")
                 }
-                last = true
-            }
-            let input = UnsafeRawBufferPointer(rebasing: ciphertext[0..<count])
-            nonce.setLast(last)
-            var plainCount = try? plaintext.withUnsafeMutableBytes { output in
-                try ChaCha20Poly1305.decrypt(input, using: key, nonce: nonce.bytes, authenticating: [UInt8](), into: output)
-            }
-            if plainCount == nil && !last {
-                // A full-length chunk may be the final one.
-                last = true
-                nonce.setLast(true)
-                plainCount = try? plaintext.withUnsafeMutableBytes { output in
-                    try ChaCha20Poly1305.decrypt(input, using: key, nonce: nonce.bytes, authenticating: [UInt8](), into: output)
+                var produced = results[index]
+                var problem: AgeError?
+                if produced == nil && length == encryptedChunkByteCount {
+                    // A full chunk that authenticates only with the other final flag: the
+                    // file was cut after it, or data was appended after the real end.
+                    var other = nonces[index]
+                    other[11] ^= 1
+                    produced = try? plaintext.withUnsafeMutableBytes { output in
+                        try ChaCha20Poly1305.decrypt(chunks[index].input, using: key, nonce: other, authenticating: [UInt8](),
+                                                     into: UnsafeMutableRawBufferPointer(rebasing: output[(index * chunkByteCount)...]))
+                    }
+                    if produced != nil {
+                        problem = isLast ? .payload("the file is truncated after chunk \(chunkNumber) (no final chunk)")
+                                         : .payload("there is data after the final chunk")
+                    }
                 }
+                guard let produced else {
+                    throw .payload("chunk \(chunkNumber) does not authenticate (altered, truncated or not from this file)")
+                }
+                try typedThrows { try plaintext.withUnsafeBytes { buffer in
+                    try writeAll(UnsafeRawBufferPointer(rebasing: buffer[(index * chunkByteCount)..<(index * chunkByteCount + produced)]), to: &sink)
+                } }
+                if let problem { throw problem }
             }
-            guard let plainCount else {
-                throw .payload("chunk \(chunkNumber) does not authenticate (altered, truncated or not from this file)")
-            }
-            try typedThrows { try plaintext.withUnsafeBytes { buffer in
-                try writeAll(UnsafeRawBufferPointer(rebasing: buffer[0..<plainCount]), to: &sink)
-            } }
-            if last {
-                var probe: UInt8 = 0
-                let extra = try typedThrows { try withUnsafeMutableBytes(of: &probe) { byte in try reader.readFull(into: byte) } }
-                guard extra == 0 else { throw .payload("there is data after the final chunk") }
-                return
-            }
+            if !more { return }
             try nonce.advance()
+            ciphertext[0] = ciphertext[capacity - 1]
+            carried = 1
         }
     }
 
