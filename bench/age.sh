@@ -61,9 +61,12 @@ measure "casebook age encrypt -r" "$bin" age encrypt -r "$recipient" "$work/plai
 measure "age -r (reference)" /usr/bin/age -r "$recipient" "$work/plain"
 raw "raw libsodium seal, 64 KiB chunks" seal
 if [ "$(nproc)" -gt 1 ]; then
-  echo "== encrypt on every core (casebook seals 16 chunks at a time in parallel; age uses one)"
-  cores=$(seq -s, 0 $(($(nproc) - 1))) measure "casebook age encrypt -r (all cores)" "$bin" age encrypt -r "$recipient" "$work/plain"
-  cores=$(seq -s, 0 $(($(nproc) - 1))) measure "age -r (reference, all cores)" /usr/bin/age -r "$recipient" "$work/plain"
+  all=$(seq -s, 0 $(($(nproc) - 1)))
+  echo "== every core (casebook works 16 chunks at a time in parallel; age uses one)"
+  cores=$all measure "casebook age encrypt -r (all cores)" "$bin" age encrypt -r "$recipient" "$work/plain"
+  cores=$all measure "age -r (reference, all cores)" /usr/bin/age -r "$recipient" "$work/plain"
+  cores=$all measure "casebook age decrypt -i (all cores)" "$bin" age decrypt -i "$work/key.txt" "$work/casebook.age"
+  cores=$all measure "age -d -i (reference, all cores)" /usr/bin/age -d -i "$work/key.txt" "$work/reference.age"
 fi
 echo "== decrypt"
 measure "casebook age decrypt -i" "$bin" age decrypt -i "$work/key.txt" "$work/casebook.age"
