@@ -96,3 +96,35 @@ import CasebookTestSupport
                                   "-o", ada.folder.file("n.age").path], message: "nonsense")
     }
 }
+
+@Suite struct AuditLogCommandTests {
+    @Test func theLogListsEveryWriteInOrderAndRefusesATamperedOne() throws {
+        let cli = try CLIFixture()
+        try cli.initVault()
+        let id = cli.storedID(try cli.run("note", "new", "--kind", "hii-session", "--client", "C-0042", input: SampleDocuments.hii()))!
+        #expect(try cli.run("note", "amend", id, "--reason", "more", input: SampleDocuments.hii(marker: "more")).status == 0)
+        let log = try cli.run("audit", "log")
+        #expect(log.status == 0, "\(log.stderr)")
+        let lines = log.stdout.split(separator: "\n")
+        #expect(lines.count == 3)
+        #expect(lines[0].contains("vault.created"))
+        #expect(lines[1].contains("record.created") && lines[1].contains("record \(id)") && lines[1].contains("client C-0042"))
+        #expect(lines[2].contains("record.amended") && lines[2].contains("revision 2"))
+        #expect(!log.stdout.contains("steady progress"))
+        let json = try cli.run("audit", "log", "--json")
+        let events = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        #expect(events.map { $0["sequence"] as? Int } == [0, 1, 2])
+        #expect(events.map { $0["action"] as? String } == ["vault.created", "record.created", "record.amended"])
+        // An event moved onto another sequence number is refused.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = [cli.vault.appendingPathComponent("vault.db").path, """
+            DROP TRIGGER audit_append_only_update;
+            UPDATE audit_events SET sealed_event = (SELECT sealed_event FROM audit_events WHERE sequence = 1) WHERE sequence = 2;
+            """]
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        try cli.expectFailure(6, ["audit", "log"], message: "audit event 2")
+    }
+}

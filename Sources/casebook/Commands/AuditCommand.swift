@@ -1,0 +1,58 @@
+import ArgumentParser
+import CasebookCore
+import Foundation
+
+struct AuditCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Read this vault's audit log: what was written, sealed, received and exported, and when.",
+        subcommands: [AuditLog.self]
+    )
+}
+
+struct AuditLog: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "log",
+        abstract: "List the audit events, oldest first (no note text is ever in them).",
+        discussion: """
+            Each event is checked as it is read: it must decrypt, match the leaf hash stored beside it, and
+            carry its own position in the log. A log that fails any check is an integrity error (exit 6).
+            """)
+
+    @OptionGroup var vault: VaultOptions
+
+    @Flag(help: "Print JSON: every field of every event.")
+    var json = false
+
+    func run() throws {
+        let events = try vault.open(readOnly: true).auditEvents()
+        if json {
+            try JSONOutput.print(events)
+            return
+        }
+        for event in events {
+            print(AuditLog.line(event))
+        }
+    }
+
+    /// One line per event: sequence, time, action, and what it concerned.
+    static func line(_ event: AuditEvent) -> String {
+        var parts = [String(format: "%6d", event.sequence), event.time, event.action.rawValue]
+        if let records = event.records {
+            parts.append(records.count == 1 ? "record \(records[0])" : "\(records.count) records")
+        } else if let count = event.count {
+            parts.append("\(count) records")
+        }
+        if let revision = event.revision { parts.append("revision \(revision)") }
+        if let kinds = event.kinds, !kinds.isEmpty { parts.append(kinds.joined(separator: ",")) }
+        if let client = event.client { parts.append("client \(client)") }
+        if let contact = event.contact { parts.append("contact \(contact)") }
+        if let recipients = event.recipients { parts.append("to \(recipients.joined(separator: ", "))") }
+        if let sender = event.sender { parts.append("from \(sender)") }
+        if let fields = event.fields { parts.append("fields \(fields.joined(separator: ","))") }
+        if let purpose = event.purpose { parts.append("purpose \"\(purpose)\"") }
+        if let handover = event.handover { parts.append("handover \(handover)") }
+        if let detail = event.detail { parts.append(detail) }
+        return parts.joined(separator: "  ")
+    }
+}
