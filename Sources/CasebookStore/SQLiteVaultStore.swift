@@ -265,6 +265,14 @@ public final class SQLiteVaultStore: VaultStore {
         }
     }
 
+    public func erasedClients() throws(CasebookError) -> [(id: [UInt8], sealedInfo: [UInt8])] {
+        try StoreErrors.mapping {
+            try queue.read { db in
+                try Row.fetchAll(db, sql: "SELECT client_id, sealed_info FROM erased_clients").map { (try $0.blob(0), try $0.blob(1)) }
+            }
+        }
+    }
+
     public func receivedHandover(idMAC: [UInt8]) throws(CasebookError) -> [UInt8]? {
         try StoreErrors.mapping {
             try queue.read { db in

@@ -76,6 +76,16 @@ final class SQLiteVaultWriter: VaultStoreWriter {
         try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit_events") ?? 0
     }
 
+    func erasedClient(id: [UInt8]) throws -> [UInt8]? {
+        try Row.fetchOne(db, sql: "SELECT sealed_info FROM erased_clients WHERE client_id = ?", arguments: [Data(id)]).map { try $0.blob(0) }
+    }
+
+    func eraseClient(id: [UInt8], sealedInfo: [UInt8]) throws {
+        try db.execute(sql: "DELETE FROM client_keys WHERE id = ?", arguments: [Data(id)])
+        guard db.changesCount == 1 else { throw CasebookError(.integrity, "the client's data key is missing") }
+        try db.execute(sql: "INSERT INTO erased_clients (client_id, sealed_info) VALUES (?, ?)", arguments: [Data(id), Data(sealedInfo)])
+    }
+
     func insertReceivedHandover(idMAC: [UInt8], sealedInfo: [UInt8]) throws {
         try db.execute(sql: "INSERT INTO received_handovers (id_mac, sealed_info) VALUES (?, ?)",
                        arguments: [Data(idMAC), Data(sealedInfo)])

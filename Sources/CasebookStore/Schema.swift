@@ -152,6 +152,21 @@ enum Schema {
                     BEGIN SELECT RAISE(ABORT, 'the handover register is append-only'); END;
                 """)
         }
+        // v5: erased clients (crypto-shredding). The client's wrapped data key is deleted
+        // (with secure_delete on) and this row, sealed under the vault's keys, says the
+        // records left behind were erased on purpose, so listings skip them.
+        migrator.registerMigration("v5") { db in
+            try db.execute(sql: """
+                CREATE TABLE erased_clients (
+                    client_id BLOB PRIMARY KEY,
+                    sealed_info BLOB NOT NULL
+                );
+                CREATE TRIGGER erased_clients_append_only_update BEFORE UPDATE ON erased_clients
+                    BEGIN SELECT RAISE(ABORT, 'erasures cannot be undone'); END;
+                CREATE TRIGGER erased_clients_append_only_delete BEFORE DELETE ON erased_clients
+                    BEGIN SELECT RAISE(ABORT, 'erasures cannot be undone'); END;
+                """)
+        }
         return migrator
     }
 }

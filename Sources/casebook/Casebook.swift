@@ -18,6 +18,6 @@ struct Casebook: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [InitCommand.self, WhoamiCommand.self, PasswdCommand.self, NoteCommand.self, ContactsCommand.self,
-                      HandoverCommand.self, AgeCommand.self, AuditCommand.self]
+                      HandoverCommand.self, AgeCommand.self, AuditCommand.self, ClientCommand.self]
     )
 }

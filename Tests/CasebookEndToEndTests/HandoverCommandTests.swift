@@ -128,3 +128,24 @@ import CasebookTestSupport
         try cli.expectFailure(6, ["audit", "log"], message: "audit event 2")
     }
 }
+
+@Suite struct ClientEraseCommandTests {
+    @Test func erasureNeedsConfirmationAndLeavesTheOtherClientsAlone() throws {
+        let cli = try CLIFixture()
+        try cli.initVault()
+        let kept = cli.storedID(try cli.run("note", "new", "--kind", "hii-session", "--client", "C-0001", input: SampleDocuments.hii(client: "C-0001")))!
+        let gone = cli.storedID(try cli.run("note", "new", "--kind", "hii-session", "--client", "C-0002", input: SampleDocuments.hii(client: "C-0002")))!
+        try cli.expectFailure(9, ["client", "erase", "C-0002", "--reason", "request"], message: "no terminal")
+        try cli.expectFailure(8, ["client", "erase", "C-0002", "--reason", "request", "--confirm", "C-0001"], message: "not confirmed")
+        try cli.expectFailure(4, ["client", "erase", "C-0099", "--reason", "request", "--confirm", "C-0099"], message: "no records of client C-0099")
+        let erased = try cli.run("client", "erase", "C-0002", "--reason", "request DP-7", "--confirm", "C-0002")
+        #expect(erased.status == 0, "\(erased.stderr)")
+        #expect(erased.stdout.contains("Erased 1 record(s) of C-0002"))
+        let list = try cli.run("note", "list")
+        #expect(list.stdout.contains(kept) && !list.stdout.contains(gone))
+        try cli.expectFailure(4, ["note", "show", gone], message: "was erased")
+        try cli.expectFailure(3, ["note", "new", "--kind", "hii-session", "--client", "C-0002"], input: SampleDocuments.hii(client: "C-0002"),
+                              message: "erased")
+        #expect(try cli.run("audit", "log").stdout.contains("client.erased"))
+    }
+}

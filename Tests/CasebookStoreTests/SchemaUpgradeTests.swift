@@ -21,6 +21,7 @@ import CasebookTestSupport
                     DROP TABLE record_filters;
                     DROP TABLE contacts;
                     DROP TABLE received_handovers;
+                    DROP TABLE erased_clients;
                     CREATE TABLE revisions_v1 (
                         record_id TEXT NOT NULL REFERENCES records (id),
                         revision INTEGER NOT NULL CHECK (revision >= 1),
@@ -52,7 +53,7 @@ import CasebookTestSupport
                     CREATE INDEX records_by_client ON records (client_id, seq);
                     CREATE TRIGGER revisions_append_only_update BEFORE UPDATE ON revisions
                         BEGIN SELECT RAISE(ABORT, 'revisions are append-only'); END;
-                    DELETE FROM grdb_migrations WHERE identifier IN ('v2', 'v3', 'v4');
+                    DELETE FROM grdb_migrations WHERE identifier IN ('v2', 'v3', 'v4', 'v5');
                     """)
                 return .commit
             }
@@ -78,7 +79,7 @@ import CasebookTestSupport
 
         // Even a read-only command upgrades it, and then reads exactly what was written.
         let upgraded = try fixture.open(readOnly: true)
-        #expect(try migrations(fixture) == ["v1", "v2", "v3", "v4"])
+        #expect(try migrations(fixture) == ["v1", "v2", "v3", "v4", "v5"])
         #expect(try upgraded.listings() == listings)
         let reread = try upgraded.history(id: first.recordID)
         #expect(reread.map(\.revision) == [1, 2])
@@ -97,8 +98,8 @@ import CasebookTestSupport
     private func downgradeToVersion2(_ fixture: VaultFixture) throws {
         try DatabaseQueue(path: fixture.databaseURL.path).write { db in
             try db.execute(sql: """
-                DROP TABLE contacts; DROP TABLE received_handovers;
-                DELETE FROM grdb_migrations WHERE identifier IN ('v3', 'v4')
+                DROP TABLE contacts; DROP TABLE received_handovers; DROP TABLE erased_clients;
+                DELETE FROM grdb_migrations WHERE identifier IN ('v3', 'v4', 'v5')
                 """)
         }
     }
@@ -116,7 +117,7 @@ import CasebookTestSupport
 
         // Even a read-only open upgrades it; nothing else changes, and no event is added.
         let upgraded = try fixture.open(readOnly: true)
-        #expect(try migrations(fixture) == ["v1", "v2", "v3", "v4"])
+        #expect(try migrations(fixture) == ["v1", "v2", "v3", "v4", "v5"])
         #expect(try tables() == ["contacts"])
         #expect(try upgraded.contacts().isEmpty)
         #expect(try upgraded.record(id: record.recordID, revision: nil).content == record.content)

@@ -101,6 +101,7 @@ public struct AuditAction: RawRepresentable, Codable, Hashable, Sendable, Custom
     public static let recordsImported = AuditAction(rawValue: "records.imported")
     public static let passphraseChanged = AuditAction(rawValue: "key.passphrase-changed")
     public static let identityExported = AuditAction(rawValue: "key.identity-exported")
+    public static let clientErased = AuditAction(rawValue: "client.erased")
     public static let handoverSealed = AuditAction(rawValue: "handover.sealed")
     public static let handoverImported = AuditAction(rawValue: "handover.imported")
     public static let contactAdded = AuditAction(rawValue: "contact.added")

@@ -29,6 +29,8 @@ public protocol VaultStore: AnyObject {
     func forEachRecordSummary(clientID: [UInt8]?, _ visit: (RecordSummaryRowView) throws -> Void) throws
     /// Every audit row, in sequence order.
     func auditRows() throws(CasebookError) -> [AuditRow]
+    /// Every erased client: its id and its sealed erasure record.
+    func erasedClients() throws(CasebookError) -> [(id: [UInt8], sealedInfo: [UInt8])]
     /// The sealed register entry of a received handover, by the keyed MAC of its id.
     func receivedHandover(idMAC: [UInt8]) throws(CasebookError) -> [UInt8]?
     /// Every contact row, in no particular order.
@@ -47,6 +49,10 @@ public protocol VaultStoreWriter {
     func recordExists(_ recordID: String) throws -> Bool
     func auditCount() throws -> Int
     func appendAudit(_ row: AuditRow) throws
+    /// The sealed erasure record of a client, if it was erased.
+    func erasedClient(id: [UInt8]) throws -> [UInt8]?
+    /// Erases a client: deletes its wrapped data key and records the erasure.
+    func eraseClient(id: [UInt8], sealedInfo: [UInt8]) throws
     /// Registers a received handover; a second registration of the same id fails.
     func insertReceivedHandover(idMAC: [UInt8], sealedInfo: [UInt8]) throws
     /// Every contact row, read inside the transaction (to check names are unique).

@@ -137,6 +137,10 @@ extension Vault {
     private func clientKeyForWriting(_ clientID: [UInt8], writer: any VaultStoreWriter,
                                      pending: inout [[UInt8]: ClientKey]) throws -> ClientKey {
         if let known = pending[clientID] ?? clientKeys[clientID] { return known }
+        if try writer.erasedClient(id: clientID) != nil {
+            throw CasebookError(.invalidInput, "this client reference belongs to a client who was erased; it cannot be used again",
+                                hint: "give the client a new reference")
+        }
         if let wrapped = try writer.wrappedClientKey(id: clientID) {
             let key = try unwrapClientKey(wrapped, clientID: clientID)
             clientKeys[clientID] = key
@@ -222,6 +226,9 @@ extension Vault {
     func clientKey(_ clientID: [UInt8], wrapped: [UInt8]? = nil) throws -> ClientKey {
         if let key = clientKeys[clientID] { return key }
         guard let wrapped = try wrapped ?? store.wrappedClientKey(id: clientID) else {
+            if let erased = try erasure(of: clientID) {
+                throw CasebookError(.notFound, "this record's client was erased on \(erased.erasedAt); it can no longer be read")
+            }
             throw CasebookError(.integrity, "a client's data key is missing",
                                 hint: "the vault database was altered outside Casebook; restore it from a backup")
         }
@@ -307,10 +314,10 @@ extension Vault {
     public func listings(_ filter: RecordFilter = RecordFilter()) throws -> [RecordListing] {
         let clientID = filter.client.map { keys.clientID(for: $0.rawValue) }
         var summaries = SummaryOpener(vaultID: header.vaultID)
-        var scanKeys = ScanKeys()
+        var scanKeys = try ScanKeys(self)
         var results: [RecordListing] = []
         try store.forEachRecordSummary(clientID: clientID) { row in
-            let key = try scanKeys.key(row.clientKey, clientID: row.clientID, in: self)
+            guard let key = try scanKeys.key(row.clientKey, clientID: row.clientID, in: self) else { return }
             let listing = try summaries.open(row.sealedSummary, recordID: row.recordID, revision: row.revision,
                                              clientID: row.clientID, key: key)
             if filter.matches(kind: listing.kind, client: listing.client, start: listing.start) { results.append(listing) }
@@ -377,15 +384,15 @@ extension Vault {
         var metaAD = AssociatedData.RowBuilder(AssociatedData.Prefix("revision-meta", [header.vaultID]))
         var bodyAD = AssociatedData.RowBuilder(AssociatedData.Prefix("revision-body", [header.vaultID]))
         let bookkeeping = Array("rev.".utf8)
-        var scanKeys = ScanKeys()
+        var scanKeys = try ScanKeys(self)
         var results: [Result] = []
         // A record whose search filter rules the text out is not read at all.
         let probe = text.flatMap(TrigramFilter.Probe.init)
         var filterAD = AssociatedData.RowBuilder(AssociatedData.Prefix("record-filter", [header.vaultID]))
         let candidate: ((RecordFilterRowView) throws -> Bool)? = probe.map { probe in
             { row in
+                guard let key = try scanKeys.key(row.clientKey, clientID: row.clientID, in: self) else { return false }
                 guard let sealed = row.sealedFilter else { return true }
-                let key = try scanKeys.key(row.clientKey, clientID: row.clientID, in: self)
                 filterAD.update(recordID: row.recordID, revision: row.revision, clientID: row.clientID)
                 guard let length = scratch.open(sealed, key: key.key, slot: 2, ad: filterAD.bytes),
                       length == TrigramFilter.byteCount else {
@@ -395,7 +402,7 @@ extension Vault {
             }
         }
         try store.forEachLatestRevision(clientID: clientID, includeBody: text != nil, candidate: candidate) { row in
-            let key = try scanKeys.key(row.clientKey, clientID: row.clientID, in: self)
+            guard let key = try scanKeys.key(row.clientKey, clientID: row.clientID, in: self) else { return }
             func failure() -> CasebookError {
                 CasebookError.integrity("record \(row.recordID) revision \(row.revision) does not decrypt (it was altered, or moved from another row)")
             }
@@ -468,9 +475,18 @@ extension RecordListing: SessionOrdered {
 /// reuse the key without hashing its id.
 struct ScanKeys {
     private var bySlot: [ClientKey?] = []
+    /// Erased clients (checked before the scan: a scan cannot call back into the store):
+    /// their records are skipped, not errors.
+    private let erased: Set<[UInt8]>
 
-    mutating func key(_ scanned: ScannedClientKey?, clientID: UnsafeRawBufferPointer, in vault: Vault) throws -> ClientKey {
+    init(_ vault: Vault) throws {
+        erased = try vault.erasedClientIDs()
+    }
+
+    /// The key for a row, or nil when the row's client was erased (skip the row).
+    mutating func key(_ scanned: ScannedClientKey?, clientID: UnsafeRawBufferPointer, in vault: Vault) throws -> ClientKey? {
         guard let (slot, wrapped) = scanned else {
+            if erased.contains(Array(clientID)) { return nil }
             throw CasebookError(.integrity, "a client's data key is missing",
                                 hint: "the vault database was altered outside Casebook; restore it from a backup")
         }
