@@ -73,6 +73,9 @@ extension Consent {
             throw CasebookError(.refused, "\(label) is already withdrawn (since \(Timestamp.string(withdrawal.time)))",
                                 hint: "a withdrawal is final; record a new consent if the client agrees again")
         }
+        guard time >= recordedAt else {
+            throw CasebookError(.invalidInput, "\(label) cannot be withdrawn at \(Timestamp.string(time)), before it was recorded (\(Timestamp.string(recordedAt)))")
+        }
         var next = self
         next.version = version + 1
         next.recordedAt = time
