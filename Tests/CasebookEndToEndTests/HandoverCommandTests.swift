@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import CasebookFormat
+import CasebookCrypto
 import CasebookTestSupport
 
 /// The psychologist-to-supervisor journey through the built binary.
@@ -147,5 +148,49 @@ import CasebookTestSupport
         try cli.expectFailure(3, ["note", "new", "--kind", "hii-session", "--client", "C-0002"], input: SampleDocuments.hii(client: "C-0002"),
                               message: "erased")
         #expect(try cli.run("audit", "log").stdout.contains("client.erased"))
+    }
+}
+
+@Suite struct AuditVerifyCommandTests {
+    @Test func verifyPrintsTheTreeHeadAndFindsARemovedEvent() throws {
+        let cli = try CLIFixture()
+        try cli.initVault()
+        _ = try cli.run("note", "new", "--kind", "hii-session", "--client", "C-0042", input: SampleDocuments.hii())
+        _ = try cli.run("note", "new", "--kind", "hii-session", "--client", "C-0043", input: SampleDocuments.hii(client: "C-0043"))
+        let verified = try cli.run("audit", "verify")
+        #expect(verified.status == 0, "\(verified.stderr)")
+        #expect(verified.stdout.hasPrefix("audit log verified: 3 events, tree root "))
+        // The root is the RFC 6962 root over the stored leaf hashes, recomputed here independently.
+        let leaves = try sqliteLines(cli, "SELECT hex(leaf_hash) FROM audit_events ORDER BY sequence").map { hexBytes($0) }
+        func node(_ a: [UInt8], _ b: [UInt8]) -> [UInt8] { SHA256.hash([1] + a + b) }
+        let root = node(node(leaves[0], leaves[1]), leaves[2])
+        #expect(verified.stdout.contains(Base64.encode(root)))
+        // An event removed from the middle of the log is found.
+        _ = try sqliteLines(cli, "DROP TRIGGER audit_append_only_delete; DELETE FROM audit_events WHERE sequence = 1;")
+        try cli.expectFailure(6, ["audit", "verify"], message: "entry 1 is missing")
+    }
+
+    private func sqliteLines(_ cli: CLIFixture, _ sql: String) throws -> [String] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = [cli.vault.appendingPathComponent("vault.db").path, sql]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+    }
+
+    private func hexBytes(_ hex: String) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var index = hex.startIndex
+        while index < hex.endIndex {
+            let next = hex.index(index, offsetBy: 2)
+            bytes.append(UInt8(hex[index..<next], radix: 16)!)
+            index = next
+        }
+        return bytes
     }
 }

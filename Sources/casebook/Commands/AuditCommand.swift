@@ -1,12 +1,13 @@
 import ArgumentParser
 import CasebookCore
+import CasebookFormat
 import Foundation
 
 struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
         abstract: "Read this vault's audit log: what was written, sealed, received and exported, and when.",
-        subcommands: [AuditLog.self]
+        subcommands: [AuditLog.self, AuditVerify.self]
     )
 }
 
@@ -54,5 +55,31 @@ struct AuditLog: ParsableCommand {
         if let handover = event.handover { parts.append("handover \(handover)") }
         if let detail = event.detail { parts.append(detail) }
         return parts.joined(separator: "  ")
+    }
+}
+
+struct AuditVerify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Check this vault's audit log: every event, their order, and the Merkle tree over them.",
+        discussion: """
+            Every event must decrypt, match the leaf hash stored beside it, and carry its own position;
+            positions must run 0, 1, 2, … without a gap. The tree size and root hash printed can be written
+            down (or compared with a checkpoint) to detect a later rollback of the log.
+            """)
+
+    @OptionGroup var vault: VaultOptions
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() throws {
+        let head = try vault.open(readOnly: true).auditTreeHead()
+        let root = Base64.encode(head.rootHash.bytes)
+        if json {
+            try JSONOutput.print(["size": String(head.size), "root": root, "result": "verified"])
+        } else {
+            print("audit log verified: \(head.size) events, tree root \(root)")
+        }
     }
 }

@@ -1,0 +1,36 @@
+public import CasebookFormat
+
+/// The audit log as an RFC 6962 Merkle tree (docs/formats.md §6): leaf `i` is the stored
+/// leaf hash of event `i`, SHA-256(0x00 ‖ the event's canonical JSON).
+public struct AuditTreeHead: Equatable, Sendable {
+    public let size: UInt64
+    public let rootHash: MerkleHash
+}
+
+extension Vault {
+    /// Checks every event (it decrypts, matches its leaf hash and carries its own sequence
+    /// number) and that the sequence numbers are exactly 0, 1, 2, …; returns the events and
+    /// the tree over them. Any failure is an integrity error naming the first bad index.
+    public func verifiedAuditLog() throws -> (events: [AuditEvent], tree: MerkleTree) {
+        let rows = try store.auditRows()
+        for (index, row) in rows.enumerated() where row.sequence != index {
+            throw CasebookError(.integrity, "the audit log is not contiguous: entry \(index) is missing (the next one is \(row.sequence))",
+                                hint: "events were removed from the vault database outside Casebook")
+        }
+        let events = try auditEvents()
+        var tree = MerkleTree()
+        for row in rows {
+            guard let hash = MerkleHash(bytes: row.leafHash) else {
+                throw CasebookError.integrity("audit event \(row.sequence) has a malformed leaf hash")
+            }
+            tree.append(hash)
+        }
+        return (events, tree)
+    }
+
+    /// The size and root hash of the audit tree, after checking every event.
+    public func auditTreeHead() throws -> AuditTreeHead {
+        let tree = try verifiedAuditLog().tree
+        return AuditTreeHead(size: tree.size, rootHash: tree.rootHash)
+    }
+}
