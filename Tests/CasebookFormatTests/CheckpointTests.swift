@@ -53,6 +53,21 @@ enum TransparencyWorkedExample {
         #expect(verified.verifiedBy == [verifier])
     }
 
+    /// docs/formats.md §6.4 shows exactly these values.
+    @Test func documentationShowsTheWorkedExample() throws {
+        let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("docs/formats.md")
+        let text = try String(contentsOf: docs, encoding: .utf8)
+        let section = try #require(text.range(of: "### 6.4 Worked example")).upperBound
+        let example = String(text[section...])
+        #expect(example.contains("```\n" + TransparencyWorkedExample.expectedNote + "```"))
+        #expect(example.contains("    " + TransparencyWorkedExample.expectedVkey + "\n"))
+        #expect(example.contains(TransparencyWorkedExample.expectedInclusion.map { "    " + $0 + "\n" }.joined()))
+        #expect(example.contains(TransparencyWorkedExample.expectedConsistency.map { "    " + $0 + "\n" }.joined()))
+        #expect(example.contains(TransparencyWorkedExample.expectedOldRoot))
+        #expect(example.contains(TransparencyWorkedExample.expectedLeaf2))
+    }
+
     @Test func checkpointTextIsStrict() throws {
         let root = "bVan2z0Z2lGNxnju2nx3oKP6yqBa1ozVii2wOusRki0="
         let good = "o.example/x\n5\n\(root)\n"
