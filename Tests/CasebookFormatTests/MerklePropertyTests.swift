@@ -182,8 +182,8 @@ extension MerkleHash {
     }
 
     /// 1,000,000 leaf hashes: the in-place root, the full tree, and proofs near the end.
-    /// Timings are printed; the bound is loose because debug builds are slow (see docs/formats.md §6
-    /// for release figures).
+    /// Timings are printed; the bound is loose because debug builds are slow (debug figures in docs/formats.md §6.1;
+    /// no release figures yet).
     @Test func millionLeaves() throws {
         let count = 1_000_000
         var bytes = [UInt8](repeating: 0, count: count * 32)
