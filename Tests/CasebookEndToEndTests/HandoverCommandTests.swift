@@ -194,3 +194,26 @@ import CasebookTestSupport
         return bytes
     }
 }
+
+@Suite struct AuditCheckpointCommandTests {
+    @Test func theCheckpointIsSignedByTheVaultAndMatchesTheVerifiedTree() throws {
+        let cli = try CLIFixture()
+        try cli.initVault()
+        _ = try cli.run("note", "new", "--kind", "hii-session", "--client", "C-0042", input: SampleDocuments.hii())
+        let note = try cli.run("audit", "checkpoint")
+        #expect(note.status == 0, "\(note.stderr)")
+        let vkey = try cli.run("audit", "checkpoint", "--verifier-key").stdout.trimmingCharacters(in: .newlines)
+        let verifier = try NoteVerifier(parsing: vkey)
+        let origin = try #require(note.stdout.split(separator: "\n").first.map(String.init))
+        #expect(origin.hasPrefix("casebook.example/vault/"))
+        let (checkpoint, _) = try Checkpoint.open(Array(note.stdout.utf8), origin: origin, verifiers: [verifier])
+        #expect(checkpoint.size == 2)
+        let verified = try cli.run("audit", "verify").stdout
+        #expect(verified.contains("2 events, tree root \(checkpoint.rootHash.base64)"))
+        // Another vault's key does not verify it.
+        let other = try CLIFixture()
+        try other.initVault(name: "Other Example", role: "mentor")
+        let otherKey = try NoteVerifier(parsing: try other.run("audit", "checkpoint", "--verifier-key").stdout.trimmingCharacters(in: .newlines))
+        #expect(throws: (any Error).self) { _ = try Checkpoint.open(Array(note.stdout.utf8), origin: origin, verifiers: [otherKey]) }
+    }
+}

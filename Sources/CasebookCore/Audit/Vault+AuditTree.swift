@@ -34,3 +34,26 @@ extension Vault {
         return AuditTreeHead(size: tree.size, rootHash: tree.rootHash)
     }
 }
+
+extension Vault {
+    /// The origin line of this vault's checkpoints (docs/formats.md §6).
+    public var auditOrigin: String { "casebook.example/vault/" + Hex.encode(vaultID) }
+
+    /// A C2SP tlog-checkpoint of the audit tree as it is now (after checking every
+    /// event), signed as a C2SP signed note with the owner's Ed25519 identity key under
+    /// the origin as key name.
+    public func signedAuditCheckpoint() throws -> (head: AuditTreeHead, note: SignedNote) {
+        let head = try auditTreeHead()
+        do {
+            let checkpoint = try Checkpoint(origin: auditOrigin, size: head.size, rootHash: head.rootHash)
+            return (head, try checkpoint.signed(privateKey: identity.signing))
+        } catch {
+            throw CasebookError(.internalError, "cannot sign the audit checkpoint: \(error)")
+        }
+    }
+
+    /// The note verifier key (`vkey`) for this vault's checkpoints, for compliance.
+    public var auditVerifierKey: String {
+        (try? NoteVerifier(name: auditOrigin, publicKey: identity.minisignPublicKey.key).vkey) ?? ""
+    }
+}

@@ -7,7 +7,7 @@ struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
         abstract: "Read this vault's audit log: what was written, sealed, received and exported, and when.",
-        subcommands: [AuditLog.self, AuditVerify.self]
+        subcommands: [AuditLog.self, AuditVerify.self, AuditCheckpoint.self]
     )
 }
 
@@ -81,5 +81,30 @@ struct AuditVerify: ParsableCommand {
         } else {
             print("audit log verified: \(head.size) events, tree root \(root)")
         }
+    }
+}
+
+struct AuditCheckpoint: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "checkpoint",
+        abstract: "Print a signed checkpoint of the audit log (C2SP tlog-checkpoint as a signed note).",
+        discussion: """
+            Give checkpoints to your compliance officer from time to time: a later log that is smaller than,
+            or inconsistent with, a checkpoint they keep shows that history was rewritten. --verifier-key
+            prints the key they need to check the signature (a C2SP note verifier key).
+            """)
+
+    @OptionGroup var vault: VaultOptions
+
+    @Flag(help: "Print the note verifier key for this vault's checkpoints instead.")
+    var verifierKey = false
+
+    func run() throws {
+        let opened = try vault.open(readOnly: true)
+        if verifierKey {
+            print(opened.auditVerifierKey)
+            return
+        }
+        print(try opened.signedAuditCheckpoint().note.string, terminator: "")
     }
 }
