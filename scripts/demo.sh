@@ -194,8 +194,13 @@ set +e
 echo "(exit status $?)"
 set -e
 
+step "9. Her audit log: every write, sealing and import, with no note text"
+show audit log
+show audit verify
+show audit checkpoint
+
 if command -v sqlite3 >/dev/null 2>&1; then
-  step "9. What someone who copies the vault file sees"
+  step "10. What someone who copies the vault file sees"
   printf '$ sqlite3 vault.db "SELECT id, latest_revision, hex(client_id) FROM records"\n'
   sqlite3 "$CASEBOOK_VAULT/vault.db" "SELECT id, latest_revision, hex(client_id) FROM records"
   printf '$ sqlite3 vault.db "SELECT record_id, revision, hex(substr(sealed_meta, 1, 24)) FROM revisions LIMIT 2"\n'
