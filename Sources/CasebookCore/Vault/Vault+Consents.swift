@@ -23,7 +23,14 @@ extension Vault {
         consent.recordedBy = profile.name
         consent.recordedAt = wholeSecondNow()
         consent.withdrawal = nil
-        consent = try consent.validated()
+        do {
+            consent = try consent.validated()
+        } catch {
+            // Nothing was recorded: do not name the id that was drawn for it.
+            let message = error.message.hasPrefix(consent.label + " ")
+                ? "the consent " + error.message.dropFirst(consent.label.count + 1) : error.message
+            throw CasebookError(error.code, message, hint: error.hint)
+        }
         let clientID = keys.clientID(for: consent.client.rawValue)
         var pending: [[UInt8]: ClientKey] = [:]
         let recorded = try store.write { writer in
