@@ -299,6 +299,14 @@ public final class SQLiteVaultStore: VaultStore {
     public func contactRow(id: [UInt8]) throws(CasebookError) -> ContactRow? {
         try StoreErrors.mapping { try queue.read { db in try ContactRows.one(db, id: id) } }
     }
+
+    public func consentRows() throws(CasebookError) -> [ConsentRow] {
+        try StoreErrors.mapping { try queue.read { db in try ConsentRows.all(db) } }
+    }
+
+    public func consentRow(id: [UInt8]) throws(CasebookError) -> ConsentRow? {
+        try StoreErrors.mapping { try queue.read { db in try ConsentRows.one(db, id: id) } }
+    }
 }
 
 /// Checked column access: a value of the wrong type is an integrity failure, never

@@ -109,6 +109,15 @@ final class SQLiteVaultWriter: VaultStoreWriter {
         try db.execute(sql: "DELETE FROM contacts WHERE id = ?", arguments: [Data(id)])
         guard db.changesCount == 1 else { throw CasebookError(.integrity, "the contact changed while it was being removed") }
     }
+
+    func consentRow(id: [UInt8]) throws -> ConsentRow? {
+        try ConsentRows.one(db, id: id)
+    }
+
+    func insertConsent(_ row: ConsentRow) throws {
+        try db.execute(sql: "INSERT INTO consents (row_id, client_id, sealed_consent) VALUES (?, ?, ?)",
+                       arguments: [Data(row.id), Data(row.clientID), Data(row.sealedConsent)])
+    }
 }
 
 /// Reading the `contacts` table, with checked column types.
@@ -123,5 +132,20 @@ enum ContactRows {
 
     private static func row(_ row: Row) throws -> ContactRow {
         ContactRow(id: try row.blob(0), sealedContact: try row.blob(1))
+    }
+}
+
+/// Reading the `consents` table, with checked column types.
+enum ConsentRows {
+    static func all(_ db: Database) throws -> [ConsentRow] {
+        try Row.fetchAll(db, sql: "SELECT row_id, client_id, sealed_consent FROM consents").map(row)
+    }
+
+    static func one(_ db: Database, id: [UInt8]) throws -> ConsentRow? {
+        try Row.fetchOne(db, sql: "SELECT row_id, client_id, sealed_consent FROM consents WHERE row_id = ?", arguments: [Data(id)]).map(row)
+    }
+
+    private static func row(_ row: Row) throws -> ConsentRow {
+        ConsentRow(id: try row.blob(0), clientID: try row.blob(1), sealedConsent: try row.blob(2))
     }
 }

@@ -167,6 +167,23 @@ enum Schema {
                     BEGIN SELECT RAISE(ABORT, 'erasures cannot be undone'); END;
                 """)
         }
+        // v6: consents (docs/vault-format.md §16). Every version of a consent is its own
+        // row, append-only: a withdrawal is a new version. `row_id` is a keyed MAC of the
+        // consent id and version; `client_id` the client's opaque id (as in `records`), so
+        // the row is sealed under that client's data key and is shredded with it.
+        migrator.registerMigration("v6") { db in
+            try db.execute(sql: """
+                CREATE TABLE consents (
+                    row_id BLOB PRIMARY KEY,
+                    client_id BLOB NOT NULL,
+                    sealed_consent BLOB NOT NULL
+                );
+                CREATE TRIGGER consents_append_only_update BEFORE UPDATE ON consents
+                    BEGIN SELECT RAISE(ABORT, 'consents are append-only'); END;
+                CREATE TRIGGER consents_append_only_delete BEFORE DELETE ON consents
+                    BEGIN SELECT RAISE(ABORT, 'consents are append-only'); END;
+                """)
+        }
         return migrator
     }
 }

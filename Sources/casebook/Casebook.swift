@@ -17,7 +17,7 @@ struct Casebook: ParsableCommand {
             temporary folder, editor failed, vault busy).
             """,
         version: "0.1.0",
-        subcommands: [InitCommand.self, WhoamiCommand.self, PasswdCommand.self, NoteCommand.self, ContactsCommand.self,
+        subcommands: [InitCommand.self, WhoamiCommand.self, PasswdCommand.self, NoteCommand.self, ContactsCommand.self, ConsentCommand.self,
                       HandoverCommand.self, AgeCommand.self, AuditCommand.self, ClientCommand.self]
     )
 }

@@ -90,7 +90,9 @@ import CasebookTestSupport
         for command in [["init"], ["whoami"], ["passwd"], ["note"], ["note", "template"], ["note", "new"], ["note", "list"],
                         ["note", "show"], ["note", "search"], ["note", "amend"], ["note", "history"], ["note", "import"],
                         ["age"], ["age", "encrypt"], ["age", "decrypt"], ["handover"], ["handover", "seal"], ["handover", "open"],
-                        ["contacts"], ["audit"], ["audit", "log"], ["audit", "verify"], ["audit", "checkpoint"], ["client"], ["client", "erase"]] {
+                        ["contacts"], ["consent"], ["consent", "grant"], ["consent", "deny"], ["consent", "list"],
+                        ["consent", "show"], ["consent", "withdraw"], ["audit"], ["audit", "log"], ["audit", "verify"],
+                        ["audit", "checkpoint"], ["client"], ["client", "erase"]] {
             let result = try cli.runner.run(command + ["--help"])
             #expect(result.status == 0, "\(command)")
             #expect(result.stdout.contains("USAGE: casebook \(command.joined(separator: " "))"), "\(command): \(result.stdout)")

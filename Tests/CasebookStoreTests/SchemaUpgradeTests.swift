@@ -22,6 +22,7 @@ import CasebookTestSupport
                     DROP TABLE contacts;
                     DROP TABLE received_handovers;
                     DROP TABLE erased_clients;
+                    DROP TABLE consents;
                     CREATE TABLE revisions_v1 (
                         record_id TEXT NOT NULL REFERENCES records (id),
                         revision INTEGER NOT NULL CHECK (revision >= 1),
@@ -53,7 +54,7 @@ import CasebookTestSupport
                     CREATE INDEX records_by_client ON records (client_id, seq);
                     CREATE TRIGGER revisions_append_only_update BEFORE UPDATE ON revisions
                         BEGIN SELECT RAISE(ABORT, 'revisions are append-only'); END;
-                    DELETE FROM grdb_migrations WHERE identifier IN ('v2', 'v3', 'v4', 'v5');
+                    DELETE FROM grdb_migrations WHERE identifier IN ('v2', 'v3', 'v4', 'v5', 'v6');
                     """)
                 return .commit
             }
@@ -79,7 +80,7 @@ import CasebookTestSupport
 
         // Even a read-only command upgrades it, and then reads exactly what was written.
         let upgraded = try fixture.open(readOnly: true)
-        #expect(try migrations(fixture) == ["v1", "v2", "v3", "v4", "v5"])
+        #expect(try migrations(fixture) == ["v1", "v2", "v3", "v4", "v5", "v6"])
         #expect(try upgraded.listings() == listings)
         let reread = try upgraded.history(id: first.recordID)
         #expect(reread.map(\.revision) == [1, 2])
@@ -98,8 +99,8 @@ import CasebookTestSupport
     private func downgradeToVersion2(_ fixture: VaultFixture) throws {
         try DatabaseQueue(path: fixture.databaseURL.path).write { db in
             try db.execute(sql: """
-                DROP TABLE contacts; DROP TABLE received_handovers; DROP TABLE erased_clients;
-                DELETE FROM grdb_migrations WHERE identifier IN ('v3', 'v4', 'v5')
+                DROP TABLE contacts; DROP TABLE received_handovers; DROP TABLE erased_clients; DROP TABLE consents;
+                DELETE FROM grdb_migrations WHERE identifier IN ('v3', 'v4', 'v5', 'v6')
                 """)
         }
     }
@@ -117,7 +118,7 @@ import CasebookTestSupport
 
         // Even a read-only open upgrades it; nothing else changes, and no event is added.
         let upgraded = try fixture.open(readOnly: true)
-        #expect(try migrations(fixture) == ["v1", "v2", "v3", "v4", "v5"])
+        #expect(try migrations(fixture) == ["v1", "v2", "v3", "v4", "v5", "v6"])
         #expect(try tables() == ["contacts"])
         #expect(try upgraded.contacts().isEmpty)
         #expect(try upgraded.record(id: record.recordID, revision: nil).content == record.content)
@@ -161,6 +162,30 @@ import CasebookTestSupport
         let searched = expectCasebookError(.integrity) { _ = try reopened.searchRecords("amended") }
         #expect(searched?.message.contains("no readable latest revision") == true)
         #expect(expectCasebookError(.integrity) { _ = try reopened.listRecords() } != nil)
+    }
+
+    @Test func aVersion5VaultGainsConsentsWhenOpened() throws {
+        let fixture = try VaultFixture()
+        let vault = try fixture.open()
+        let record = try vault.createRecord(parse(SampleDocuments.hii()))
+        let events = try vault.auditEvents()
+        try DatabaseQueue(path: fixture.databaseURL.path).write { db in
+            try db.execute(sql: "DROP TABLE consents; DELETE FROM grdb_migrations WHERE identifier = 'v6'")
+        }
+        #expect(try migrations(fixture) == ["v1", "v2", "v3", "v4", "v5"])
+
+        let upgraded = try fixture.open(readOnly: true)
+        #expect(try migrations(fixture) == ["v1", "v2", "v3", "v4", "v5", "v6"])
+        #expect(try upgraded.consents().isEmpty)
+        #expect(try upgraded.record(id: record.recordID, revision: nil).content == record.content)
+        #expect(try upgraded.auditEvents() == events)
+        let day: TimeInterval = 86400
+        let draft = Consent(
+            id: "", version: 0, client: try ClientReference("C-0042"), recordedBy: "", recordedAt: Date(timeIntervalSince1970: 0),
+            method: .written, validFrom: Date(timeIntervalSince1970: 1_767_225_600), validUntil: Date(timeIntervalSince1970: 1_767_225_600 + 365 * day),
+            provisions: [ConsentProvision(effect: .permit, purposes: [.supervision], recipients: [.organisation("probation-london")])])
+        let recorded = try fixture.open().recordConsent(draft)
+        #expect(try fixture.open(readOnly: true).consents() == [recorded])
     }
 
     @Test func newVaultsUseSixteenKibibytePages() throws {

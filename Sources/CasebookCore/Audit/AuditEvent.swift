@@ -107,4 +107,8 @@ public struct AuditAction: RawRepresentable, Codable, Hashable, Sendable, Custom
     public static let contactAdded = AuditAction(rawValue: "contact.added")
     public static let contactRemoved = AuditAction(rawValue: "contact.removed")
     public static let ageIdentityExported = AuditAction(rawValue: "key.age-identity-exported")
+    /// A consent (version 1) was recorded, whether its provisions permit or deny.
+    public static let consentGranted = AuditAction(rawValue: "consent.granted")
+    /// A consent was withdrawn (a new version carrying the withdrawal).
+    public static let consentWithdrawn = AuditAction(rawValue: "consent.withdrawn")
 }

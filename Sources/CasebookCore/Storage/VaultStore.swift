@@ -37,6 +37,10 @@ public protocol VaultStore: AnyObject {
     func contactRows() throws(CasebookError) -> [ContactRow]
     /// The contact row with this id, if there is one.
     func contactRow(id: [UInt8]) throws(CasebookError) -> ContactRow?
+    /// Every consent row (every version of every consent), in no particular order.
+    func consentRows() throws(CasebookError) -> [ConsentRow]
+    /// The consent row with this id, if there is one.
+    func consentRow(id: [UInt8]) throws(CasebookError) -> ConsentRow?
 }
 
 /// The writes a transaction may make. Revisions and audit rows are append-only.
@@ -61,6 +65,10 @@ public protocol VaultStoreWriter {
     func insertContact(_ row: ContactRow) throws
     /// Removes the contact row with this id; throws unless exactly one row was removed.
     func deleteContact(id: [UInt8]) throws
+    /// The consent row with this id, read inside the transaction.
+    func consentRow(id: [UInt8]) throws -> ConsentRow?
+    /// Appends one consent version; a row with the same id already there is an error.
+    func insertConsent(_ row: ConsentRow) throws
 }
 
 /// The vault's single key record: everything needed to turn a passphrase into keys.
@@ -204,5 +212,20 @@ public struct ContactRow: Equatable, Sendable {
     public init(id: [UInt8], sealedContact: [UInt8]) {
         self.id = id
         self.sealedContact = sealedContact
+    }
+}
+
+/// One version of a consent as stored: an opaque row id (a keyed hash of the consent id and
+/// version), the client's opaque id, and the consent's canonical bytes sealed under that
+/// client's data key. See docs/vault-format.md §16.
+public struct ConsentRow: Equatable, Sendable {
+    public var id: [UInt8]
+    public var clientID: [UInt8]
+    public var sealedConsent: [UInt8]
+
+    public init(id: [UInt8], clientID: [UInt8], sealedConsent: [UInt8]) {
+        self.id = id
+        self.clientID = clientID
+        self.sealedConsent = sealedConsent
     }
 }

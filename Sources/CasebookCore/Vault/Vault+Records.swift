@@ -134,7 +134,7 @@ extension Vault {
 
     /// A client's data key for a write: cached, stored, or new (stored in this transaction,
     /// and kept in `pending` until the transaction commits).
-    private func clientKeyForWriting(_ clientID: [UInt8], writer: any VaultStoreWriter,
+    func clientKeyForWriting(_ clientID: [UInt8], writer: any VaultStoreWriter,
                                      pending: inout [[UInt8]: ClientKey]) throws -> ClientKey {
         if let known = pending[clientID] ?? clientKeys[clientID] { return known }
         if try writer.erasedClient(id: clientID) != nil {

@@ -50,6 +50,13 @@ final class VaultKeys {
         Array(HMACSHA256.authenticationCode(for: Array(("client:" + reference).utf8), using: clientIndex).prefix(16))
     }
 
+    /// The id of one consent version's row: HMAC-SHA-256(client-index key, "consent:" ‖ id ‖
+    /// ":" ‖ version in decimal), first 16 bytes (docs/vault-format.md §16). The "consent:"
+    /// prefix keeps these apart from client ids ("client:" ‖ reference) under the same key.
+    func consentRowID(id: String, version: Int) -> [UInt8] {
+        Array(HMACSHA256.authenticationCode(for: Array("consent:\(id):\(version)".utf8), using: clientIndex).prefix(16))
+    }
+
     /// The id of a contact's row: HMAC-SHA-256(contact-index key, "contact:" ‖ the 20
     /// fingerprint bytes), first 16 bytes. One row per pair of keys, found without
     /// decrypting anything, and meaningless outside this vault.

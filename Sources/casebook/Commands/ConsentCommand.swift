@@ -1,0 +1,305 @@
+import ArgumentParser
+import CasebookCore
+import CasebookCrypto
+import CasebookFormat
+import Foundation
+
+struct ConsentCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "consent",
+        abstract: "Record, list, show and withdraw clients' consent to disclosure.",
+        discussion: """
+            A consent says what of a client's records may (grant) or may not (deny) leave the
+            vault, to whom, for which purposes, and when (docs/consent.md). Consents are
+            append-only: a withdrawal is recorded as a new version, and is final. Consents
+            are stored encrypted under the client's data key: erasing the client erases them.
+            """,
+        subcommands: [ConsentGrant.self, ConsentDeny.self, ConsentList.self, ConsentShow.self, ConsentWithdraw.self]
+    )
+}
+
+/// The options of `consent grant` and `consent deny`: one provision, its validity and evidence.
+struct ConsentProvisionOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The client reference.", valueName: "ref"))
+    var client: String
+
+    @Option(name: .customLong("purpose"),
+            help: ArgumentHelp("A purpose (repeatable): " + ConsentPurpose.allCases.map(\.rawValue).joined(separator: ", ") + ".",
+                               valueName: "purpose"))
+    var purposes: [String] = []
+
+    @Option(name: .customLong("to"),
+            help: ArgumentHelp("A recipient (repeatable): a contact's name, org:NAME or role:ROLE.", valueName: "recipient"))
+    var recipients: [String] = []
+
+    @Option(help: ArgumentHelp("Only these record kinds (comma-separated).", valueName: "kinds"))
+    var kinds: String?
+
+    @Option(help: ArgumentHelp("Only these sections (comma-separated section keys).", valueName: "fields"))
+    var fields: String?
+
+    @Option(help: ArgumentHelp("Only records carrying one of these labels (comma-separated).", valueName: "labels"))
+    var labels: String?
+
+    @Option(help: ArgumentHelp("Only these actions (comma-separated): handover, export.", valueName: "actions"))
+    var actions: String?
+
+    @Option(help: ArgumentHelp("Only sessions from the start of this day.", valueName: "YYYY-MM-DD"))
+    var dataFrom: String?
+
+    @Option(help: ArgumentHelp("Only sessions up to the end of this day.", valueName: "YYYY-MM-DD"))
+    var dataUntil: String?
+
+    @Option(help: ArgumentHelp("The consent is valid from the start of this day.", valueName: "YYYY-MM-DD"))
+    var validFrom: String
+
+    @Option(help: ArgumentHelp("The consent is valid up to the end of this day.", valueName: "YYYY-MM-DD"))
+    var validUntil: String
+
+    @Option(help: ArgumentHelp("How consent was obtained: written, verbal or electronic.", valueName: "method"))
+    var method: String
+
+    @Option(help: ArgumentHelp("The signed form or other evidence: its SHA-256 is recorded, the file is never stored.",
+                               valueName: "file"))
+    var evidence: String?
+
+    /// Everything that can be checked before the vault is opened; the `--to` values
+    /// that name contacts are resolved with the vault.
+    func draft(effect: ConsentEffect, contact: (String) throws -> ConsentRecipient) throws -> Consent {
+        let client = try ClientReference(client)
+        guard !purposes.isEmpty else {
+            throw CasebookError(.usage, "give at least one --purpose",
+                                hint: "the purposes are: " + ConsentPurpose.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        let purposes = Set(try purposes.map(ConsentPurpose.parse))
+        let kinds = Set(try Self.list(self.kinds, "--kinds").map(RecordKind.parse))
+        let fields = Set(try Self.list(self.fields, "--fields"))
+        let labels = Set(try Self.list(self.labels, "--labels"))
+        let actions = Set(try Self.list(self.actions, "--actions").map(DisclosureAction.parse))
+        let dataFrom = try dataFrom.map { try DateArgument.parse($0, flag: "--data-from", endOfDay: false) }
+        let dataUntil = try dataUntil.map { try DateArgument.parse($0, flag: "--data-until", endOfDay: true) }
+        let validFrom = try DateArgument.parse(validFrom, flag: "--valid-from", endOfDay: false)
+        let validUntil = try DateArgument.parse(validUntil, flag: "--valid-until", endOfDay: true)
+        let method = try ConsentMethod.parse(method)
+        let evidenceSHA256 = try evidence.map(Self.evidenceHash)
+        var resolved = Set<ConsentRecipient>()
+        for text in recipients {
+            if text.hasPrefix("org:") {
+                resolved.insert(.organisation(String(text.dropFirst(4))))
+            } else if text.hasPrefix("role:") {
+                resolved.insert(.role(String(text.dropFirst(5))))
+            } else {
+                resolved.insert(try contact(text))
+            }
+        }
+        let provision = ConsentProvision(effect: effect, purposes: purposes, recipients: resolved, kinds: kinds, fields: fields,
+                                         labels: labels, actions: actions, dataFrom: dataFrom, dataUntil: dataUntil)
+        // id, version and who recorded it when are assigned by the vault.
+        return Consent(id: "", version: 0, client: client, recordedBy: "", recordedAt: validFrom, method: method,
+                       evidenceSHA256: evidenceSHA256, validFrom: validFrom, validUntil: validUntil, provisions: [provision])
+    }
+
+    /// A comma-separated list: no empty entries.
+    private static func list(_ text: String?, _ flag: String) throws -> [String] {
+        guard let text else { return [] }
+        let items = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !items.contains(where: \.isEmpty) else {
+            throw CasebookError(.usage, "\(flag) '\(text.prefix(40))' has an empty entry",
+                                hint: "separate values with single commas, e.g. \(flag) a,b")
+        }
+        return items
+    }
+
+    private static func evidenceHash(_ path: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CasebookError(.notFound, "cannot read the evidence file \(path)", hint: "check the path; the file is hashed, never stored")
+        }
+        return Hex.encode(SHA256.hash(Array(data)))
+    }
+
+    func record(effect: ConsentEffect, vault options: VaultOptions) throws {
+        // Check the command line before asking for the passphrase.
+        _ = try draft(effect: effect) { _ in .role("checked-with-the-vault") }
+        let vault = try options.open(readOnly: false)
+        let recorded = try vault.recordConsent(draft(effect: effect) { name in
+            let found = try vault.contact(named: name)
+            return .contact(name: found.name, fingerprint: found.fingerprint)
+        })
+        print("Recorded consent \(recorded.id) (version 1) for client \(recorded.client): \(effect == .permit ? "grant" : "deny").")
+        print("canonical hash: \(recorded.canonicalHash)")
+    }
+}
+
+struct ConsentGrant: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "grant", abstract: "Record a client's consent: one permit provision.",
+        discussion: """
+            Example: casebook consent grant --client C-0042 --purpose supervision --to "Dr Sam Example"
+              --valid-from 2026-01-01 --valid-until 2026-12-31 --method written --evidence form.pdf
+            --to NAME names a contact (by its name in this vault; it is recorded by its card
+            fingerprint). --valid-until and --data-until include the day given.
+
+            Exit statuses: 2 a missing option or a bad date; 3 an unknown purpose, method,
+            kind, action or section, an invalid org:/role: token or an invalid consent; 4 an
+            unknown contact or an unreadable evidence file; 3 the client reference was erased.
+            """)
+
+    @OptionGroup var vault: VaultOptions
+    @OptionGroup var consent: ConsentProvisionOptions
+
+    func run() throws {
+        try consent.record(effect: .permit, vault: vault)
+    }
+}
+
+struct ConsentDeny: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "deny", abstract: "Record a client's refusal: one deny provision.",
+        discussion: """
+            The same options as 'consent grant'; without --to the refusal covers every recipient.
+
+            Exit statuses: as for 'consent grant'.
+            """)
+
+    @OptionGroup var vault: VaultOptions
+    @OptionGroup var consent: ConsentProvisionOptions
+
+    func run() throws {
+        try consent.record(effect: .deny, vault: vault)
+    }
+}
+
+struct ConsentList: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List consents (the latest version of each), by client.",
+        discussion: "Exit statuses: 3 an invalid --client reference.")
+
+    @OptionGroup var vault: VaultOptions
+
+    @Option(help: ArgumentHelp("Only this client's consents.", valueName: "ref"))
+    var client: String?
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() throws {
+        let client = try client.map { try ClientReference($0) }
+        let consents = try vault.open(readOnly: true).consents(client: client)
+        let now = Date()
+        if json {
+            try ConsentOutput.printJSON(consents.map { ConsentOutput.object($0, now: now) })
+            return
+        }
+        guard !consents.isEmpty else {
+            print("No consents\(client.map { " for client \($0)" } ?? ""). Record one with 'casebook consent grant'.")
+            return
+        }
+        for consent in consents {
+            let effects = consent.provisions.map(\.effect.rawValue).joined(separator: ",")
+            print("\(consent.id)  v\(consent.version)  \(consent.client)  \(effects)  \(consent.method.rawValue)  "
+                  + "valid \(Timestamp.string(consent.validFrom)) to \(Timestamp.string(consent.validUntil))  \(ConsentOutput.status(consent, now: now))")
+        }
+    }
+}
+
+struct ConsentShow: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "Show the latest version of a consent.",
+        discussion: "Exit statuses: 3 not a consent id; 4 no such consent (or its client was erased).")
+
+    @OptionGroup var vault: VaultOptions
+
+    @Argument(help: ArgumentHelp("The consent id.", valueName: "id"))
+    var id: String
+
+    @Flag(help: "Print JSON (the canonical form, with its hash and status).")
+    var json = false
+
+    func run() throws {
+        let consent = try vault.open(readOnly: true).consent(id: id)
+        let now = Date()
+        if json {
+            try ConsentOutput.printJSON(ConsentOutput.object(consent, now: now))
+            return
+        }
+        var lines = [
+            "consent:     \(consent.id) (version \(consent.version))",
+            "client:      \(consent.client)",
+            "status:      \(ConsentOutput.status(consent, now: now))",
+            "recorded:    \(Timestamp.string(consent.recordedAt)) by \(consent.recordedBy)",
+            "method:      \(consent.method.rawValue)",
+        ]
+        if let evidence = consent.evidenceSHA256 { lines.append("evidence:    sha256 \(evidence)") }
+        lines.append("valid:       from \(Timestamp.string(consent.validFrom)) until \(Timestamp.string(consent.validUntil)) (exclusive)")
+        if let withdrawal = consent.withdrawal {
+            lines.append("withdrawn:   \(Timestamp.string(withdrawal.time)): \(withdrawal.reason)")
+        }
+        lines.append("hash:        \(consent.canonicalHash)")
+        for (offset, provision) in consent.provisions.enumerated() {
+            lines.append("provision \(offset + 1): \(provision.effect.rawValue)")
+            func add(_ name: String, _ values: [String]) {
+                lines.append("  \(name) \(values.isEmpty ? "(any)" : values.joined(separator: ", "))")
+            }
+            add("purposes:  ", provision.purposes.sorted().map(\.rawValue))
+            add("recipients:", provision.recipients.map(\.description).sorted())
+            add("actions:   ", provision.actions.sorted().map(\.rawValue))
+            add("kinds:     ", provision.kinds.map(\.rawValue).sorted())
+            add("fields:    ", provision.fields.sorted())
+            add("labels:    ", provision.labels.sorted())
+            if provision.dataFrom != nil || provision.dataUntil != nil {
+                lines.append("  sessions:   from \(provision.dataFrom.map(Timestamp.string) ?? "any time") until \(provision.dataUntil.map(Timestamp.string) ?? "any time")")
+            }
+        }
+        print(lines.joined(separator: "\n"))
+    }
+}
+
+struct ConsentWithdraw: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "withdraw", abstract: "Withdraw a consent (a new, final version; audited).",
+        discussion: """
+            Not retroactive: what was disclosed before stays disclosed, nothing new leaves
+            under this consent from now on.
+
+            Exit statuses: 3 not a consent id or an invalid reason; 4 no such consent;
+            8 already withdrawn.
+            """)
+
+    @OptionGroup var vault: VaultOptions
+
+    @Argument(help: ArgumentHelp("The consent id.", valueName: "id"))
+    var id: String
+
+    @Option(help: ArgumentHelp("Why (one line, at most 500 characters).", valueName: "text"))
+    var reason: String
+
+    func run() throws {
+        let withdrawn = try vault.open(readOnly: false).withdrawConsent(id: id, reason: reason)
+        print("Withdrew consent \(withdrawn.id): version \(withdrawn.version) records the withdrawal at \(Timestamp.string(withdrawn.withdrawal!.time)).")
+        print("What was disclosed before stays disclosed; nothing new leaves under this consent.")
+    }
+}
+
+/// Shared output of `consent list` and `consent show`.
+enum ConsentOutput {
+    static func status(_ consent: Consent, now: Date) -> String {
+        if let withdrawal = consent.withdrawal { return "withdrawn \(Timestamp.string(withdrawal.time))" }
+        if now < consent.validFrom { return "not yet valid" }
+        if now >= consent.validUntil { return "expired" }
+        return "active"
+    }
+
+    /// The canonical form as a JSON object, with `canonical-hash` and `status` added.
+    static func object(_ consent: Consent, now: Date) -> [String: Any] {
+        var object = (try? JSONSerialization.jsonObject(with: Data(consent.canonicalBytes()))) as? [String: Any] ?? [:]
+        object["canonical-hash"] = consent.canonicalHash
+        object["status"] = status(consent, now: now)
+        return object
+    }
+
+    static func printJSON(_ value: Any) throws {
+        var data = try JSONSerialization.data(withJSONObject: value, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        data.append(10)
+        FileHandle.standardOutput.write(data)
+    }
+}
