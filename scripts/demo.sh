@@ -175,7 +175,10 @@ psyfp=$(sed -n 's/^| Dr Amira Example | `psychologist.card` | `\(.*\)` |$/\1/p' 
 supfp=$(sed -n 's/^| Dr Sam Example | `supervisor.card` | `\(.*\)` |$/\1/p' Keys-example/README.md)
 # Each has the other's card; the fingerprints were compared by phone (Keys-example/README.md).
 show contacts add Keys-example/supervisor.card --fingerprint "$supfp"
-show handover seal --to "Dr Sam Example" --client C-0042 --purpose "clinical supervision, November" \
+# The client's recorded consent decides what may leave (default deny).
+show consent grant --client C-0042 --purpose supervision --to "Dr Sam Example" --actions handover \
+  --valid-from "$(date +%Y-%m-%d)" --valid-until "$(date -d '+1 year' +%Y-%m-%d)" --method written
+show handover seal --to "Dr Sam Example" --client C-0042 --purpose supervision --reason "clinical supervision, November" \
   --fields focus,client-report,plan,practical-needs -o "$demo/c0042.age"
 printf '$ head -c 120 c0042.age | od -c | head -n 3     (an age file: nothing readable)\n'
 head -c 120 "$demo/c0042.age" | od -c | head -n 3

@@ -28,6 +28,15 @@ import CasebookTestSupport
         return (ada, sam)
     }
 
+    /// Ada records C-0042's consent to supervision handovers to Sam.
+    private func consent(_ ada: CLIFixture, client: String = "C-0042", fields: String? = nil) throws {
+        let granted = try ada.run("consent", "grant", "--client", client, "--purpose", "supervision", "--to", "Sam Example",
+                                  "--valid-from", "2026-01-01", "--valid-until", "2099-12-31", "--method", "written",
+                                  "--actions", "handover")
+        #expect(granted.status == 0, "\(granted.stderr)")
+        _ = fields
+    }
+
     @Test func aPsychologistSealsChosenSectionsAndTheSupervisorImportsThem() throws {
         let (ada, sam) = try pair()
         var ids: [String] = []
@@ -36,12 +45,20 @@ import CasebookTestSupport
         }
         _ = try ada.run("note", "new", "--kind", "mentor-log", "--client", "C-0099", input: SampleDocuments.mentor(client: "C-0099"))
         let file = ada.folder.file("c0042.age").path
-        let sealed = try ada.run("handover", "seal", "--to", "Sam Example", "--client", "C-0042", "--purpose", "clinical supervision",
-                                 "--fields", "focus,plan", "-o", file)
+        // Without the client's consent nothing is sealed, and the refusal is audited.
+        try? FileManager.default.removeItem(atPath: file)
+        let refused = try ada.run("handover", "seal", "--to", "Sam Example", "--client", "C-0042", "--purpose", "supervision", "-o", file)
+        #expect(refused.status == 8, "\(refused.stderr)")
+        #expect(refused.stderr.contains("no consent covers this handover"))
+        #expect(!FileManager.default.fileExists(atPath: file))
+        #expect(try ada.run("audit", "log").stdout.contains("handover.refused"))
+        try consent(ada)
+        let sealed = try ada.run("handover", "seal", "--to", "Sam Example", "--client", "C-0042", "--purpose", "supervision",
+                                 "--reason", "clinical supervision", "--fields", "focus,plan", "-o", file)
         #expect(sealed.status == 0, "\(sealed.stderr)")
         #expect(sealed.stdout.contains("Sealed 2 record(s) to Sam Example in \(file)."))
         // The file is not overwritten by a second seal.
-        try ada.expectFailure(7, ["handover", "seal", "--to", "Sam Example", "--note", ids[0], "--purpose", "x", "-o", file],
+        try ada.expectFailure(7, ["handover", "seal", "--to", "Sam Example", "--note", ids[0], "--purpose", "supervision", "-o", file],
                               message: "already exists")
 
         // Opening shows and stores nothing.
@@ -50,7 +67,7 @@ import CasebookTestSupport
         #expect(shown.status == 0, "\(shown.stderr)")
         #expect(shown.stdout.contains("from:      Dr Ada Example"))
         #expect(shown.stdout.contains("signature verified"))
-        #expect(shown.stdout.contains("purpose:   clinical supervision"))
+        #expect(shown.stdout.contains("purpose:   supervision (clinical supervision)"))
         #expect(shown.stdout.contains("withheld: session-number"))
         #expect(shown.stdout.contains("Nothing was stored"))
         #expect(sam.snapshot() == before)
@@ -73,6 +90,7 @@ import CasebookTestSupport
     @Test func refusalsLeaveTheVaultAsItWas() throws {
         let (ada, sam) = try pair()
         let id = ada.storedID(try ada.run("note", "new", "--kind", "hii-session", "--client", "C-0042", input: SampleDocuments.hii()))!
+        try consent(ada)
         let file = ada.folder.file("h.age").path
         #expect(try ada.run("handover", "seal", "--to", "Sam Example", "--note", id, "--purpose", "supervision", "--armor", "-o", file).status == 0)
         // A stranger: not addressed to them (and the sender is no contact of theirs).
@@ -90,10 +108,11 @@ import CasebookTestSupport
         try sam.expectFailure(6, ["handover", "open", truncated.path], message: "damaged")
         try sam.expectFailure(4, ["handover", "open", sam.folder.file("missing.age").path], message: "cannot read")
         // Bad arguments.
-        try ada.expectFailure(2, ["handover", "seal", "--note", id, "--purpose", "x", "-o", "y.age"], message: "--to")
-        try ada.expectFailure(4, ["handover", "seal", "--to", "Nobody", "--note", id, "--purpose", "x", "-o", ada.folder.file("n.age").path],
+        try ada.expectFailure(2, ["handover", "seal", "--note", id, "--purpose", "supervision", "-o", "y.age"], message: "--to")
+        try ada.expectFailure(2, ["handover", "seal", "--to", "Sam Example", "--note", id, "--purpose", "chat", "-o", "y.age"], message: "--purpose")
+        try ada.expectFailure(4, ["handover", "seal", "--to", "Nobody", "--note", id, "--purpose", "supervision", "-o", ada.folder.file("n.age").path],
                               message: "Nobody")
-        try ada.expectFailure(3, ["handover", "seal", "--to", "Sam Example", "--note", id, "--purpose", "x", "--fields", "nonsense",
+        try ada.expectFailure(3, ["handover", "seal", "--to", "Sam Example", "--note", id, "--purpose", "supervision", "--fields", "nonsense",
                                   "-o", ada.folder.file("n.age").path], message: "nonsense")
     }
 }

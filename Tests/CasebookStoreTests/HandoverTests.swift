@@ -29,6 +29,16 @@ private final class Party {
     }
 }
 
+/// Records a consent of `client` permitting supervision handovers to `party` (every section).
+@discardableResult
+private func permitSupervision(_ vault: Vault, client: String, to party: Party, fields: Set<String> = []) throws -> Consent {
+    try vault.recordConsent(Consent(
+        id: "", version: 0, client: try ClientReference(client), recordedBy: "", recordedAt: .distantPast, method: .written,
+        validFrom: Date(timeIntervalSince1970: 1_767_225_600), validUntil: Date(timeIntervalSince1970: 4_102_444_800),
+        provisions: [ConsentProvision(effect: .permit, purposes: [.supervision], recipients: [.contact(name: party.name, fingerprint: party.card.fingerprint)],
+                                      fields: fields)]))
+}
+
 @Suite struct HandoverTests {
     private func contacts(_ parties: Party...) -> (IdentityFingerprint) -> HandoverParty? {
         { fingerprint in parties.first { $0.card.fingerprint == fingerprint }?.party }
@@ -39,9 +49,13 @@ private final class Party {
         let vault = try ada.vault()
         let first = try vault.createRecord(parse(SampleDocuments.hii(marker: "Zebra crossing")))
         let second = try vault.createRecord(parse(SampleDocuments.ddp(client: "C-0077")))
+        for recipient in recipients {
+            try permitSupervision(vault, client: "C-0042", to: recipient)
+            try permitSupervision(vault, client: "C-0077", to: recipient)
+        }
         let url = ada.fixture.folder.file("handover-\(UUID().uuidString).age")
         try vault.sealHandover(recordIDs: [first.recordID, second.recordID], to: recipients.map(\.party),
-                               purpose: "clinical supervision", fields: fields, armor: false, writingTo: url)
+                               purpose: .supervision, reason: "clinical supervision", fields: fields, armor: false, writingTo: url)
         return (url, [first.recordID, second.recordID])
     }
 
@@ -54,7 +68,8 @@ private final class Party {
         let opened = try supervisor.openHandover(file, sender: contacts(ada))
         #expect(opened.sender.name == "Dr Ada Example")
         #expect(opened.manifest.records.map(\.id) == ids)
-        #expect(opened.manifest.purpose == "clinical supervision")
+        #expect(opened.manifest.purpose == "supervision")
+        #expect(opened.manifest.reason == "clinical supervision")
         #expect(opened.importedAt == nil)
         // Only the requested sections travelled; the others are listed as withheld.
         let hii = opened.manifest.records[0]
@@ -78,6 +93,7 @@ private final class Party {
         #expect(sealedEvent.records == ids)
         #expect(sealedEvent.recipients == [sam.card.fingerprint.description])
         #expect(sealedEvent.fields == ["focus", "plan"])
+        #expect(sealedEvent.basis?.count == 2)
         #expect(sealedEvent.digest == Hex.encode(SHA256.hash(file)))
         let importedEvent = try #require(try supervisor.auditEvents().last)
         #expect(importedEvent.action == .handoverImported)
@@ -150,11 +166,12 @@ private final class Party {
         let sam = try Party("Sam Supervisor", role: .supervisor)
         let vault = try ada.vault()
         let record = try vault.createRecord(parse(SampleDocuments.hii()))
+        try permitSupervision(vault, client: "C-0042", to: sam)
         let url = ada.fixture.folder.file("out.age")
-        func seal(ids: [String] = [record.recordID], to: [HandoverParty]? = nil, purpose: String = "supervision", fields: [String]? = nil) throws {
-            try vault.sealHandover(recordIDs: ids, to: to ?? [sam.party], purpose: purpose, fields: fields, armor: true, writingTo: url)
+        func seal(ids: [String] = [record.recordID], to: [HandoverParty]? = nil, reason: String? = nil, fields: [String]? = nil) throws {
+            try vault.sealHandover(recordIDs: ids, to: to ?? [sam.party], purpose: .supervision, reason: reason, fields: fields, armor: true, writingTo: url)
         }
-        #expect(expectCasebookError(.invalidInput) { try seal(purpose: "  ") } != nil)
+        #expect(expectCasebookError(.invalidInput) { try seal(reason: "  ") } != nil)
         #expect(expectCasebookError(.invalidInput) { try seal(to: []) } != nil)
         #expect(expectCasebookError(.invalidInput) { try seal(ids: []) } != nil)
         #expect(expectCasebookError(.invalidInput) { try seal(fields: ["no-such-section"]) } != nil)
@@ -193,11 +210,12 @@ private final class Party {
         let sam = try Party("Sam Supervisor", role: .supervisor)
         let vault = try ada.vault()
         let record = try vault.createRecord(parse(SampleDocuments.hii(marker: "Zebra crossing")))
+        try permitSupervision(vault, client: "C-0042", to: sam)
         let folder = sam.fixture.folder.url
         let file = folder.appendingPathComponent("handover.age")
         for armor in [false, true] {
             try? FileManager.default.removeItem(at: file)
-            let manifest = try vault.sealHandover(recordIDs: [record.recordID], to: [sam.party], purpose: "supervision",
+            let manifest = try vault.sealHandover(recordIDs: [record.recordID], to: [sam.party], purpose: .supervision,
                                                   fields: nil, armor: armor, writingTo: file)
             // Sam's age identity, as `whoami --export-age-identity` writes it.
             let key = folder.appendingPathComponent("key.txt")
@@ -231,8 +249,9 @@ private final class Party {
         let sam = try Party("Sam Supervisor", role: .supervisor)
         let vault = try ada.vault()
         let record = try vault.createRecord(parse(SampleDocuments.hii()))
+        try permitSupervision(vault, client: "C-0042", to: sam)
         let url = ada.fixture.folder.file("h.age")
-        try vault.sealHandover(recordIDs: [record.recordID], to: [sam.party], purpose: "supervision", fields: nil, armor: false, writingTo: url)
+        try vault.sealHandover(recordIDs: [record.recordID], to: [sam.party], purpose: .supervision, fields: nil, armor: false, writingTo: url)
         let file = try [UInt8](Data(contentsOf: url))
         let supervisor = try sam.vault()
         let contacts: (IdentityFingerprint) -> HandoverParty? = { $0 == ada.card.fingerprint ? ada.party : nil }
@@ -268,7 +287,8 @@ private final class Party {
         let sam = try Party("Sam Supervisor", role: .supervisor)
         let vault = try ada.vault()
         let record = try vault.createRecord(parse(SampleDocuments.hii()))
-        let manifest = try vault.sealHandover(recordIDs: [record.recordID], to: [sam.party], purpose: "supervision", fields: nil,
+        try permitSupervision(vault, client: "C-0042", to: sam)
+        let manifest = try vault.sealHandover(recordIDs: [record.recordID], to: [sam.party], purpose: .supervision, fields: nil,
                                               armor: false, writingTo: ada.fixture.folder.file("h.age"))
         let json = String(decoding: manifest.encoded(), as: UTF8.self)
         #expect(try HandoverManifest.decode(manifest.encoded()) == manifest)
@@ -282,5 +302,46 @@ private final class Party {
         ] {
             #expect(throws: CasebookError.self) { _ = try HandoverManifest.decode(Array(variant.utf8)) }
         }
+    }
+}
+
+@Suite struct HandoverConsentGateTests {
+    @Test func onlyWhatConsentCoversLeaves() throws {
+        let ada = try Party("Dr Ada Example", role: .psychologist)
+        let sam = try Party("Sam Supervisor", role: .supervisor)
+        let vault = try ada.vault()
+        let record = try vault.createRecord(parse(SampleDocuments.hii(marker: "Zebra")))
+        var url = ada.fixture.folder.file("a.age")
+        func seal(acceptPartial: Bool = false) throws -> HandoverManifest {
+            try vault.sealHandover(recordIDs: [record.recordID], to: [sam.party], purpose: .supervision, fields: nil,
+                                   acceptPartial: acceptPartial, armor: false, writingTo: url)
+        }
+        // No consent: refused, nothing written, the refusal audited.
+        let none = expectCasebookError(.refused) { _ = try seal() }
+        #expect(none?.message.contains("no consent covers this handover") == true)
+        #expect(!FileManager.default.fileExists(atPath: url.path))
+        #expect(try vault.auditEvents().last?.action == .handoverRefused)
+        // A consent for two sections only: refused unless the partial result is accepted.
+        let consent = try permitSupervision(vault, client: "C-0042", to: sam, fields: ["focus", "plan"])
+        let partial = expectCasebookError(.refused) { _ = try seal() }
+        #expect(partial?.message.contains("only in part") == true)
+        #expect(partial?.hint?.contains("--accept-partial") == true)
+        let manifest = try seal(acceptPartial: true)
+        let sent = try #require(manifest.records.first)
+        #expect(Set(sent.sections.keys) == ["focus", "plan"])
+        #expect(sent.withheld.contains("session-number") && sent.withheld.contains("client-report"))
+        let event = try #require(try vault.auditEvents().last)
+        #expect(event.action == .handoverSealed)
+        #expect(event.basis == ["\(consent.id) v1 sha256:\(consent.canonicalHash)"])
+        // Withdrawn: refused again (not retroactive: the handover above stays sent).
+        _ = try vault.withdrawConsent(id: consent.id, reason: "client asked")
+        url = ada.fixture.folder.file("b.age")
+        #expect(expectCasebookError(.refused) { _ = try seal(acceptPartial: true) } != nil)
+        // Another recipient than the one named is not covered.
+        let eve = try Party("Eve Other", role: .supervisor)
+        #expect(expectCasebookError(.refused) {
+            _ = try vault.sealHandover(recordIDs: [record.recordID], to: [eve.party], purpose: .supervision, fields: nil,
+                                       acceptPartial: true, armor: false, writingTo: ada.fixture.folder.file("c.age"))
+        } != nil)
     }
 }

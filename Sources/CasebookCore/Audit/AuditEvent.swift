@@ -37,6 +37,8 @@ public struct AuditEvent: Codable, Equatable, Sendable {
     public var sender: String?
     public var purpose: String?
     public var fields: [String]?
+    /// Disclosures: the consents relied on, `ID vN sha256:HASH`.
+    public var basis: [String]?
     /// The name a contact is known by in this vault, when the action concerns a contact.
     public var contact: String?
     /// The identity-card fingerprint (displayed form, `XXXX-…`) of the contact concerned.
@@ -46,7 +48,7 @@ public struct AuditEvent: Codable, Equatable, Sendable {
                 records: [String]? = nil, revision: Int? = nil, kinds: [String]? = nil, client: String? = nil,
                 count: Int? = nil, digest: String? = nil, detail: String? = nil, handover: String? = nil,
                 recipients: [String]? = nil, sender: String? = nil, purpose: String? = nil, fields: [String]? = nil,
-                contact: String? = nil, fingerprint: String? = nil) {
+                contact: String? = nil, fingerprint: String? = nil, basis: [String]? = nil) {
         self.version = Self.currentVersion
         self.salt = Hex.encode(SecureRandom.bytes(16))
         self.sequence = sequence
@@ -67,6 +69,7 @@ public struct AuditEvent: Codable, Equatable, Sendable {
         self.fields = fields
         self.contact = contact
         self.fingerprint = fingerprint
+        self.basis = basis
     }
 
     /// The canonical encoding hashed into the log.
@@ -103,6 +106,7 @@ public struct AuditAction: RawRepresentable, Codable, Hashable, Sendable, Custom
     public static let identityExported = AuditAction(rawValue: "key.identity-exported")
     public static let clientErased = AuditAction(rawValue: "client.erased")
     public static let handoverSealed = AuditAction(rawValue: "handover.sealed")
+    public static let handoverRefused = AuditAction(rawValue: "handover.refused")
     public static let handoverImported = AuditAction(rawValue: "handover.imported")
     public static let contactAdded = AuditAction(rawValue: "contact.added")
     public static let contactRemoved = AuditAction(rawValue: "contact.removed")

@@ -58,7 +58,11 @@ public struct HandoverManifest: Codable, Equatable, Sendable {
     public var sender: Sender
     /// The intended recipients, sorted by fingerprint.
     public var recipients: [Party]
+    /// Why, as one of the consent purposes (`supervision`, `risk-management`, `court`,
+    /// `subject-access`, `research`): what the client's consent was checked against.
     public var purpose: String
+    /// The sender's own words about why (optional, one line).
+    public var reason: String?
     /// The section keys the sender chose to send (`--fields`); absent when all were sent.
     public var fields: [String]?
     public var records: [Record]

@@ -33,16 +33,21 @@ extension Vault {
     public static let maximumHandoverBytes = 256 << 20
 
     /// Seals the latest revisions of `recordIDs` to `recipients`, keeping only the sections
-    /// in `fields` (all when nil), writes the age file to `url` (never overwriting), and
-    /// audits it. Returns the manifest sent.
+    /// in `fields` (all when nil) that the clients' recorded consent lets every recipient
+    /// receive for `purpose`, writes the age file to `url` (never overwriting), and audits
+    /// it. A disclosure the consent denies is refused (and the refusal audited); one it
+    /// covers only in part is refused unless `acceptPartial`. Returns the manifest sent.
     @discardableResult
     public func sealHandover(
-        recordIDs: [String], to recipients: [HandoverParty], purpose: String, fields: [String]?, armor: Bool, writingTo url: URL
+        recordIDs: [String], to recipients: [HandoverParty], purpose: ConsentPurpose, reason: String? = nil,
+        fields: [String]?, acceptPartial: Bool = false, armor: Bool, writingTo url: URL
     ) throws -> HandoverManifest {
-        let purpose = purpose.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !purpose.isEmpty, purpose.count <= 200, !purpose.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-            throw CasebookError(.invalidInput, "a handover needs a purpose: one line of at most 200 characters",
-                                hint: "for example --purpose \"clinical supervision, November\"")
+        let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let reason {
+            guard !reason.isEmpty, reason.count <= 200, !reason.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+                throw CasebookError(.invalidInput, "a handover's reason is one line of at most 200 characters",
+                                    hint: "for example --reason \"clinical supervision, November\"")
+            }
         }
         var seen = Set<IdentityFingerprint>()
         let recipients = recipients.filter { seen.insert($0.card.fingerprint).inserted }
@@ -64,15 +69,37 @@ extension Vault {
         }
         var records: [HandoverManifest.Record] = []
         var kinds = Set<String>()
-        for revision in try latestRecords(ids: ids) {
-            let id = revision.recordID
-            guard revision.metadata.origin != .received else {
-                throw CasebookError(.invalidInput, "record \(id) was received from \(revision.metadata.provenance?.sender ?? "someone else"); only your own records can be handed over",
-                                    hint: "the sender can hand it over again if that is needed")
+        let revisions = try latestRecords(ids: ids)
+        for revision in revisions where revision.metadata.origin == .received {
+            throw CasebookError(.invalidInput, "record \(revision.recordID) was received from \(revision.metadata.provenance?.sender ?? "someone else"); only your own records can be handed over",
+                                hint: "the sender can hand it over again if that is needed")
+        }
+        // The consent gate: nothing leaves that the clients' consent does not cover.
+        let gate = try consentGate(revisions, recipients: recipients, purpose: purpose, action: .handover)
+        if !gate.denied.isEmpty || (gate.isPartial && !acceptPartial) {
+            let why = gate.denied.isEmpty
+                ? (gate.excluded.map { "\($0.key): \($0.value)" }.sorted() + gate.withheldReasons)
+                : gate.denied
+            try store.write { writer in
+                try appendAudit(writer, action: .handoverRefused, records: ids, count: ids.count,
+                                detail: gate.denied.isEmpty ? "partial, not accepted" : "denied",
+                                recipients: recipients.map(\.card.fingerprint.description).sorted(), purpose: purpose.rawValue,
+                                fields: fields, basis: gate.basis)
             }
+            let listed = why.prefix(3).joined(separator: "; ") + (why.count > 3 ? "; …" : "")
+            if gate.denied.isEmpty {
+                throw CasebookError(.refused, "the clients' consent covers this handover only in part: \(listed)",
+                                    hint: "add --accept-partial to send what consent covers (the rest is listed as withheld), or record the consent with 'casebook consent grant'")
+            }
+            throw CasebookError(.refused, "no consent covers this handover: \(listed)",
+                                hint: "record the client's consent first: 'casebook consent grant --client REF --purpose \(purpose.rawValue) --to NAME …'")
+        }
+        for revision in revisions where gate.excluded[revision.recordID] == nil {
+            let id = revision.recordID
             let content = revision.content
+            let allowed = gate.allowed[id] ?? []
             let order = content.header.kind.fields.map(\.key).filter { content.sections[$0] != nil }
-            let sent = order.filter { wanted?.contains($0) ?? true }
+            let sent = order.filter { (wanted?.contains($0) ?? true) && allowed.contains($0) }
             let header = content.header
             kinds.insert(header.kind.rawValue)
             records.append(HandoverManifest.Record(
@@ -95,7 +122,7 @@ extension Vault {
             sender: .init(card: senderCard.rendered(), fingerprint: senderCard.fingerprint.description),
             recipients: recipients.map { .init(fingerprint: $0.card.fingerprint.description, name: $0.name) }
                 .sorted { $0.fingerprint < $1.fingerprint },
-            purpose: purpose, fields: fields, records: records)
+            purpose: purpose.rawValue, reason: reason, fields: fields, records: records)
         let json = manifest.encoded()
         let file: [UInt8]
         do {
@@ -120,7 +147,8 @@ extension Vault {
             try store.write { writer in
                 try appendAudit(writer, action: .handoverSealed, records: ids, kinds: kinds.sorted(), count: ids.count,
                                 digest: Hex.encode(SHA256.hash(file)), handover: manifest.id,
-                                recipients: manifest.recipients.map(\.fingerprint), purpose: purpose, fields: fields)
+                                recipients: manifest.recipients.map(\.fingerprint), purpose: purpose.rawValue, fields: fields,
+                                basis: gate.basis)
                 try HandoverFile.create(at: url, contents: file)
                 created_ = true
             }
@@ -200,6 +228,9 @@ extension Vault {
         guard recorder.stanzaCount == manifest.recipients.count, recorder.allX25519 else {
             throw CasebookError(.invalidInput, "the handover's envelope is sealed to \(recorder.stanzaCount) recipient(s) but \(sender.name) addressed it to \(manifest.recipients.count): it was re-sealed",
                                 hint: "ask \(sender.name) to send it to you directly")
+        }
+        guard ConsentPurpose(rawValue: manifest.purpose) != nil else {
+            throw CasebookError(.invalidInput, "the handover's purpose '\(manifest.purpose.prefix(40))' is not one Casebook knows")
         }
         guard manifest.id.count == 32, manifest.id.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
             throw CasebookError(.invalidInput, "the handover id is malformed")

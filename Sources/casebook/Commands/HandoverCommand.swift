@@ -1,7 +1,9 @@
-import ArgumentParser
+public import ArgumentParser
 import CasebookCore
 import CasebookFormat
 import Foundation
+
+extension ConsentPurpose: ExpressibleByArgument {}
 
 struct HandoverCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,6 +19,8 @@ struct HandoverSeal: ParsableCommand {
         abstract: "Seal the latest revisions of records to one or more contacts, signed by you.",
         discussion: """
             Choose records with --note (repeatable), or with --client and optionally --kind and --since.
+            Only what the clients' recorded consent covers for --purpose and every recipient leaves
+            ('casebook consent grant'); a handover consent covers only in part needs --accept-partial.
             --fields keeps only those sections (keys as in 'note template'); the others are listed as
             withheld in the handover. The handover is written to -o, and the sealing is audited.
             """)
@@ -38,8 +42,15 @@ struct HandoverSeal: ParsableCommand {
     @Option(help: ArgumentHelp("With --client: only sessions on or after this date (YYYY-MM-DD).", valueName: "date"))
     var since: String?
 
-    @Option(help: ArgumentHelp("Why you are sending these records (recorded in the handover and the audit log).", valueName: "text"))
-    var purpose: String
+    @Option(help: ArgumentHelp("Why, as a consent purpose: the clients' consent must cover it (recorded in the handover and the audit log).",
+                               valueName: ConsentPurpose.allCases.map(\.rawValue).joined(separator: "|")))
+    var purpose: ConsentPurpose
+
+    @Option(help: ArgumentHelp("Your own words about why, shown to the recipient (one line).", valueName: "text"))
+    var reason: String?
+
+    @Flag(help: "Send what the clients' consent covers when it does not cover everything (the rest is listed as withheld).")
+    var acceptPartial = false
 
     @Option(help: ArgumentHelp("Only these sections, comma-separated (default: all).", valueName: "key,key…"))
     var fields: String?
@@ -74,8 +85,8 @@ struct HandoverSeal: ParsableCommand {
             }
         }
         let fieldList = fields.map { $0.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) } }
-        let manifest = try opened.sealHandover(recordIDs: ids, to: parties, purpose: purpose, fields: fieldList, armor: armor,
-                                               writingTo: URL(fileURLWithPath: output))
+        let manifest = try opened.sealHandover(recordIDs: ids, to: parties, purpose: purpose, reason: reason, fields: fieldList,
+                                               acceptPartial: acceptPartial, armor: armor, writingTo: URL(fileURLWithPath: output))
         let withheld = manifest.records.reduce(0) { $0 + $1.withheld.count }
         print("Sealed \(manifest.records.count) record(s) to \(parties.map(\.name).joined(separator: ", ")) in \(output).")
         print("handover \(manifest.id); \(withheld) section(s) withheld")
@@ -161,7 +172,7 @@ struct HandoverSummary: Encodable {
         sender = opened.sender.name
         senderFingerprint = opened.sender.card.fingerprint.description
         created = manifest.created
-        purpose = manifest.purpose
+        purpose = manifest.reason.map { "\(manifest.purpose) (\($0))" } ?? manifest.purpose
         recipients = manifest.recipients.map(\.name)
         previouslyImported = opened.importedAt
         records = manifest.records.enumerated().map { index, record in
