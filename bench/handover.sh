@@ -34,8 +34,11 @@ PY
 }
 "$bin" contacts add "${psy[@]}" "$work/sup.card" --fingerprint "$(fingerprint "$work/sup.card")" >/dev/null
 "$bin" contacts add "${sup[@]}" "$work/psy.card" --fingerprint "$(fingerprint "$work/psy.card")" >/dev/null
-"$bin" consent grant "${psy[@]}" --client C-0001 --purpose supervision --to "Sam Example" --actions handover \
-  --valid-from 2026-01-01 --valid-until 2099-12-31 --method written >/dev/null
+# Consent to everything going to supervision, the special category of theological advice included.
+for labels in "" "--labels religious-belief"; do
+  "$bin" consent grant "${psy[@]}" --client C-0001 --purpose supervision --to "Sam Example" --actions handover $labels \
+    --valid-from 2026-01-01 --valid-until 2099-12-31 --method written >/dev/null
+done
 python3 bench/generate.py "$count" | sed 's/"client": *"C-[0-9]*"/"client":"C-0001"/' > "$work/records.jsonl"
 "$bin" note import "${psy[@]}" "$work/records.jsonl" >/dev/null
 timed() { CASEBOOK_TIMING=1 taskset -c 0 "$bin" "$@" >/dev/null 2>"$work/err" || { cat "$work/err"; exit 1; }; grep timing "$work/err" | sed 's/^/   /'; }
