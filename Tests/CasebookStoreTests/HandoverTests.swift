@@ -333,6 +333,11 @@ private func permitSupervision(_ vault: Vault, client: String, to party: Party, 
         let event = try #require(try vault.auditEvents().last)
         #expect(event.action == .handoverSealed)
         #expect(event.basis == ["\(consent.id) v1 sha256:\(consent.canonicalHash)"])
+        // Asking only for what the consent covers is a full result: no --accept-partial needed.
+        url = ada.fixture.folder.file("fields.age")
+        let exact = try vault.sealHandover(recordIDs: [record.recordID], to: [sam.party], purpose: .supervision, fields: ["focus", "plan"],
+                                           armor: false, writingTo: url)
+        #expect(Set(try #require(exact.records.first).sections.keys) == ["focus", "plan"])
         // Withdrawn: refused again (not retroactive: the handover above stays sent).
         _ = try vault.withdrawConsent(id: consent.id, reason: "client asked")
         url = ada.fixture.folder.file("b.age")

@@ -21,8 +21,10 @@ struct ConsentGateResult {
 
 extension Vault {
     /// Evaluates the client's recorded consent for each record, for every recipient (a
-    /// section leaves only if every recipient may receive it). Default deny.
-    func consentGate(_ revisions: [RecordRevision], recipients: [HandoverParty], purpose: ConsentPurpose,
+    /// section leaves only if every recipient may receive it). Default deny. Only the
+    /// sections in `wanted` (all when nil) are asked for: what the sender leaves out
+    /// themselves is not the consent's to refuse.
+    func consentGate(_ revisions: [RecordRevision], wanted: Set<String>?, recipients: [HandoverParty], purpose: ConsentPurpose,
                      action: DisclosureAction) throws -> ConsentGateResult {
         let now = Date(timeIntervalSince1970: clock.now().timeIntervalSince1970.rounded(.down))
         var result = ConsentGateResult()
@@ -35,7 +37,11 @@ extension Vault {
                     client: client,
                     recipient: DisclosureRecipient(name: recipient.name, fingerprint: recipient.card.fingerprint, role: recipient.card.role),
                     purpose: purpose, action: action, time: now,
-                    records: group.map { DisclosureRequest.Record(id: $0.recordID, content: $0.content) })
+                    records: group.map { revision in
+                        var asked = revision.content
+                        if let wanted { asked.sections = asked.sections.filter { wanted.contains($0.key) } }
+                        return DisclosureRequest.Record(id: revision.recordID, content: asked)
+                    })
                 let decision = try ConsentEvaluator.evaluate(request, consents: consents)
                 basis.formUnion(decision.reliedOn)
                 if decision.outcome == .deny {

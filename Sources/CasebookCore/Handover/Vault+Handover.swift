@@ -75,7 +75,7 @@ extension Vault {
                                 hint: "the sender can hand it over again if that is needed")
         }
         // The consent gate: nothing leaves that the clients' consent does not cover.
-        let gate = try consentGate(revisions, recipients: recipients, purpose: purpose, action: .handover)
+        let gate = try consentGate(revisions, wanted: wanted, recipients: recipients, purpose: purpose, action: .handover)
         if !gate.denied.isEmpty || (gate.isPartial && !acceptPartial) {
             let why = gate.denied.isEmpty
                 ? (gate.excluded.map { "\($0.key): \($0.value)" }.sorted() + gate.withheldReasons)
