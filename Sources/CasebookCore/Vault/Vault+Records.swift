@@ -195,7 +195,7 @@ extension Vault {
         key: borrowing SymmetricKey, vaultID: [UInt8]
     ) -> RevisionRow {
         func ad(_ purpose: String) -> [UInt8] {
-            AssociatedData.make(purpose, [vaultID, Array(recordID.utf8), UInt32(revision).bigEndianBytes, clientID])
+            revisionAD(purpose, vaultID: vaultID, recordID: recordID, revision: revision, clientID: clientID)
         }
         var meta = metadata.fields
         var body: [(key: String, value: String)] = []
@@ -211,13 +211,10 @@ extension Vault {
             sealedFilter: XChaCha20Poly1305.seal(filter, using: key, authenticating: ad("record-filter")))
     }
 
-    private func revisionAD(recordID: String, revision: Int, clientID: [UInt8]) -> (meta: [UInt8], body: [UInt8]) {
-        (revisionAD("revision-meta", recordID: recordID, revision: revision, clientID: clientID),
-         revisionAD("revision-body", recordID: recordID, revision: revision, clientID: clientID))
-    }
-
-    func revisionAD(_ purpose: String, recordID: String, revision: Int, clientID: [UInt8]) -> [UInt8] {
-        AssociatedData.make(purpose, [header.vaultID, Array(recordID.utf8), UInt32(revision).bigEndianBytes, clientID])
+    /// The associated data of a revision's, summary's or filter's ciphertext (scans build
+    /// the same bytes in place with `AssociatedData.RowBuilder`).
+    static func revisionAD(_ purpose: String, vaultID: [UInt8], recordID: String, revision: Int, clientID: [UInt8]) -> [UInt8] {
+        AssociatedData.make(purpose, [vaultID, Array(recordID.utf8), UInt32(revision).bigEndianBytes, clientID])
     }
 
     // MARK: Keys
@@ -295,10 +292,12 @@ extension Vault {
 
     private func open(_ row: RevisionRow) throws -> RecordRevision {
         let key = try clientKey(row.clientID)
-        let ad = revisionAD(recordID: row.recordID, revision: row.revision, clientID: row.clientID)
+        func ad(_ purpose: String) -> [UInt8] {
+            Self.revisionAD(purpose, vaultID: header.vaultID, recordID: row.recordID, revision: row.revision, clientID: row.clientID)
+        }
         // The meta is read by the same decoder as listings; the body is the section fields.
-        guard let meta = try? XChaCha20Poly1305.open(row.sealedMeta, using: key.key, authenticating: ad.meta),
-              let body = try? XChaCha20Poly1305.open(row.sealedBody, using: key.key, authenticating: ad.body),
+        guard let meta = try? XChaCha20Poly1305.open(row.sealedMeta, using: key.key, authenticating: ad("revision-meta")),
+              let body = try? XChaCha20Poly1305.open(row.sealedBody, using: key.key, authenticating: ad("revision-body")),
               let (metadata, header) = meta.withUnsafeBytes({ SummaryDecoder.decode($0) }),
               let sections = try? Self.sections(FieldListEncoding.decode(body)),
               let content = try? RecordContent(header: header, sections: sections)
