@@ -43,12 +43,21 @@ public struct AuditEvent: Codable, Equatable, Sendable {
     public var contact: String?
     /// The identity-card fingerprint (displayed form, `XXXX-…`) of the contact concerned.
     public var fingerprint: String?
+    /// Disclosures: the client references whose records were asked for, sorted.
+    public var clients: [String]?
+    /// Disclosures: section keys withheld from at least one record that left, sorted.
+    public var withheld: [String]?
+    /// Disclosures: records asked for that were withheld whole, sorted.
+    public var excluded: [String]?
+    /// Overrides: the override id (32 hex) concerned.
+    public var override: String?
 
     public init(sequence: Int, time: String, actor: String, action: AuditAction,
                 records: [String]? = nil, revision: Int? = nil, kinds: [String]? = nil, client: String? = nil,
                 count: Int? = nil, digest: String? = nil, detail: String? = nil, handover: String? = nil,
                 recipients: [String]? = nil, sender: String? = nil, purpose: String? = nil, fields: [String]? = nil,
-                contact: String? = nil, fingerprint: String? = nil, basis: [String]? = nil) {
+                contact: String? = nil, fingerprint: String? = nil, basis: [String]? = nil,
+                clients: [String]? = nil, withheld: [String]? = nil, excluded: [String]? = nil, override: String? = nil) {
         self.version = Self.currentVersion
         self.salt = Hex.encode(SecureRandom.bytes(16))
         self.sequence = sequence
@@ -70,6 +79,10 @@ public struct AuditEvent: Codable, Equatable, Sendable {
         self.contact = contact
         self.fingerprint = fingerprint
         self.basis = basis
+        self.clients = clients
+        self.withheld = withheld
+        self.excluded = excluded
+        self.override = override
     }
 
     /// The canonical encoding hashed into the log.
@@ -115,4 +128,14 @@ public struct AuditAction: RawRepresentable, Codable, Hashable, Sendable, Custom
     public static let consentGranted = AuditAction(rawValue: "consent.granted")
     /// A consent was withdrawn (a new version carrying the withdrawal).
     public static let consentWithdrawn = AuditAction(rawValue: "consent.withdrawn")
+    /// An export was sealed (to an age recipient, a contact or a passphrase) and written.
+    public static let exportSealed = AuditAction(rawValue: "export.sealed")
+    /// An export was written in plaintext to standard output (`--plaintext`).
+    public static let exportPlaintext = AuditAction(rawValue: "export.plaintext")
+    /// An export was refused (consent or override did not cover it), or failed before writing.
+    public static let exportRefused = AuditAction(rawValue: "export.refused")
+    /// A lawful-basis override was requested (this vault signed the request).
+    public static let overrideRequested = AuditAction(rawValue: "override.requested")
+    /// A lawful-basis override was approved (this vault countersigned someone's request).
+    public static let overrideApproved = AuditAction(rawValue: "override.approved")
 }
