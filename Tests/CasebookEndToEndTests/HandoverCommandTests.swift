@@ -71,6 +71,14 @@ import CasebookTestSupport
         #expect(shown.stdout.contains("withheld: session-number"))
         #expect(shown.stdout.contains("Nothing was stored"))
         #expect(sam.snapshot() == before)
+        // The sender's audit checkpoint inside the handover is hers, as she would print it now.
+        let adaCheckpoint = try ada.run("audit", "checkpoint").stdout
+        let eventCount = adaCheckpoint.split(separator: "\n")[1]
+        #expect(shown.stdout.contains("audit:     entry \(Int(eventCount)! - 1) of the sender's log, in their signed checkpoint of \(eventCount) entries (verified)"))
+        let saved = sam.folder.file("ada-\(eventCount).checkpoint").path
+        #expect(try sam.run("handover", "open", file, "--save-checkpoint", saved).status == 0)
+        #expect(try String(contentsOfFile: saved, encoding: .utf8) == adaCheckpoint)
+        try sam.expectFailure(7, ["handover", "open", file, "--save-checkpoint", saved], message: "already exists")
 
         let imported = try sam.run("handover", "open", file, "--import", "--json")
         #expect(imported.status == 0, "\(imported.stderr)")

@@ -94,7 +94,14 @@ private func permitSupervision(_ vault: Vault, client: String, to party: Party, 
         #expect(sealedEvent.recipients == [sam.card.fingerprint.description])
         #expect(sealedEvent.fields == ["focus", "plan"])
         #expect(sealedEvent.basis?.count == 2)
-        #expect(sealedEvent.digest == Hex.encode(SHA256.hash(file)))
+        #expect(sealedEvent.digest == Hex.encode(SHA256.hash(opened.manifest.encoded())))
+        #expect(sealedEvent.clients == ["C-0042", "C-0077"])
+        #expect(sealedEvent.withheld?.contains("session-number") == true)
+        // The package carries that very event, proven into a checkpoint Ada signed just after it.
+        #expect(opened.audit.event == sealedEvent)
+        #expect(opened.audit.checkpoint.size == UInt64(sealedEvent.sequence + 1))
+        #expect(opened.audit.checkpoint.rootHash == (try ada.vault().auditTreeHead().rootHash))
+        #expect(opened.audit.checkpoint.origin == (try ada.vault().auditOrigin))
         let importedEvent = try #require(try supervisor.auditEvents().last)
         #expect(importedEvent.action == .handoverImported)
         #expect(importedEvent.handover == opened.manifest.id)
@@ -110,6 +117,60 @@ private func permitSupervision(_ vault: Vault, client: String, to party: Party, 
         #expect(expectCasebookError(.invalidInput) {
             _ = try supervisor.amendRecord(id: imported[0], content: parse(SampleDocuments.hii(marker: "x")), reason: "mine")
         } != nil)
+    }
+
+    /// The package's audit evidence is checked: a proof, checkpoint or event that is not the
+    /// sender's record of this very package is refused, even inside a correctly signed archive.
+    @Test func theAuditProofInsideAHandoverIsChecked() throws {
+        let ada = try Party("Dr Ada Example", role: .psychologist)
+        let sam = try Party("Sam Supervisor", role: .supervisor)
+        let (url, _) = try sealed(ada, to: [sam])
+        let (other, _) = try sealed(ada, to: [sam])
+        let supervisor = try sam.vault()
+        let identity = try sam.ageIdentity()
+        func entries(_ url: URL) throws -> [UstarArchive.Entry] {
+            let archive = try Age.decrypt(try [UInt8](Data(contentsOf: url)), identities: [identity])
+            return try UstarArchive.read(archive, limits: .init(maximumEntryCount: 8, maximumTotalByteCount: 1 << 24))
+        }
+        let genuine = try entries(url)
+        #expect(genuine.map { $0.name } == Vault.handoverEntryNames)
+        let otherEntries = try entries(other)
+        func reseal(_ entries: [UstarArchive.Entry]) throws -> [UInt8] {
+            try Age.encrypt(try UstarArchive.write(entries), to: [try AgeX25519Recipient(encoded: sam.card.ageRecipient)])
+        }
+        #expect(try supervisor.openHandover(try reseal(genuine), sender: contacts(ada)).records.count == 2)
+        func replacing(_ index: Int, with contents: [UInt8]) -> [UstarArchive.Entry] {
+            var copy = genuine
+            copy[index] = UstarArchive.Entry(name: copy[index].name, contents: contents, modificationTime: copy[index].modificationTime)
+            return copy
+        }
+        var proof = try InclusionProofFile.decode(genuine[3].contents)
+        proof.hashes[0] = MerkleHash(bytes: [UInt8](repeating: 7, count: 32))!
+        var shortProof = try InclusionProofFile.decode(genuine[3].contents)
+        shortProof.hashes.removeLast()
+        let ben = try Party("Ben Other", role: .psychologist)
+        let foreignCheckpoint = try Checkpoint(parsing: try SignedNote(parsing: genuine[4].contents).text)
+            .signed(privateKey: try IdentitySecrets(rawSecret: ben.raw).signing)
+        let cases: [(String, [UstarArchive.Entry])] = [
+            ("another package's event", replacing(2, with: otherEntries[2].contents)),
+            ("another package's proof", replacing(3, with: otherEntries[3].contents)),
+            ("a later checkpoint", replacing(4, with: otherEntries[4].contents)),
+            ("an altered proof hash", replacing(3, with: proof.encoded())),
+            ("a shortened proof", replacing(3, with: shortProof.encoded())),
+            ("a checkpoint signed by someone else", replacing(4, with: foreignCheckpoint.bytes)),
+            ("an event with one byte changed", replacing(2, with: Array(String(decoding: genuine[2].contents, as: UTF8.self)
+                .replacingOccurrences(of: "handover.sealed", with: "handover.seales").utf8))),
+            ("garbage proof", replacing(3, with: Array("{}".utf8))),
+            ("no audit evidence", Array(genuine.prefix(2))),
+        ]
+        let before = try sam.fixture.databaseBytes()
+        for (what, entries) in cases {
+            let error = expectCasebookError(what == "no audit evidence" ? .invalidInput : .integrity) {
+                _ = try supervisor.openHandover(try reseal(entries), sender: contacts(ada))
+            }
+            #expect(error != nil, "\(what) was accepted")
+        }
+        #expect(try sam.fixture.databaseBytes() == before)
     }
 
     @Test func refusesWhatWasNotSentToThisVaultOrByAContact() throws {
@@ -296,7 +357,8 @@ private func permitSupervision(_ vault: Vault, client: String, to party: Party, 
             json.replacingOccurrences(of: "{\"created\"", with: "{ \"created\""),            // whitespace
             json.replacingOccurrences(of: "\"format\"", with: "\"extra\":1,\"format\""),     // unknown key
             json.replacingOccurrences(of: "\"revision\":1", with: "\"revision\":1.0"),         // number spelling
-            json.replacingOccurrences(of: "casebook-handover/v1", with: "casebook-handover/v2"),
+            json.replacingOccurrences(of: "casebook-handover/v2", with: "casebook-handover/v1"),
+            json.replacingOccurrences(of: "casebook-handover/v2", with: "casebook-handover/v3"),
             json + "\n",
             String(json.dropLast()),
         ] {

@@ -51,13 +51,15 @@ public struct AuditEvent: Codable, Equatable, Sendable {
     public var excluded: [String]?
     /// Overrides: the override id (32 hex) concerned.
     public var override: String?
+    /// Exports: the export id (32 hex), as in the package's `export.json`.
+    public var export: String?
 
     public init(sequence: Int, time: String, actor: String, action: AuditAction,
                 records: [String]? = nil, revision: Int? = nil, kinds: [String]? = nil, client: String? = nil,
                 count: Int? = nil, digest: String? = nil, detail: String? = nil, handover: String? = nil,
                 recipients: [String]? = nil, sender: String? = nil, purpose: String? = nil, fields: [String]? = nil,
                 contact: String? = nil, fingerprint: String? = nil, basis: [String]? = nil,
-                clients: [String]? = nil, withheld: [String]? = nil, excluded: [String]? = nil, override: String? = nil) {
+                clients: [String]? = nil, withheld: [String]? = nil, excluded: [String]? = nil, override: String? = nil, export: String? = nil) {
         self.version = Self.currentVersion
         self.salt = Hex.encode(SecureRandom.bytes(16))
         self.sequence = sequence
@@ -83,6 +85,7 @@ public struct AuditEvent: Codable, Equatable, Sendable {
         self.withheld = withheld
         self.excluded = excluded
         self.override = override
+        self.export = export
     }
 
     /// The canonical encoding hashed into the log.

@@ -37,7 +37,7 @@ extension Vault {
 
 extension Vault {
     /// The origin line of this vault's checkpoints (docs/formats.md §6).
-    public var auditOrigin: String { "casebook.example/vault/" + Hex.encode(vaultID) }
+    public var auditOrigin: String { AuditOrigin.origin(vaultID: vaultID) }
 
     /// A C2SP tlog-checkpoint of the audit tree as it is now (after checking every
     /// event), signed as a C2SP signed note with the owner's Ed25519 identity key under

@@ -1,6 +1,6 @@
 import Foundation
 
-/// `handover.json`, version 1: what a handover carries, signed by its sender (docs/formats.md).
+/// `handover.json`, version 2 (v1 packages had no audit proof): what a handover carries, signed by its sender (docs/formats.md).
 ///
 /// Written as canonical JSON: UTF-8, keys sorted, no insignificant whitespace, `/` not
 /// escaped (what `JSONEncoder` writes with `.sortedKeys` and `.withoutEscapingSlashes`).
@@ -8,7 +8,7 @@ import Foundation
 /// same bytes, so unknown or repeated keys, other spellings of a value and extra
 /// whitespace are all refused.
 public struct HandoverManifest: Codable, Equatable, Sendable {
-    public static let formatName = "casebook-handover/v1"
+    public static let formatName = "casebook-handover/v2"
 
     public struct Party: Codable, Equatable, Sendable {
         /// The card fingerprint (`XXXX-XXXX-…`).

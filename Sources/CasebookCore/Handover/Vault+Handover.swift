@@ -23,6 +23,8 @@ public struct OpenedHandover: Sendable {
     public let digest: String
     /// When this vault imported it before (RFC 3339), if it did.
     public let importedAt: String?
+    /// The sender's audit event for it, proven into the checkpoint the sender signed.
+    public let audit: PackageAuditProof.Verified
 }
 
 /// Handovers (docs/formats.md): selected records, minimised to the requested sections,
@@ -31,6 +33,8 @@ public struct OpenedHandover: Sendable {
 extension Vault {
     /// Largest decrypted handover accepted (the archive is read into memory).
     public static let maximumHandoverBytes = 256 << 20
+    /// A handover archive's members, in order (docs/formats.md §3).
+    public static let handoverEntryNames = ["handover.json", "handover.json.minisig"] + PackageAuditProof.fileNames
 
     /// Seals the latest revisions of `recordIDs` to `recipients`, keeping only the sections
     /// in `fields` (all when nil) that the clients' recorded consent lets every recipient
@@ -53,108 +57,57 @@ extension Vault {
         let recipients = recipients.filter { seen.insert($0.card.fingerprint).inserted }
         guard !recipients.isEmpty else { throw CasebookError(.invalidInput, "a handover needs at least one recipient", hint: "add --to NAME") }
         let ids = try recordIDs.map(RecordID.normalized)
-        guard !ids.isEmpty else {
-            throw CasebookError(.invalidInput, "no records were selected", hint: "name them with --note ID, or select with --client")
-        }
-        guard Set(ids).count == ids.count else { throw CasebookError(.invalidInput, "a record was named twice") }
-        var wanted: Set<String>?
-        if let fields {
-            let known = Set(RecordKind.allCases.flatMap { $0.fields.map(\.key) })
-            for field in fields where !known.contains(field) {
-                throw CasebookError(.invalidInput, "'\(field)' is not a section of any record kind",
-                                    hint: "'casebook note template --kind K' shows a kind's sections; give their keys, such as focus,plan")
-            }
-            guard !fields.isEmpty else { throw CasebookError(.invalidInput, "--fields names no section") }
-            wanted = Set(fields)
-        }
-        var records: [HandoverManifest.Record] = []
-        var kinds = Set<String>()
-        let revisions = try latestRecords(ids: ids)
-        for revision in revisions where revision.metadata.origin == .received {
-            throw CasebookError(.invalidInput, "record \(revision.recordID) was received from \(revision.metadata.provenance?.sender ?? "someone else"); only your own records can be handed over",
-                                hint: "the sender can hand it over again if that is needed")
-        }
+        let wanted = try Self.wantedSections(fields)
+        let revisions = try disclosableRevisions(ids)
+        let recipientPrints = recipients.map(\.card.fingerprint.description).sorted()
+        let clients = Set(revisions.map(\.content.header.client.rawValue)).sorted()
         // The consent gate: nothing leaves that the clients' consent does not cover.
         let gate = try consentGate(revisions, wanted: wanted, recipients: recipients, purpose: purpose, action: .handover)
-        if !gate.denied.isEmpty || (gate.isPartial && !acceptPartial) {
+        let nothingLeft = revisions.allSatisfy { gate.excluded[$0.recordID] != nil }
+        if !gate.denied.isEmpty || (gate.isPartial && !acceptPartial) || nothingLeft {
             let why = gate.denied.isEmpty
                 ? (gate.excluded.map { "\($0.key): \($0.value)" }.sorted() + gate.withheldReasons)
                 : gate.denied
             try store.write { writer in
                 try appendAudit(writer, action: .handoverRefused, records: ids, count: ids.count,
-                                detail: gate.denied.isEmpty ? "partial, not accepted" : "denied",
-                                recipients: recipients.map(\.card.fingerprint.description).sorted(), purpose: purpose.rawValue,
-                                fields: fields, basis: gate.basis)
+                                detail: gate.denied.isEmpty && !nothingLeft ? "partial, not accepted" : "denied",
+                                recipients: recipientPrints, purpose: purpose.rawValue, fields: fields, basis: gate.basis,
+                                clients: clients)
             }
             let listed = why.prefix(3).joined(separator: "; ") + (why.count > 3 ? "; …" : "")
-            if gate.denied.isEmpty {
+            if gate.denied.isEmpty && !nothingLeft {
                 throw CasebookError(.refused, "the clients' consent covers this handover only in part: \(listed)",
                                     hint: "add --accept-partial to send what consent covers (the rest is listed as withheld), or record the consent with 'casebook consent grant'")
             }
             throw CasebookError(.refused, "no consent covers this handover: \(listed)",
                                 hint: "record the client's consent first: 'casebook consent grant --client REF --purpose \(purpose.rawValue) --to NAME …'")
         }
-        for revision in revisions where gate.excluded[revision.recordID] == nil {
-            let id = revision.recordID
-            let content = revision.content
-            let allowed = gate.allowed[id] ?? []
-            let order = content.header.kind.fields.map(\.key).filter { content.sections[$0] != nil }
-            let sent = order.filter { (wanted?.contains($0) ?? true) && allowed.contains($0) }
-            let header = content.header
-            kinds.insert(header.kind.rawValue)
-            records.append(HandoverManifest.Record(
-                id: id, revision: revision.revision, author: revision.metadata.author, recordedAt: revision.metadata.recordedAt,
-                kind: header.kind.rawValue, client: header.client.rawValue, start: header.start.canonical,
-                duration: header.durationMinutes, modality: header.modality.rawValue, attendance: header.attendance.rawValue,
-                labels: header.labels, sharingSummary: header.sharingSummary,
-                sections: Dictionary(uniqueKeysWithValues: sent.map { ($0, content.sections[$0]!) }),
-                withheld: order.filter { !sent.contains($0) }))
+        let minimised = Self.minimise(revisions, wanted: wanted) { revision in
+            gate.excluded[revision.recordID] == nil ? (gate.allowed[revision.recordID] ?? []) : nil
         }
         let created = Timestamp.string(clock.now())
-        let senderCard: IdentityCard
-        do {
-            senderCard = try IdentityCard.make(name: profile.name, role: profile.role.rawValue, created: created, identity: identity)
-        } catch {
-            throw CasebookError(.internalError, "cannot make this vault's identity card: \(error)")
-        }
+        let senderCard = try senderCard(created: created)
         let manifest = HandoverManifest(
             format: HandoverManifest.formatName, id: Hex.encode(SecureRandom.bytes(16)), created: created,
             sender: .init(card: senderCard.rendered(), fingerprint: senderCard.fingerprint.description),
             recipients: recipients.map { .init(fingerprint: $0.card.fingerprint.description, name: $0.name) }
                 .sorted { $0.fingerprint < $1.fingerprint },
-            purpose: purpose.rawValue, reason: reason, fields: fields, records: records)
+            purpose: purpose.rawValue, reason: reason, fields: fields, records: minimised.records)
         let json = manifest.encoded()
-        let file: [UInt8]
+        let signed = try signedDocuments([("handover.json", json)],
+                                         comment: "casebook handover \(manifest.id) from \(senderCard.fingerprint) created \(created)")
+        let ageRecipients: [any AgeRecipient]
         do {
-            let signature = try MinisignSignature.sign(
-                message: json, key: identity.signing, keyID: identity.signingKeyID,
-                trustedComment: "casebook handover \(manifest.id) from \(senderCard.fingerprint) created \(created)",
-                untrustedComment: "signature from casebook secret key")
-            let mtime = UInt64(max(0, clock.now().timeIntervalSince1970))
-            let archive = try UstarArchive.write([
-                UstarArchive.Entry(name: "handover.json", contents: json, modificationTime: mtime),
-                UstarArchive.Entry(name: "handover.json.minisig", contents: Array(signature.utf8), modificationTime: mtime),
-            ])
-            let ageRecipients: [any AgeRecipient] = try recipients.map { try AgeX25519Recipient(encoded: $0.card.ageRecipient) }
-            file = try Age.encrypt(archive, to: ageRecipients, armor: armor)
-        } catch let error as CasebookError {
-            throw error
+            ageRecipients = try recipients.map { try AgeX25519Recipient(encoded: $0.card.ageRecipient) }
         } catch {
-            throw CasebookError(.internalError, "cannot build the handover: \(error)")
+            throw CasebookError(.internalError, "a contact's age recipient does not parse: \(error)")
         }
-        var created_ = false
-        do {
-            try store.write { writer in
-                try appendAudit(writer, action: .handoverSealed, records: ids, kinds: kinds.sorted(), count: ids.count,
-                                digest: Hex.encode(SHA256.hash(file)), handover: manifest.id,
-                                recipients: manifest.recipients.map(\.fingerprint), purpose: purpose.rawValue, fields: fields,
-                                basis: gate.basis)
-                try HandoverFile.create(at: url, contents: file)
-                created_ = true
-            }
-        } catch {
-            if created_ { unlink(url.path) }
-            throw error
+        try writePackage(signed, to: ageRecipients, armor: armor, at: url) { writer in
+            try appendAudit(writer, action: .handoverSealed, records: minimised.records.map(\.id), kinds: minimised.kinds,
+                            count: minimised.records.count, digest: Hex.encode(SHA256.hash(json)), handover: manifest.id,
+                            recipients: recipientPrints, purpose: purpose.rawValue, fields: minimised.sent, basis: gate.basis,
+                            clients: minimised.clients, withheld: minimised.withheld.isEmpty ? nil : minimised.withheld,
+                            excluded: minimised.excluded.isEmpty ? nil : minimised.excluded)
         }
         return manifest
     }
@@ -184,12 +137,14 @@ extension Vault {
         }
         let entries: [UstarArchive.Entry]
         do {
-            entries = try UstarArchive.read(archive, limits: .init(maximumEntryCount: 2, maximumTotalByteCount: Self.maximumHandoverBytes))
+            entries = try UstarArchive.read(archive, limits: .init(maximumEntryCount: Self.handoverEntryNames.count,
+                                                                  maximumTotalByteCount: Self.maximumHandoverBytes))
         } catch {
             throw CasebookError(.invalidInput, "the handover's archive is malformed: \(error)")
         }
-        guard entries.map(\.name) == ["handover.json", "handover.json.minisig"] else {
-            throw CasebookError(.invalidInput, "the handover's archive must hold handover.json and handover.json.minisig, in that order")
+        guard entries.map(\.name) == Self.handoverEntryNames else {
+            throw CasebookError(.invalidInput, "the handover's archive must hold \(Self.handoverEntryNames.joined(separator: ", ")), in that order",
+                                hint: "it was made by another program or another version of Casebook")
         }
         let json = entries[0].contents
         let signature: MinisignSignature
@@ -229,6 +184,9 @@ extension Vault {
             throw CasebookError(.invalidInput, "the handover's envelope is sealed to \(recorder.stanzaCount) recipient(s) but \(sender.name) addressed it to \(manifest.recipients.count): it was re-sealed",
                                 hint: "ask \(sender.name) to send it to you directly")
         }
+        let audit = try PackageAuditProof.verify(
+            event: entries[2].contents, proof: entries[3].contents, checkpoint: entries[4].contents,
+            signer: sender.card.minisignKey.key, action: .handoverSealed, packageID: manifest.id, manifest: json)
         guard ConsentPurpose(rawValue: manifest.purpose) != nil else {
             throw CasebookError(.invalidInput, "the handover's purpose '\(manifest.purpose.prefix(40))' is not one Casebook knows")
         }
@@ -241,7 +199,7 @@ extension Vault {
         }
         let register = try receivedHandover(id: manifest.id)
         return OpenedHandover(manifest: manifest, sender: sender, records: records, digest: Hex.encode(SHA256.hash(file)),
-                              importedAt: register)
+                              importedAt: register, audit: audit)
     }
 
     /// Stores an opened handover's records with their provenance, in one transaction with
@@ -335,9 +293,10 @@ extension Vault {
     }
 }
 
-/// Writes a handover file: exclusive create, `0600`.
-enum HandoverFile {
-    static func create(at url: URL, contents: [UInt8]) throws {
+/// Writes a package, report or checkpoint file: exclusive create, `0600` (what Casebook
+/// writes out may name clients, so it is never left readable by others).
+public enum PackageFile {
+    public static func create(at url: URL, contents: [UInt8]) throws {
         var copy = contents
         try SecretFile.create(at: url, contents: SecureBytes(consuming: &copy))
     }

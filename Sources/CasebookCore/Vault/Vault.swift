@@ -147,14 +147,16 @@ public final class Vault {
         kinds: [String]? = nil, client: String? = nil, count: Int? = nil, digest: String? = nil, detail: String? = nil,
         handover: String? = nil, recipients: [String]? = nil, sender: String? = nil, purpose: String? = nil,
         fields: [String]? = nil, contact: String? = nil, fingerprint: String? = nil, basis: [String]? = nil,
-        clients: [String]? = nil, withheld: [String]? = nil, excluded: [String]? = nil, override: String? = nil
+        clients: [String]? = nil, withheld: [String]? = nil, excluded: [String]? = nil, override: String? = nil,
+        export: String? = nil
     ) throws -> AuditEvent {
         let sequence = try writer.auditCount()
         let event = AuditEvent(sequence: sequence, time: Timestamp.string(clock.now()), actor: actorID, action: action,
                                records: records, revision: revision, kinds: kinds, client: client, count: count,
                                digest: digest, detail: detail, handover: handover, recipients: recipients, sender: sender,
                                purpose: purpose, fields: fields, contact: contact, fingerprint: fingerprint,
-                               basis: basis, clients: clients, withheld: withheld, excluded: excluded, override: override)
+                               basis: basis, clients: clients, withheld: withheld, excluded: excluded, override: override,
+                               export: export)
         let canonical = event.canonicalBytes()
         let leaf = AuditEvent.leafHash(of: canonical)
         let ad = AssociatedData.make("audit-event", [header.vaultID, UInt64(sequence).bigEndianBytes, leaf])

@@ -110,6 +110,10 @@ struct HandoverOpen: ParsableCommand {
     @Flag(help: "Store the records in your vault, with where they came from.")
     var `import` = false
 
+    @Option(help: ArgumentHelp("Also write the sender's signed audit checkpoint, verified, to this new file (for compliance's trusted checkpoints).",
+                               valueName: "file"))
+    var saveCheckpoint: String?
+
     @Flag(help: "Print JSON.")
     var json = false
 
@@ -124,8 +128,14 @@ struct HandoverOpen: ParsableCommand {
         let handover = try opened.openHandover(bytes) { fingerprint in
             try opened.contact(withFingerprint: fingerprint).map { HandoverParty(name: $0.name, card: $0.card) }
         }
+        if let saveCheckpoint, FileManager.default.fileExists(atPath: saveCheckpoint) {
+            throw CasebookError(.alreadyExists, "\(saveCheckpoint) already exists; it is never overwritten", hint: "choose another name")
+        }
         var imported: [String]?
         if `import` { imported = try opened.importHandover(handover) }
+        if let saveCheckpoint {
+            try PackageFile.create(at: URL(fileURLWithPath: saveCheckpoint), contents: handover.audit.signedCheckpoint)
+        }
         if json {
             try JSONOutput.print(HandoverSummary(handover, imported: imported))
         } else {
@@ -158,12 +168,17 @@ struct HandoverSummary: Encodable {
     let purpose: String
     let recipients: [String]
     let previouslyImported: String?
+    /// The sender's audit event for this handover and the checkpoint proving it.
+    let auditEntry: Int
+    let auditCheckpointSize: UInt64
     let records: [Record]
 
     enum CodingKeys: String, CodingKey {
         case handover, sender, created, purpose, recipients, records
         case senderFingerprint = "sender-fingerprint"
         case previouslyImported = "previously-imported"
+        case auditEntry = "audit-entry"
+        case auditCheckpointSize = "audit-checkpoint-size"
     }
 
     init(_ opened: OpenedHandover, imported: [String]?) {
@@ -175,6 +190,8 @@ struct HandoverSummary: Encodable {
         purpose = manifest.reason.map { "\(manifest.purpose) (\($0))" } ?? manifest.purpose
         recipients = manifest.recipients.map(\.name)
         previouslyImported = opened.importedAt
+        auditEntry = opened.audit.event.sequence
+        auditCheckpointSize = opened.audit.checkpoint.size
         records = manifest.records.enumerated().map { index, record in
             Record(id: record.id, kind: record.kind, client: record.client, start: record.start,
                    sections: RecordKind(rawValue: record.kind)?.fields.map(\.key).filter { record.sections[$0] != nil } ?? [],
@@ -189,6 +206,7 @@ struct HandoverSummary: Encodable {
             "to:        \(recipients.joined(separator: ", "))",
             "created:   \(created)",
             "purpose:   \(purpose)",
+            "audit:     entry \(auditEntry) of the sender's log, in their signed checkpoint of \(auditCheckpointSize) entries (verified)",
         ]
         if let previouslyImported { lines.append("imported:  already, on \(previouslyImported)") }
         lines.append("")

@@ -1,0 +1,140 @@
+public import Foundation
+import CasebookCrypto
+public import CasebookFormat
+
+/// What a disclosure carries once the consent gate (or an override) and minimisation are
+/// done: the records as they will leave, and the summary its audit event records.
+struct MinimisedDisclosure {
+    var records: [HandoverManifest.Record] = []
+    /// Record ids asked for that were withheld whole, sorted.
+    var excluded: [String] = []
+    /// Record kinds, client references, and section keys sent and withheld, each sorted.
+    var kinds: [String] = []
+    var clients: [String] = []
+    var sent: [String] = []
+    var withheld: [String] = []
+}
+
+/// The steps handovers and exports share (BRIEF: select → evaluate → minimise → package →
+/// sign → seal → audit with a fresh checkpoint and inclusion proof in the package).
+extension Vault {
+    /// `--fields` checked: every key a section of some record kind. Nil means all sections.
+    static func wantedSections(_ fields: [String]?) throws(CasebookError) -> Set<String>? {
+        guard let fields else { return nil }
+        let known = Set(RecordKind.allCases.flatMap { $0.fields.map(\.key) })
+        for field in fields where !known.contains(field) {
+            throw CasebookError(.invalidInput, "'\(Self.displayed(field))' is not a section of any record kind",
+                                hint: "'casebook note template --kind K' shows a kind's sections; give their keys, such as focus,plan")
+        }
+        guard !fields.isEmpty else { throw CasebookError(.invalidInput, "--fields names no section") }
+        return Set(fields)
+    }
+
+    /// The latest revisions of `ids`, all of them this vault's own records (received
+    /// records go back through their sender, never onwards from here).
+    func disclosableRevisions(_ ids: [String]) throws -> [RecordRevision] {
+        guard !ids.isEmpty else {
+            throw CasebookError(.invalidInput, "no records were selected", hint: "name them with --note ID, or select with --client")
+        }
+        guard Set(ids).count == ids.count else { throw CasebookError(.invalidInput, "a record was named twice") }
+        let revisions = try latestRecords(ids: ids)
+        for revision in revisions where revision.metadata.origin == .received {
+            throw CasebookError(.invalidInput, "record \(revision.recordID) was received from \(revision.metadata.provenance?.sender ?? "someone else"); only your own records can be disclosed",
+                                hint: "the sender can hand it over again if that is needed")
+        }
+        return revisions
+    }
+
+    /// Keeps, of each record, the sections that are both wanted and `allowed` (a record
+    /// `allowed` returns nil for is withheld whole), and lists the rest as withheld.
+    static func minimise(_ revisions: [RecordRevision], wanted: Set<String>?,
+                         allowed: (RecordRevision) -> Set<String>?) -> MinimisedDisclosure {
+        var result = MinimisedDisclosure()
+        var kinds = Set<String>(), sent = Set<String>(), withheld = Set<String>()
+        result.clients = Set(revisions.map(\.content.header.client.rawValue)).sorted()
+        for revision in revisions {
+            guard let allowed = allowed(revision) else {
+                result.excluded.append(revision.recordID)
+                continue
+            }
+            let content = revision.content
+            let header = content.header
+            let order = header.kind.fields.map(\.key).filter { content.sections[$0] != nil }
+            let kept = order.filter { (wanted?.contains($0) ?? true) && allowed.contains($0) }
+            let left = order.filter { !kept.contains($0) }
+            kinds.insert(header.kind.rawValue)
+            sent.formUnion(kept)
+            withheld.formUnion(left)
+            result.records.append(HandoverManifest.Record(
+                id: revision.recordID, revision: revision.revision, author: revision.metadata.author,
+                recordedAt: revision.metadata.recordedAt, kind: header.kind.rawValue, client: header.client.rawValue,
+                start: header.start.canonical, duration: header.durationMinutes, modality: header.modality.rawValue,
+                attendance: header.attendance.rawValue, labels: header.labels, sharingSummary: header.sharingSummary,
+                sections: Dictionary(uniqueKeysWithValues: kept.map { ($0, content.sections[$0]!) }), withheld: left))
+        }
+        result.excluded.sort()
+        result.kinds = kinds.sorted()
+        result.sent = sent.sorted()
+        result.withheld = withheld.sorted()
+        return result
+    }
+
+    /// This vault's identity card as sent in a package (name, role, keys).
+    func senderCard(created: String) throws -> IdentityCard {
+        do {
+            return try IdentityCard.make(name: profile.name, role: profile.role.rawValue, created: created, identity: identity)
+        } catch {
+            throw CasebookError(.internalError, "cannot make this vault's identity card: \(error)")
+        }
+    }
+
+    /// Signs `documents` (the manifest first, then any readable copies) with the vault's
+    /// minisign key, each signature beside its file. `comment` is the trusted comment.
+    func signedDocuments(_ documents: [(name: String, contents: [UInt8])], comment: String) throws -> [(name: String, contents: [UInt8])] {
+        var entries: [(name: String, contents: [UInt8])] = []
+        for document in documents {
+            let signature: String
+            do {
+                signature = try MinisignSignature.sign(message: document.contents, key: identity.signing, keyID: identity.signingKeyID,
+                                                       trustedComment: comment, untrustedComment: "signature from casebook secret key")
+            } catch {
+                throw CasebookError(.internalError, "cannot sign \(document.name): \(error)")
+            }
+            entries.append(document)
+            entries.append((document.name + ".minisig", Array(signature.utf8)))
+        }
+        return entries
+    }
+
+    /// In one transaction: appends the package's audit event (`audit` gets the writer),
+    /// proves it into a freshly signed checkpoint, packs the signed documents and that proof
+    /// into a ustar archive, seals it with age to `recipients` and creates `url` (never
+    /// overwriting, `0600`). If any step fails, neither the event nor the file remains.
+    func writePackage(
+        _ signed: [(name: String, contents: [UInt8])], to recipients: [any AgeRecipient], armor: Bool, at url: URL,
+        audit: (any VaultStoreWriter) throws -> AuditEvent
+    ) throws {
+        var created = false
+        do {
+            try store.write { writer in
+                let event = try audit(writer)
+                let proof = try packageAuditProof(for: event, writer: writer)
+                let mtime = UInt64(max(0, clock.now().timeIntervalSince1970))
+                let file: [UInt8]
+                do {
+                    let archive = try UstarArchive.write((signed + proof.entries).map {
+                        UstarArchive.Entry(name: $0.name, contents: $0.contents, modificationTime: mtime)
+                    })
+                    file = try Age.encrypt(archive, to: recipients, armor: armor)
+                } catch {
+                    throw CasebookError(.internalError, "cannot build the package: \(error)")
+                }
+                try PackageFile.create(at: url, contents: file)
+                created = true
+            }
+        } catch {
+            if created { unlink(url.path) }
+            throw error
+        }
+    }
+}
