@@ -8,7 +8,7 @@ import CasebookStore
 import CasebookTestSupport
 
 /// A practitioner's or supervisor's vault with its identity kept (for forging tests).
-private final class Party {
+final class Party {
     let fixture: VaultFixture
     let raw: SecureBytes
     let card: IdentityCard
@@ -31,7 +31,7 @@ private final class Party {
 
 /// Records a consent of `client` permitting supervision handovers to `party` (every section).
 @discardableResult
-private func permitSupervision(_ vault: Vault, client: String, to party: Party, fields: Set<String> = []) throws -> Consent {
+func permitSupervision(_ vault: Vault, client: String, to party: Party, fields: Set<String> = []) throws -> Consent {
     try vault.recordConsent(Consent(
         id: "", version: 0, client: try ClientReference(client), recordedBy: "", recordedAt: .distantPast, method: .written,
         validFrom: Date(timeIntervalSince1970: 1_767_225_600), validUntil: Date(timeIntervalSince1970: 4_102_444_800),

@@ -24,7 +24,7 @@ extension Vault {
     /// section leaves only if every recipient may receive it). Default deny. Only the
     /// sections in `wanted` (all when nil) are asked for: what the sender leaves out
     /// themselves is not the consent's to refuse.
-    func consentGate(_ revisions: [RecordRevision], wanted: Set<String>?, recipients: [HandoverParty], purpose: ConsentPurpose,
+    func consentGate(_ revisions: [RecordRevision], wanted: Set<String>?, recipients: [DisclosureRecipient], purpose: ConsentPurpose,
                      action: DisclosureAction) throws -> ConsentGateResult {
         let now = Date(timeIntervalSince1970: clock.now().timeIntervalSince1970.rounded(.down))
         var result = ConsentGateResult()
@@ -35,7 +35,7 @@ extension Vault {
             for recipient in recipients {
                 let request = DisclosureRequest(
                     client: client,
-                    recipient: DisclosureRecipient(name: recipient.name, fingerprint: recipient.card.fingerprint, role: recipient.card.role),
+                    recipient: recipient,
                     purpose: purpose, action: action, time: now,
                     records: group.map { revision in
                         var asked = revision.content
@@ -45,7 +45,7 @@ extension Vault {
                 let decision = try ConsentEvaluator.evaluate(request, consents: consents)
                 basis.formUnion(decision.reliedOn)
                 if decision.outcome == .deny {
-                    result.denied += decision.reasons.map { "\(client) to \(recipient.name): \($0)" }
+                    result.denied += decision.reasons.map { "\(client) to \(recipient.name ?? recipient.description): \($0)" }
                     continue
                 }
                 for record in decision.records {
@@ -55,7 +55,7 @@ extension Vault {
                     }
                     let allowed = Set(record.allowedFields)
                     result.allowed[record.recordID] = result.allowed[record.recordID].map { $0.intersection(allowed) } ?? allowed
-                    result.withheldReasons += record.withheldFields.map { "\(record.recordID) to \(recipient.name): \($0)" }
+                    result.withheldReasons += record.withheldFields.map { "\(record.recordID) to \(recipient.name ?? recipient.description): \($0)" }
                 }
             }
         }

@@ -11,6 +11,11 @@ public struct HandoverParty: Sendable {
         self.name = name
         self.card = card
     }
+
+    /// As the consent evaluator sees a contact: its fingerprint and its card's role.
+    var disclosureRecipient: DisclosureRecipient {
+        DisclosureRecipient(name: name, fingerprint: card.fingerprint, role: card.role)
+    }
 }
 
 /// A handover decrypted, verified and checked, ready to show or import.
@@ -46,13 +51,7 @@ extension Vault {
         recordIDs: [String], to recipients: [HandoverParty], purpose: ConsentPurpose, reason: String? = nil,
         fields: [String]?, acceptPartial: Bool = false, armor: Bool, writingTo url: URL
     ) throws -> HandoverManifest {
-        let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let reason {
-            guard !reason.isEmpty, reason.count <= 200, !reason.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-                throw CasebookError(.invalidInput, "a handover's reason is one line of at most 200 characters",
-                                    hint: "for example --reason \"clinical supervision, November\"")
-            }
-        }
+        let reason = try Self.validatedReason(reason, what: "a handover")
         var seen = Set<IdentityFingerprint>()
         let recipients = recipients.filter { seen.insert($0.card.fingerprint).inserted }
         guard !recipients.isEmpty else { throw CasebookError(.invalidInput, "a handover needs at least one recipient", hint: "add --to NAME") }
@@ -62,7 +61,8 @@ extension Vault {
         let recipientPrints = recipients.map(\.card.fingerprint.description).sorted()
         let clients = Set(revisions.map(\.content.header.client.rawValue)).sorted()
         // The consent gate: nothing leaves that the clients' consent does not cover.
-        let gate = try consentGate(revisions, wanted: wanted, recipients: recipients, purpose: purpose, action: .handover)
+        let gate = try consentGate(revisions, wanted: wanted, recipients: recipients.map(\.disclosureRecipient), purpose: purpose,
+                                   action: .handover)
         let nothingLeft = revisions.allSatisfy { gate.excluded[$0.recordID] != nil }
         if !gate.denied.isEmpty || (gate.isPartial && !acceptPartial) || nothingLeft {
             let why = gate.denied.isEmpty

@@ -52,7 +52,11 @@ struct AuditLog: ParsableCommand {
         if let sender = event.sender { parts.append("from \(sender)") }
         if let fields = event.fields { parts.append("fields \(fields.joined(separator: ","))") }
         if let purpose = event.purpose { parts.append("purpose \"\(purpose)\"") }
+        if let withheld = event.withheld { parts.append("withheld \(withheld.joined(separator: ","))") }
+        if let excluded = event.excluded { parts.append("records withheld \(excluded.joined(separator: ","))") }
         if let handover = event.handover { parts.append("handover \(handover)") }
+        if let export = event.export { parts.append("export \(export)") }
+        if let override = event.override { parts.append("override \(override)") }
         if let detail = event.detail { parts.append(detail) }
         return parts.joined(separator: "  ")
     }

@@ -1,0 +1,78 @@
+import Foundation
+
+/// `export.json`, version 1: what an export carries, signed by its sender (docs/formats.md §7).
+/// Canonical JSON exactly as `handover.json` (keys sorted, no insignificant whitespace,
+/// `/` not escaped), parsed just as strictly.
+public struct ExportManifest: Codable, Equatable, Sendable {
+    public static let formatName = "casebook-export/v1"
+
+    /// Who the export is for, as the sender described them (and the consent was checked against).
+    public struct Recipient: Codable, Equatable, Sendable {
+        /// `contact` (a Casebook contact), `age` (an age X25519 recipient), `passphrase`.
+        public var kind: String
+        /// The contact's name in the sender's vault.
+        public var name: String?
+        /// The contact's card fingerprint.
+        public var fingerprint: String?
+        /// The `age1…` recipient it was sealed to.
+        public var age: String?
+        /// Organisation and role tokens given for the consent check (`org:`/`role:` provisions).
+        public var organisation: String?
+        public var role: String?
+
+        public init(kind: String, name: String?, fingerprint: String?, age: String?, organisation: String?, role: String?) {
+            self.kind = kind
+            self.name = name
+            self.fingerprint = fingerprint
+            self.age = age
+            self.organisation = organisation
+            self.role = role
+        }
+    }
+
+    public var format: String
+    /// 32 lower-case hex characters (128 random bits).
+    public var id: String
+    /// RFC 3339 UTC, whole seconds.
+    public var created: String
+    public var sender: HandoverManifest.Sender
+    public var recipient: Recipient
+    /// `sealed` (an age file) or `plaintext` (printed by `--plaintext`).
+    public var delivery: String
+    /// The consent purpose checked.
+    public var purpose: String
+    /// The sender's own words (optional, one line).
+    public var reason: String?
+    /// The client whose records these are.
+    public var client: String
+    /// What allowed it: consent versions `ID vN sha256:HASH`, or one override
+    /// `override ID approved by FINGERPRINT: CITATION`.
+    public var basis: [String]
+    /// The section keys the sender chose (`--fields`); absent when all were asked for.
+    public var fields: [String]?
+    public var records: [HandoverManifest.Record]
+
+    /// The canonical bytes.
+    public func encoded() -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Array(try! encoder.encode(self))
+    }
+
+    /// Parses canonical bytes (see the type's documentation).
+    public static func decode(_ bytes: [UInt8]) throws(CasebookError) -> ExportManifest {
+        let manifest: ExportManifest
+        do {
+            manifest = try JSONDecoder().decode(ExportManifest.self, from: Data(bytes))
+        } catch {
+            throw CasebookError(.invalidInput, "export.json is not a Casebook export manifest")
+        }
+        guard manifest.format == formatName else {
+            throw CasebookError(.invalidInput, "export.json has format '\(manifest.format.prefix(40))', not \(formatName)")
+        }
+        guard manifest.encoded() == bytes else {
+            throw CasebookError(.invalidInput, "export.json is not in canonical form (unknown keys, spacing or escapes)")
+        }
+        return manifest
+    }
+}

@@ -1,0 +1,54 @@
+public import CasebookFormat
+
+/// Whom an export is for and how it is sealed: a contact (their card), any age X25519
+/// recipient, or a passphrase (age scrypt). Organisation and role describe the recipient
+/// to the consent evaluator (`org:NAME` and `role:ROLE` provisions); a contact's role is
+/// its card's.
+public struct ExportRecipient {
+    public let description: ExportManifest.Recipient
+    let disclosure: DisclosureRecipient
+    /// What the package is sealed to; nil only for `--plaintext`.
+    let sealer: (any AgeRecipient)?
+    /// For the audit event and override checks: the card fingerprint, the age recipient,
+    /// or `passphrase`.
+    public let auditName: String
+
+    public static func contact(_ party: HandoverParty, organisation: String? = nil) throws(CasebookError) -> ExportRecipient {
+        let sealer: AgeX25519Recipient
+        do { sealer = try AgeX25519Recipient(encoded: party.card.ageRecipient) } catch {
+            throw CasebookError(.invalidInput, "\(party.name)'s card has an unusable age recipient")
+        }
+        let fingerprint = party.card.fingerprint.description
+        return ExportRecipient(
+            description: .init(kind: "contact", name: party.name, fingerprint: fingerprint, age: nil,
+                               organisation: organisation, role: party.card.role),
+            disclosure: DisclosureRecipient(name: party.name, fingerprint: party.card.fingerprint, organisation: organisation,
+                                            role: party.card.role),
+            sealer: sealer, auditName: fingerprint)
+    }
+
+    public static func age(_ encoded: String, organisation: String?, role: String?) throws(CasebookError) -> ExportRecipient {
+        let sealer: AgeX25519Recipient
+        do { sealer = try AgeX25519Recipient(encoded: encoded) } catch {
+            throw CasebookError(.invalidInput, "'\(encoded.prefix(80))' is not an age X25519 recipient (age1…)",
+                                hint: "give a contact's name, an age1… recipient, or --passphrase")
+        }
+        return ExportRecipient(
+            description: .init(kind: "age", name: nil, fingerprint: nil, age: encoded, organisation: organisation, role: role),
+            disclosure: DisclosureRecipient(name: String(encoded.prefix(16)) + "…", organisation: organisation, role: role),
+            sealer: sealer, auditName: encoded)
+    }
+
+    /// Sealed with age's scrypt recipient: whoever is told the passphrase can open it.
+    public static func passphrase(_ sealer: AgeScryptRecipient, organisation: String?, role: String?) -> ExportRecipient {
+        ExportRecipient(
+            description: .init(kind: "passphrase", name: nil, fingerprint: nil, age: nil, organisation: organisation, role: role),
+            disclosure: DisclosureRecipient(name: "the passphrase holder", organisation: organisation, role: role),
+            sealer: sealer, auditName: "passphrase")
+    }
+
+    /// The same recipient, for a plaintext export: described, checked and audited, not sealed to.
+    public var forPlaintext: ExportRecipient {
+        ExportRecipient(description: description, disclosure: disclosure, sealer: nil, auditName: auditName)
+    }
+}

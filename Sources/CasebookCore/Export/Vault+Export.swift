@@ -1,0 +1,190 @@
+public import Foundation
+import CasebookCrypto
+import CasebookFormat
+
+/// One export to evaluate and carry out (see ``Vault/export(_:armor:writingTo:)``).
+public struct ExportRequest {
+    public var client: ClientReference
+    /// Only these kinds (all when empty).
+    public var kinds: [RecordKind]
+    /// Only sessions that started on or after this time.
+    public var since: Date?
+    public var recipient: ExportRecipient
+    public var purpose: ConsentPurpose
+    public var reason: String?
+    /// Only these sections (`--fields`); all when nil.
+    public var fields: [String]?
+    /// Also write the readable `export.md` (`--format markdown`).
+    public var markdown: Bool
+    public var acceptPartial: Bool
+
+    public init(client: ClientReference, kinds: [RecordKind] = [], since: Date? = nil, recipient: ExportRecipient,
+                purpose: ConsentPurpose, reason: String? = nil, fields: [String]? = nil, markdown: Bool = false,
+                acceptPartial: Bool = false) {
+        self.client = client
+        self.kinds = kinds
+        self.since = since
+        self.recipient = recipient
+        self.purpose = purpose
+        self.reason = reason
+        self.fields = fields
+        self.markdown = markdown
+        self.acceptPartial = acceptPartial
+    }
+}
+
+/// What an export sent, and what it left out and why (for the sender's eyes only: the
+/// package lists withheld sections, not the reasons, see docs/consent.md §7).
+public struct ExportOutcome: Sendable {
+    public let manifest: ExportManifest
+    public let withheldReasons: [String]
+    /// Records of the client received from someone else, never exported from here.
+    public let receivedLeftOut: Int
+}
+
+/// Exports (docs/formats.md §7): the disclosure pipeline for people outside Casebook.
+extension Vault {
+    /// Evaluates, minimises, packages (`export.json`, optionally `export.md`, each signed,
+    /// plus the audit proof), seals to the recipient and writes `url` (never overwriting),
+    /// audited as `export.sealed`. A refusal writes nothing and is audited as `export.refused`;
+    /// so is a failure to write after the decision (an aborted export).
+    @discardableResult
+    public func export(_ request: ExportRequest, armor: Bool, writingTo url: URL) throws -> ExportOutcome {
+        guard let sealer = request.recipient.sealer else {
+            throw CasebookError(.usage, "a plaintext export goes to standard output; use exportPlaintext")
+        }
+        guard !FileManager.default.fileExists(atPath: url.path) else {
+            throw CasebookError(.alreadyExists, "\(url.path) already exists; exports never overwrite", hint: "choose a new file name")
+        }
+        let plan = try exportPlan(request, delivery: "sealed")
+        let json = plan.manifest.encoded()
+        var documents: [(name: String, contents: [UInt8])] = [("export.json", json)]
+        if request.markdown { documents.append(("export.md", Array(ExportDocument.markdown(plan.manifest).utf8))) }
+        let signed = try signedDocuments(documents, comment: "casebook export \(plan.manifest.id) from \(plan.manifest.sender.fingerprint) created \(plan.manifest.created)")
+        do {
+            try writePackage(signed, to: [sealer], armor: armor, at: url) { writer in
+                try auditExport(writer, .exportSealed, plan, digest: Hex.encode(SHA256.hash(json)),
+                                detail: request.markdown ? "sealed, json and markdown" : "sealed, json")
+            }
+        } catch {
+            let why = (error as? CasebookError)?.message ?? "\(error)"
+            try? store.write { writer in
+                try auditRefusal(writer, request, plan.basis, clients: plan.minimised.clients,
+                                 detail: "aborted: " + String(why.prefix(200)))
+            }
+            throw error
+        }
+        return ExportOutcome(manifest: plan.manifest, withheldReasons: plan.withheldReasons, receivedLeftOut: plan.receivedLeftOut)
+    }
+
+    /// The same decision, but the document (`export.json`, or `export.md` when `markdown`) is
+    /// returned for printing instead of sealed: audited as `export.plaintext` with the digest
+    /// of exactly the bytes returned, before they are returned.
+    public func exportPlaintext(_ request: ExportRequest) throws -> (outcome: ExportOutcome, document: [UInt8]) {
+        let plan = try exportPlan(request, delivery: "plaintext")
+        let document = request.markdown ? Array(ExportDocument.markdown(plan.manifest).utf8) : plan.manifest.encoded() + [10]
+        try store.write { writer in
+            try auditExport(writer, .exportPlaintext, plan, digest: Hex.encode(SHA256.hash(document)),
+                            detail: request.markdown ? "plaintext to standard output, markdown" : "plaintext to standard output, json")
+        }
+        return (ExportOutcome(manifest: plan.manifest, withheldReasons: plan.withheldReasons, receivedLeftOut: plan.receivedLeftOut), document)
+    }
+
+    // MARK: The shared decision
+
+    private struct ExportPlan {
+        var manifest: ExportManifest
+        var minimised: MinimisedDisclosure
+        var basis: [String]
+        var withheldReasons: [String]
+        var receivedLeftOut: Int
+        var recipient: ExportRecipient
+        var purpose: ConsentPurpose
+    }
+
+    /// Selects the client's records, runs the consent gate (auditing a refusal), minimises,
+    /// and builds the manifest.
+    private func exportPlan(_ request: ExportRequest, delivery: String) throws -> ExportPlan {
+        let reason = try Self.validatedReason(request.reason, what: "an export")
+        let wanted = try Self.wantedSections(request.fields)
+        let listed = try listings(RecordFilter(client: request.client, since: request.since))
+            .filter { request.kinds.isEmpty || request.kinds.contains($0.kind) }
+            .sorted { ($0.start.date, $0.recordID) < ($1.start.date, $1.recordID) }
+        guard !listed.isEmpty else {
+            throw CasebookError(.notFound, "no records of \(request.client) match",
+                                hint: "'casebook note list --client \(request.client)' shows them")
+        }
+        let all = try latestRecords(ids: listed.map(\.recordID))
+        let own = all.filter { $0.metadata.origin != .received }
+        guard !own.isEmpty else {
+            throw CasebookError(.invalidInput, "every matching record of \(request.client) was received from someone else; only your own records can be exported",
+                                hint: "the sender can disclose them")
+        }
+        let revisions = try disclosableRevisions(own.map(\.recordID))
+        let gate = try consentGate(revisions, wanted: wanted, recipients: [request.recipient.disclosure], purpose: request.purpose,
+                                   action: .export)
+        let nothingLeft = revisions.allSatisfy { gate.excluded[$0.recordID] != nil }
+        if !gate.denied.isEmpty || (gate.isPartial && !request.acceptPartial) || nothingLeft {
+            let denied = !gate.denied.isEmpty || nothingLeft
+            // Withdrawn or expired consents first: they are usually why.
+            let why = denied
+                ? (gate.denied.filter { $0.contains(": consent ") } + gate.denied.filter { !$0.contains(": consent ") }
+                   + gate.excluded.map { "\($0.key): \($0.value)" }.sorted())
+                : (gate.excluded.map { "\($0.key): \($0.value)" }.sorted() + gate.withheldReasons)
+            try store.write { writer in
+                try auditRefusal(writer, request, gate.basis, clients: [request.client.rawValue],
+                                 detail: denied ? "denied" : "partial, not accepted", records: revisions.map(\.recordID))
+            }
+            let listed = why.prefix(3).joined(separator: "; ") + (why.count > 3 ? "; …" : "")
+            if !denied {
+                throw CasebookError(.refused, "the client's consent covers this export only in part: \(listed)",
+                                    hint: "add --accept-partial to send what consent covers (the rest is listed as withheld), or record the consent with 'casebook consent grant'")
+            }
+            throw CasebookError(.refused, "no consent covers this export: \(listed)",
+                                hint: "record the client's consent ('casebook consent grant --client \(request.client) --purpose \(request.purpose.rawValue) --actions export …'), or use an approved lawful-basis override (--override)")
+        }
+        let minimised = Self.minimise(revisions, wanted: wanted) { revision in
+            gate.excluded[revision.recordID] == nil ? (gate.allowed[revision.recordID] ?? []) : nil
+        }
+        let created = Timestamp.string(clock.now())
+        let card = try senderCard(created: created)
+        let manifest = ExportManifest(
+            format: ExportManifest.formatName, id: Hex.encode(SecureRandom.bytes(16)), created: created,
+            sender: .init(card: card.rendered(), fingerprint: card.fingerprint.description),
+            recipient: request.recipient.description, delivery: delivery, purpose: request.purpose.rawValue, reason: reason,
+            client: request.client.rawValue, basis: gate.basis, fields: request.fields, records: minimised.records)
+        return ExportPlan(manifest: manifest, minimised: minimised, basis: gate.basis,
+                          withheldReasons: gate.excluded.map { "\($0.key): \($0.value)" }.sorted() + gate.withheldReasons,
+                          receivedLeftOut: all.count - own.count, recipient: request.recipient, purpose: request.purpose)
+    }
+
+    @discardableResult
+    private func auditExport(_ writer: any VaultStoreWriter, _ action: AuditAction, _ plan: ExportPlan, digest: String,
+                             detail: String) throws -> AuditEvent {
+        let minimised = plan.minimised
+        return try appendAudit(
+            writer, action: action, records: minimised.records.map(\.id), kinds: minimised.kinds, count: minimised.records.count,
+            digest: digest, detail: detail, recipients: [plan.recipient.auditName], purpose: plan.purpose.rawValue,
+            fields: minimised.sent, contact: plan.recipient.description.name, basis: plan.basis, clients: minimised.clients,
+            withheld: minimised.withheld.isEmpty ? nil : minimised.withheld,
+            excluded: minimised.excluded.isEmpty ? nil : minimised.excluded, export: plan.manifest.id)
+    }
+
+    private func auditRefusal(_ writer: any VaultStoreWriter, _ request: ExportRequest, _ basis: [String], clients: [String],
+                              detail: String, records: [String]? = nil) throws {
+        try appendAudit(writer, action: .exportRefused, records: records, count: records?.count, detail: detail,
+                        recipients: [request.recipient.auditName], purpose: request.purpose.rawValue, fields: request.fields,
+                        contact: request.recipient.description.name, basis: basis, clients: clients)
+    }
+
+    /// A disclosure's free-text reason: one line of at most 200 characters, or nil.
+    static func validatedReason(_ raw: String?, what: String) throws(CasebookError) -> String? {
+        guard let raw else { return nil }
+        let reason = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty, reason.count <= 200, !reason.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw CasebookError(.invalidInput, "\(what)'s reason is one line of at most 200 characters",
+                                hint: "for example --reason \"MAPPA level 2 meeting, 3 December\"")
+        }
+        return reason
+    }
+}

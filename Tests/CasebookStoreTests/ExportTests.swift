@@ -1,0 +1,249 @@
+import Testing
+import Foundation
+import CasebookCore
+import CasebookCrypto
+import CasebookFormat
+import CasebookTestSupport
+
+/// Exports through the library: consent, withdrawal, partial results, every way of sealing,
+/// the audit evidence inside the package, and refusals that write nothing.
+@Suite struct ExportTests {
+    /// An outside recipient (a probation officer) with an age key pair.
+    private struct Outsider {
+        let identity = AgeX25519Identity()
+        var recipient: String { identity.recipient.encoded }
+    }
+
+    private let validFrom = Date(timeIntervalSince1970: 1_767_225_600)   // 2026-01-01
+    private let validUntil = Date(timeIntervalSince1970: 4_102_444_800)  // 2100-01-01
+
+    /// C-0042 consents to risk-management exports to the organisation `probation-north`,
+    /// of `fields` (all when empty).
+    @discardableResult
+    private func permitProbation(_ vault: Vault, fields: Set<String> = [], labels: Set<String> = []) throws -> Consent {
+        try vault.recordConsent(Consent(
+            id: "", version: 0, client: try ClientReference("C-0042"), recordedBy: "", recordedAt: .distantPast, method: .written,
+            validFrom: validFrom, validUntil: validUntil,
+            provisions: [ConsentProvision(effect: .permit, purposes: [.riskManagement], recipients: [.organisation("probation-north")],
+                                          fields: fields, labels: labels, actions: [.export])]))
+    }
+
+    private func request(_ outsider: Outsider, fields: [String]? = nil, markdown: Bool = false, acceptPartial: Bool = false,
+                         kinds: [RecordKind] = []) throws -> ExportRequest {
+        ExportRequest(client: try ClientReference("C-0042"), kinds: kinds,
+                      recipient: try .age(outsider.recipient, organisation: "probation-north", role: nil),
+                      purpose: .riskManagement, reason: "MAPPA level 2 meeting", fields: fields, markdown: markdown,
+                      acceptPartial: acceptPartial)
+    }
+
+    private func entries(_ url: URL, _ identity: any AgeIdentity) throws -> [UstarArchive.Entry] {
+        let archive = try Age.decrypt(try [UInt8](Data(contentsOf: url)), identities: [identity])
+        return try UstarArchive.read(archive, limits: .init(maximumEntryCount: 16, maximumTotalByteCount: 1 << 24))
+    }
+
+    @Test func consentThenExportCarriesOnlyWhatItCoversSignedAndProvenInTheLog() throws {
+        let ada = try Party("Dr Ada Example", role: .psychologist)
+        let vault = try ada.vault()
+        let hii = try vault.createRecord(parse(SampleDocuments.hii(marker: "Zebra crossing")))
+        _ = try vault.createRecord(parse(SampleDocuments.mentor(client: "C-0099")))
+        let consent = try permitProbation(vault, fields: ["focus", "plan", "risk-immediate-concern"])
+        let outsider = Outsider()
+        let url = ada.fixture.folder.file("export.age")
+        let outcome = try vault.export(try request(outsider, markdown: true, acceptPartial: true), armor: false, writingTo: url)
+        let manifest = outcome.manifest
+        #expect(manifest.client == "C-0042")
+        #expect(manifest.records.map(\.id) == [hii.recordID])
+        #expect(Set(manifest.records[0].sections.keys) == ["focus", "plan", "risk-immediate-concern"])
+        #expect(manifest.records[0].withheld.contains("client-report"))
+        #expect(manifest.basis == ["\(consent.id) v1 sha256:\(consent.canonicalHash)"])
+        #expect(manifest.recipient == .init(kind: "age", name: nil, fingerprint: nil, age: outsider.recipient,
+                                            organisation: "probation-north", role: nil))
+        #expect(manifest.delivery == "sealed")
+        #expect(outcome.withheldReasons.contains { $0.contains("section 'client-report'") })
+
+        let files = try entries(url, outsider.identity)
+        #expect(files.map(\.name) == ["export.json", "export.json.minisig", "export.md", "export.md.minisig"] + PackageAuditProof.fileNames)
+        #expect(try ExportManifest.decode(files[0].contents) == manifest)
+        for (document, signature) in [(files[0], files[1]), (files[2], files[3])] {
+            try MinisignSignature(parsing: signature.contents).verify(message: document.contents, publicKey: ada.card.minisignKey,
+                                                                      allowingLegacy: false)
+        }
+        let markdown = String(decoding: files[2].contents, as: UTF8.self)
+        #expect(markdown.contains("### Focus\n\nIdentity and belonging after release; Zebra crossing."))
+        #expect(markdown.contains("*Withheld:* Session number; What the client reported;"))
+        #expect(!markdown.contains("Feels isolated"))
+        // The package proves its own event is in Ada's log, at the checkpoint she signed.
+        let proven = try PackageAuditProof.verify(event: files[4].contents, proof: files[5].contents, checkpoint: files[6].contents,
+                                                  signer: ada.card.minisignKey.key, action: .exportSealed, packageID: manifest.id,
+                                                  manifest: files[0].contents)
+        let events = try vault.auditEvents()
+        #expect(proven.event == events.last)
+        #expect(proven.checkpoint.size == UInt64(events.count))
+        #expect(proven.checkpoint.rootHash == (try vault.auditTreeHead().rootHash))
+        let event = try #require(events.last)
+        #expect(event.action == .exportSealed)
+        #expect(event.export == manifest.id)
+        #expect(event.clients == ["C-0042"])
+        #expect(event.recipients == [outsider.recipient])
+        #expect(event.fields == ["focus", "plan", "risk-immediate-concern"])
+        #expect(event.withheld?.contains("client-report") == true)
+        #expect(event.basis == manifest.basis)
+        #expect(event.digest == Hex.encode(SHA256.hash(files[0].contents)))
+        // Never overwritten.
+        #expect(expectCasebookError(.alreadyExists) { try vault.export(try request(outsider, acceptPartial: true), armor: false, writingTo: url) } != nil)
+    }
+
+    @Test func withdrawalRefusesTheNextExportAndSaysWhich() throws {
+        let ada = try Party("Dr Ada Example", role: .psychologist)
+        let vault = try ada.vault()
+        _ = try vault.createRecord(parse(SampleDocuments.hii()))
+        let consent = try permitProbation(vault)
+        let outsider = Outsider()
+        try vault.export(try request(outsider), armor: true, writingTo: ada.fixture.folder.file("first.age"))
+        try vault.withdrawConsent(id: consent.id, reason: "client withdrew consent in session")
+        let url = ada.fixture.folder.file("second.age")
+        let before = try vault.auditEvents().count
+        let error = expectCasebookError(.refused) { try vault.export(try request(outsider), armor: true, writingTo: url) }
+        #expect(error?.message.hasPrefix("no consent covers this export: C-0042 to age1") == true)
+        #expect(error?.message.contains("consent \(consent.id) v2 was withdrawn at") == true)
+        #expect(!FileManager.default.fileExists(atPath: url.path))
+        let events = try vault.auditEvents()
+        #expect(events.count == before + 1)
+        #expect(events.last?.action == .exportRefused)
+        #expect(events.last?.detail == "denied")
+        #expect(events.last?.clients == ["C-0042"])
+        #expect(events.last?.recipients == [outsider.recipient])
+    }
+
+    @Test func aPartialResultNeedsAcceptPartialAndListsWhatWasWithheld() throws {
+        let ada = try Party("Dr Ada Example", role: .psychologist)
+        let vault = try ada.vault()
+        _ = try vault.createRecord(parse(SampleDocuments.hii()))
+        let theological = try vault.createRecord(parse(SampleDocuments.theological()))
+        try permitProbation(vault, fields: ["focus", "plan"])
+        let outsider = Outsider()
+        let url = ada.fixture.folder.file("partial.age")
+        let refused = expectCasebookError(.refused) { try vault.export(try request(outsider), armor: false, writingTo: url) }
+        #expect(refused?.message.hasPrefix("the client's consent covers this export only in part") == true)
+        #expect(refused?.hint?.contains("--accept-partial") == true)
+        #expect(!FileManager.default.fileExists(atPath: url.path))
+        #expect(try vault.auditEvents().last?.detail == "partial, not accepted")
+        let outcome = try vault.export(try request(outsider, acceptPartial: true), armor: false, writingTo: url)
+        // The theological record carries religious-belief, which no provision names: withheld whole.
+        #expect(!outcome.manifest.records.map(\.id).contains(theological.recordID))
+        #expect(try vault.auditEvents().last?.excluded == [theological.recordID])
+        #expect(outcome.withheldReasons.contains { $0.contains("religious-belief") })
+        // Naming the label lets it leave.
+        try permitProbation(vault, fields: ["guidance"], labels: ["religious-belief"])
+        let named = try vault.export(try request(outsider, fields: ["guidance"], kinds: [.theologicalAdvice]), armor: false,
+                                     writingTo: ada.fixture.folder.file("named.age"))
+        #expect(named.manifest.records.map(\.id) == [theological.recordID])
+        #expect(named.manifest.records[0].sections.keys.sorted() == ["guidance"])
+    }
+
+    @Test func aPassphraseExportOpensWithThePassphraseOnly() throws {
+        let ada = try Party("Dr Ada Example", role: .psychologist)
+        let vault = try ada.vault()
+        _ = try vault.createRecord(parse(SampleDocuments.hii()))
+        try vault.recordConsent(Consent(
+            id: "", version: 0, client: try ClientReference("C-0042"), recordedBy: "", recordedAt: .distantPast, method: .written,
+            validFrom: validFrom, validUntil: validUntil,
+            provisions: [ConsentProvision(effect: .permit, purposes: [.subjectAccess], recipients: [.role("client")], actions: [.export])]))
+        func secret(_ text: String) -> SecureBytes { var bytes = Array(text.utf8); return SecureBytes(consuming: &bytes) }
+        let url = ada.fixture.folder.file("sar.age")
+        let outcome = try vault.export(
+            ExportRequest(client: try ClientReference("C-0042"),
+                          recipient: .passphrase(AgeScryptRecipient(passphrase: secret("correct horse battery staple"), logN: 10),
+                                                 organisation: nil, role: "client"),
+                          purpose: .subjectAccess, markdown: true),
+            armor: true, writingTo: url)
+        #expect(outcome.manifest.recipient.kind == "passphrase")
+        #expect(try vault.auditEvents().last?.recipients == ["passphrase"])
+        let files = try entries(url, AgeScryptIdentity(passphrase: secret("correct horse battery staple")))
+        #expect(files.count == 7)
+        #expect(throws: AgeError.self) { _ = try Age.decrypt(try [UInt8](Data(contentsOf: url)), identities: [AgeScryptIdentity(passphrase: secret("wrong horse battery staple"))]) }
+    }
+
+    @Test func plaintextIsAuditedWithTheDigestOfExactlyWhatWasPrinted() throws {
+        let ada = try Party("Dr Ada Example", role: .psychologist)
+        let vault = try ada.vault()
+        _ = try vault.createRecord(parse(SampleDocuments.hii(marker: "Zebra crossing")))
+        try permitProbation(vault)
+        let outsider = Outsider()
+        for markdown in [false, true] {
+            var plain = try request(outsider, markdown: markdown)
+            plain.recipient = plain.recipient.forPlaintext
+            let (outcome, document) = try vault.exportPlaintext(plain)
+            let text = String(decoding: document, as: UTF8.self)
+            #expect(text.contains("Zebra crossing"))
+            #expect(markdown ? text.hasPrefix("# Casebook export: records of C-0042") : (try ExportManifest.decode(Array(document.dropLast()))) == outcome.manifest)
+            #expect(outcome.manifest.delivery == "plaintext")
+            let event = try #require(try vault.auditEvents().last)
+            #expect(event.action == .exportPlaintext)
+            #expect(event.digest == Hex.encode(SHA256.hash(document)))
+        }
+        // A plaintext request cannot be sealed by mistake.
+        var plain = try request(outsider)
+        plain.recipient = plain.recipient.forPlaintext
+        #expect(expectCasebookError(.usage) { try vault.export(plain, armor: false, writingTo: ada.fixture.folder.file("x.age")) } != nil)
+    }
+
+    @Test func anExportThatCannotBeWrittenIsAuditedAsAborted() throws {
+        let ada = try Party("Dr Ada Example", role: .psychologist)
+        let vault = try ada.vault()
+        _ = try vault.createRecord(parse(SampleDocuments.hii()))
+        try permitProbation(vault)
+        let url = ada.fixture.folder.file("no-such-folder/export.age")
+        let error = expectCasebookError(.environment) { try vault.export(try request(Outsider()), armor: false, writingTo: url) }
+        #expect(error != nil)
+        let events = try vault.auditEvents()
+        #expect(events.last?.action == .exportRefused)
+        #expect(events.last?.detail?.hasPrefix("aborted: cannot create") == true)
+        #expect(!events.contains { $0.action == .exportSealed })
+    }
+
+    @Test func badRequestsAreRefusedBeforeAnythingHappens() throws {
+        let ada = try Party("Dr Ada Example", role: .psychologist)
+        let vault = try ada.vault()
+        _ = try vault.createRecord(parse(SampleDocuments.hii()))
+        try permitProbation(vault)
+        let outsider = Outsider()
+        let url = ada.fixture.folder.file("bad.age")
+        let before = try ada.fixture.databaseBytes()
+        #expect(expectCasebookError(.invalidInput) { _ = try ExportRecipient.age("age1notarecipient", organisation: nil, role: nil) } != nil)
+        #expect(expectCasebookError(.invalidInput) { try vault.export(try request(outsider, fields: ["no-such-section"]), armor: false, writingTo: url) } != nil)
+        #expect(expectCasebookError(.invalidInput) { try vault.export(try request(outsider, fields: []), armor: false, writingTo: url) } != nil)
+        var reason = try request(outsider)
+        reason.reason = "two\nlines"
+        #expect(expectCasebookError(.invalidInput) { try vault.export(reason, armor: false, writingTo: url) } != nil)
+        var other = try request(outsider)
+        other.client = try ClientReference("C-0100")
+        #expect(expectCasebookError(.notFound) { try vault.export(other, armor: false, writingTo: url) } != nil)
+        #expect(expectCasebookError(.notFound) { try vault.export(try request(outsider, kinds: [.mentorLog]), armor: false, writingTo: url) } != nil)
+        var badOrg = try request(outsider)
+        badOrg.recipient = try .age(outsider.recipient, organisation: "Probation North!", role: nil)
+        #expect(expectCasebookError(.invalidInput) { try vault.export(badOrg, armor: false, writingTo: url) } != nil)
+        #expect(!FileManager.default.fileExists(atPath: url.path))
+        #expect(try ada.fixture.databaseBytes() == before)
+    }
+
+    @Test func exportManifestsMustBeCanonical() throws {
+        let ada = try Party("Dr Ada Example", role: .psychologist)
+        let vault = try ada.vault()
+        _ = try vault.createRecord(parse(SampleDocuments.hii()))
+        try permitProbation(vault)
+        let outcome = try vault.export(try request(Outsider()), armor: false, writingTo: ada.fixture.folder.file("e.age"))
+        let json = String(decoding: outcome.manifest.encoded(), as: UTF8.self)
+        #expect(try ExportManifest.decode(outcome.manifest.encoded()) == outcome.manifest)
+        for variant in [
+            json.replacingOccurrences(of: "{\"basis\"", with: "{ \"basis\""),
+            json.replacingOccurrences(of: "\"format\"", with: "\"extra\":1,\"format\""),
+            json.replacingOccurrences(of: "casebook-export/v1", with: "casebook-export/v2"),
+            json + "\n",
+            String(json.dropLast()),
+            "",
+        ] {
+            #expect(throws: CasebookError.self) { _ = try ExportManifest.decode(Array(variant.utf8)) }
+        }
+    }
+}
