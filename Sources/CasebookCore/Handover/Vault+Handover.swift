@@ -68,7 +68,7 @@ extension Vault {
             let why = gate.denied.isEmpty
                 ? (gate.excluded.map { "\($0.key): \($0.value)" }.sorted() + gate.withheldReasons)
                 : gate.denied
-            try store.write { writer in
+            _ = try store.write { writer in
                 try appendAudit(writer, action: .handoverRefused, records: ids, count: ids.count,
                                 detail: gate.denied.isEmpty && !nothingLeft ? "partial, not accepted" : "denied",
                                 recipients: recipientPrints, purpose: purpose.rawValue, fields: fields, basis: gate.basis,
