@@ -18,6 +18,6 @@ struct Casebook: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [InitCommand.self, WhoamiCommand.self, PasswdCommand.self, NoteCommand.self, ContactsCommand.self, ConsentCommand.self,
-                      HandoverCommand.self, AgeCommand.self, AuditCommand.self, ClientCommand.self]
+                      HandoverCommand.self, OverrideCommand.self, AgeCommand.self, AuditCommand.self, ClientCommand.self]
     )
 }
