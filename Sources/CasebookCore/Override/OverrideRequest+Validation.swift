@@ -66,15 +66,17 @@ extension OverrideRequest {
     static func textProblem(_ text: String, limit: Int) -> String? {
         guard !text.isEmpty else { return "is empty" }
         guard text.count <= limit else { return "is \(text.count) characters long; at most \(limit) are allowed" }
+        func code(_ scalar: Unicode.Scalar) -> String {
+            let hex = String(scalar.value, radix: 16, uppercase: true)
+            return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+        }
         for scalar in text.unicodeScalars {
-            switch scalar.properties.generalCategory {
-            case .control, .lineSeparator, .paragraphSeparator:
-                return "contains a line break or the control character U+\(String(scalar.value, radix: 16, uppercase: true))"
-            default:
-                if Self.bidiControls.contains(scalar.value) {
-                    return "contains the bidirectional formatting character U+\(String(scalar.value, radix: 16, uppercase: true))"
-                }
+            let category = scalar.properties.generalCategory
+            if scalar == "\n" || scalar == "\r" || category == .lineSeparator || category == .paragraphSeparator {
+                return "contains a line break (\(code(scalar)))"
             }
+            if category == .control { return "contains the control character \(code(scalar))" }
+            if Self.bidiControls.contains(scalar.value) { return "contains the bidirectional formatting character \(code(scalar))" }
         }
         if text.unicodeScalars.first!.properties.isWhitespace || text.unicodeScalars.last!.properties.isWhitespace {
             return "has leading or trailing white space"
