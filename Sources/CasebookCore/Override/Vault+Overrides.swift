@@ -27,8 +27,8 @@ extension Vault {
 
     /// Makes, signs and writes an override request (never overwriting `url`, `0600`),
     /// audited as `override.requested` in the same transaction. A contact recipient must be
-    /// a contact here (its name is taken from this vault); `expires` must be in the future
-    /// and at most 30 days away. Text is trimmed of surrounding spaces; fields and special
+    /// a contact here (its name is taken from this vault); `expires` (rounded down to a
+    /// whole second) must be in the future and at most 30 days away. Text is trimmed of surrounding spaces; fields and special
     /// categories are sorted and de-duplicated.
     @discardableResult
     public func requestOverride(
@@ -38,6 +38,8 @@ extension Vault {
         expires: Date, writingTo url: URL
     ) throws -> (request: OverrideRequest, file: [UInt8]) {
         let now = Date(timeIntervalSince1970: clock.now().timeIntervalSince1970.rounded(.down))
+        // Times are whole seconds; an expiry is never moved later than asked.
+        let expires = Date(timeIntervalSince1970: expires.timeIntervalSince1970.rounded(.down))
         guard expires > now else {
             throw CasebookError(.invalidInput, "the expiry \(Timestamp.string(expires)) has already passed",
                                 hint: "give --expires a day or time in the next 30 days")
