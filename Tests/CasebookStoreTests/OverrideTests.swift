@@ -600,3 +600,66 @@ private struct Pair {
         }
     }
 }
+
+/// The worked example of docs/formats.md §8.5, regenerated from the Keys-example personas
+/// (whose keys are published) and compared byte for byte; the library accepts it.
+@Suite struct OverrideWorkedExampleTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static func identity(_ persona: String) throws -> IdentitySecrets {
+        var raw = Array(try Data(contentsOf: repository.appendingPathComponent("Keys-example/\(persona).identity")))
+        return try IdentityFile.parse(SecureBytes(consuming: &raw))
+    }
+
+    static func card(_ persona: String) throws -> IdentityCard {
+        try IdentityCard.parse(bytes: Data(contentsOf: repository.appendingPathComponent("Keys-example/\(persona).card")))
+    }
+
+    static func request() throws -> OverrideRequest {
+        OverrideRequest(
+            id: "5f0c2a9e8b3d4e61a7c9d2f40b18e6c3", created: Timestamp.parse("2026-11-24T10:00:00Z")!,
+            expires: Timestamp.parse("2026-11-28T00:00:00Z")!,
+            requester: .init(fingerprint: try card("psychologist").fingerprint, name: "Dr Amira Example", role: "psychologist"),
+            client: try ClientReference("C-0042"),
+            recipient: .init(target: try OverrideRecipient(ageRecipient: "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p"), name: nil),
+            purpose: .riskManagement, fields: ["risk-actions", "risk-new-information"], specialCategories: [],
+            citation: "Crime and Disorder Act 1998 s.115",
+            justification: "A named person is at risk of serious harm; the police need the new risk information today.",
+            consentSought: .unsafe, reason: "Asking the client would alert him and raise the risk.", clientInformed: .deferred)
+    }
+
+    @Test func theDocumentedExampleIsWhatCasebookWritesAndAccepts() throws {
+        let request = try Self.request().validated()
+        let text = "casebook-override/v1\n" + String(decoding: request.canonicalJSON(), as: UTF8.self) + "\n"
+        let amiraCard = try Self.card("psychologist"), samCard = try Self.card("supervisor")
+        let amira = try Self.identity("psychologist"), sam = try Self.identity("supervisor")
+        let requestNote = try SignedNote.sign(text: text, keyName: OverrideNote.keyName(for: amiraCard.fingerprint), privateKey: amira.signing)
+        let approvalNote = try requestNote.addingSignature(keyName: OverrideNote.keyName(for: samCard.fingerprint), privateKey: sam.signing)
+        print("override worked example request:\n\(requestNote.string)")
+        print("override worked example approval:\n\(approvalNote.string)")
+        print("override worked example approval sha256: \(Hex.encode(SHA256.hash(approvalNote.bytes)))")
+        // docs/formats.md shows the approval file exactly.
+        let docs = try String(contentsOf: Self.repository.appendingPathComponent("docs/formats.md"), encoding: .utf8)
+        let section = try #require(docs.range(of: "### 8.5 Worked example")).upperBound
+        #expect(docs[section...].contains("```\n" + approvalNote.string + "```"))
+        #expect(docs[section...].contains(Hex.encode(SHA256.hash(approvalNote.bytes))))
+        for (card, secrets) in [(amiraCard, amira.minisignPublicKey), (samCard, sam.minisignPublicKey)] {
+            let vkey = try NoteVerifier(name: OverrideNote.keyName(for: card.fingerprint), publicKey: secrets.key).vkey
+            #expect(docs[section...].contains("    " + vkey + "\n"))
+        }
+
+        // Amira's vault accepts it while it is valid, with Sam as a contact; Sam's vault approves the request.
+        let amiraVault = try VaultFixture(name: "Dr Amira Example", role: .psychologist, identity: Self.identity("psychologist"))
+        let during = Timestamp.parse("2026-11-25T09:00:00Z")!
+        let vault = try Vault.open(store: SQLiteVaultStore.open(in: amiraVault.vaultURL, readOnly: false), passphrase: secret(testPassphrase),
+                                   clock: Clock { during })
+        let verified = try vault.verifiedOverride(approvalNote.bytes, approver: lookUp(HandoverParty(name: "Dr Sam Example", card: samCard)))
+        #expect(verified.request == request)
+        let samVault = try VaultFixture(name: "Dr Sam Example", role: .supervisor, identity: Self.identity("supervisor"))
+        let approving = try Vault.open(store: SQLiteVaultStore.open(in: samVault.vaultURL, readOnly: false), passphrase: secret(testPassphrase),
+                                       clock: Clock { during })
+        let (_, _, approval) = try approving.approveOverride(requestNote.bytes, requester: lookUp(HandoverParty(name: "Dr Amira Example", card: amiraCard)),
+                                                             writingTo: samVault.folder.file("approval.txt"))
+        #expect(approval == approvalNote.bytes)
+    }
+}
