@@ -24,8 +24,8 @@ public struct ApprovedOverride: Sendable {
     /// Refuses (`.refused`) a disclosure the override does not cover: another client,
     /// recipient or purpose, a section it does not name, or a special category
     /// (`health`, `religious-belief`) of a released record that it does not name.
-    /// `fields` are the sections to be released under it; `specialCategories` the
-    /// special-category labels of the records they belong to.
+    /// `fields` are the sections to be released under it; `specialCategories` the labels of
+    /// the records they belong to (labels that are not special categories are ignored).
     public func check(client: ClientReference, recipient: OverrideRecipient, purpose: ConsentPurpose,
                       fields: Set<String>, specialCategories: Set<String>) throws(CasebookError) {
         let hint = "an override covers only what it names; request a new one ('casebook override request') for this disclosure"

@@ -112,7 +112,8 @@ public struct OverrideNote: Sendable {
         return fingerprint
     }
 
-    /// ` (at 'recipient.kind')`: where in the JSON a decoding error is (our own key names only).
+    /// ` (at 'recipient.kind')`: where in the JSON a decoding error is, when every key on
+    /// the way is one of ours (a key from the file is never echoed).
     private static func place(of error: DecodingError) -> String {
         let path: [any CodingKey]
         switch error {
@@ -120,9 +121,13 @@ public struct OverrideNote: Sendable {
         case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context): path = context.codingPath
         @unknown default: path = []
         }
-        let known = Set(["id", "created", "expires", "requester", "client", "recipient", "purpose", "fields", "special-categories",
-                         "citation", "justification", "consent-sought", "reason", "client-informed", "kind", "fingerprint", "age", "name", "role"])
-        let names = path.map(\.stringValue).filter(known.contains)
-        return names.isEmpty || names.count != path.filter({ $0.intValue == nil }).count ? "" : " (at '\(names.joined(separator: "."))')"
+        let names = path.filter { $0.intValue == nil }.map(\.stringValue)
+        guard !names.isEmpty, names.allSatisfy(knownKeys.contains) else { return "" }
+        return " (at '\(names.joined(separator: "."))')"
     }
+
+    private static let knownKeys: Set<String> = [
+        "id", "created", "expires", "requester", "client", "recipient", "purpose", "fields", "special-categories", "citation",
+        "justification", "consent-sought", "reason", "client-informed", "kind", "fingerprint", "age", "name", "role",
+    ]
 }

@@ -120,7 +120,10 @@ extension Vault {
             throw CasebookError(.notFound, "this override request says it is from \(claimed), who is not in your contacts",
                                 hint: "get their card from them ('casebook whoami --card'), check the fingerprint with them, then 'casebook contacts add CARD'")
         }
-        try refuseOwnKey(requester, "the requester's contact card carries your own signing key: you cannot approve your own request")
+        guard requester.card.minisignKey.key != identity.minisignPublicKey.key else {
+            throw CasebookError(.refused, "the requester's contact card carries your own signing key: you cannot approve your own request",
+                                hint: "an override needs two people with two keys")
+        }
         try verify(parsed.note, with: [OverrideNote.verifier(for: requester.card)], signedBy: requester.name)
         let now = clock.now()
         guard now < request.expires else {
@@ -209,12 +212,6 @@ extension Vault {
         switch recipient {
         case .contact(let fingerprint): fingerprint.description
         case .age(let text): text
-        }
-    }
-
-    private func refuseOwnKey(_ party: HandoverParty, _ message: String) throws(CasebookError) {
-        guard party.card.minisignKey.key != identity.minisignPublicKey.key else {
-            throw CasebookError(.refused, message, hint: "an override needs two people with two keys")
         }
     }
 
