@@ -18,6 +18,6 @@ struct Casebook: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [InitCommand.self, WhoamiCommand.self, PasswdCommand.self, NoteCommand.self, ContactsCommand.self, ConsentCommand.self,
-                      HandoverCommand.self, ExportCommand.self, AgeCommand.self, AuditCommand.self, ClientCommand.self]
+                      HandoverCommand.self, ExportCommand.self, OverrideCommand.self, AgeCommand.self, AuditCommand.self, ClientCommand.self]
     )
 }

@@ -1,0 +1,25 @@
+public import CasebookFormat
+
+/// An override file as `override show` presents it: the request, and for each signature
+/// who it claims to be by and whether it verifies with that person's key as this vault
+/// knows it. An inspection decides nothing; `Vault.verifiedOverride` does.
+public struct OverrideInspection: Sendable {
+    public struct Signer: Sendable {
+        /// The fingerprint the signature's key name gives.
+        public let fingerprint: IdentityFingerprint
+        public let isThisVault: Bool
+        /// The contact with that fingerprint, when there is one (never for this vault).
+        public let contact: HandoverParty?
+        /// The signature verifies with this vault's key or the contact's card.
+        public let verified: Bool
+    }
+
+    public let request: OverrideRequest
+    /// The requester's signature, then (in an approval) the approver's.
+    public let signers: [Signer]
+    /// SHA-256 (hex) of the file.
+    public let digest: String
+    public let expired: Bool
+
+    public var isApproval: Bool { signers.count == 2 }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import CasebookFormat
+
+/// The rules an override request must meet, whether it is being made or was read from a
+/// file (docs/formats.md §8.2). Every error is `.invalidInput` and names the field, never
+/// echoing more of the value than a short, escaped excerpt.
+extension OverrideRequest {
+    /// Every section key of every record kind.
+    static let sectionKeys = Set(RecordKind.allCases.flatMap { $0.fields.map(\.key) })
+
+    /// Throws unless every field meets its rule; returns the request unchanged.
+    public func validated() throws(CasebookError) -> OverrideRequest {
+        func bad(_ message: String, hint: String? = nil) -> CasebookError {
+            CasebookError(.invalidInput, "the override request's \(message)", hint: hint)
+        }
+        guard id.utf8.count == 32, id.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
+            throw bad("id is not 32 lower-case hex digits")
+        }
+        for (name, time) in [("created", created), ("expires", expires)] where time.timeIntervalSince1970.rounded(.down) != time.timeIntervalSince1970 {
+            throw bad("\(name) time is not a whole second")
+        }
+        guard expires > created else { throw bad("expiry (\(Timestamp.string(expires))) is not after its creation (\(Timestamp.string(created)))") }
+        guard expires.timeIntervalSince(created) <= Self.maximumValidity else {
+            throw bad("expiry (\(Timestamp.string(expires))) is more than 30 days after its creation (\(Timestamp.string(created)))",
+                      hint: "an override is short-lived: request a new one when it expires")
+        }
+        if let problem = IdentityCard.nameProblem(requester.name) { throw bad("requester name \(problem)") }
+        guard IdentityCard.roles.contains(where: { $0.utf8.elementsEqual(requester.role.utf8) }) else {
+            throw bad("requester role '\(Vault.displayed(String(requester.role.prefix(40))))' is not a known role")
+        }
+        switch recipient.target {
+        case .contact:
+            if let name = recipient.name, let problem = IdentityCard.nameProblem(name) { throw bad("recipient name \(problem)") }
+        case .age(let text):
+            do {
+                _ = try OverrideRecipient(ageRecipient: text)
+            } catch {
+                throw bad("recipient: \(error.message)")
+            }
+            guard recipient.name == nil else { throw bad("age recipient has a name; only a contact has one") }
+        }
+        guard !fields.isEmpty else { throw bad("fields name no section", hint: "name the sections it covers, e.g. --fields risk-new-information,risk-actions") }
+        guard fields == Array(Set(fields)).sorted() else { throw bad("fields are not sorted and unique") }
+        for field in fields where !Self.sectionKeys.contains(field) {
+            throw bad("field '\(Vault.displayed(String(field.prefix(40))))' is not a section of any record kind",
+                      hint: "'casebook note template --kind K' shows a kind's sections; give their keys, such as focus,plan")
+        }
+        guard specialCategories == Array(Set(specialCategories)).sorted() else { throw bad("special categories are not sorted and unique") }
+        for label in specialCategories where !RecordHeader.specialCategoryLabels.contains(label) {
+            throw bad("special category '\(Vault.displayed(String(label.prefix(40))))' is not one",
+                      hint: "the special categories are: " + RecordHeader.specialCategoryLabels.sorted().joined(separator: ", "))
+        }
+        for (name, text, limit) in [("citation", citation, Self.maximumCitationLength),
+                                    ("justification", justification, Self.maximumJustificationLength),
+                                    ("reason", reason, Self.maximumReasonLength)] {
+            if let problem = Self.textProblem(text, limit: limit) {
+                throw bad("\(name) \(problem)", hint: "one line of 1 to \(limit) characters")
+            }
+        }
+        return self
+    }
+
+    /// Free text is one line: 1…`limit` characters, no control, line-separator or
+    /// bidirectional formatting characters (which could make it display as something
+    /// else to the supervisor), no leading or trailing white space.
+    static func textProblem(_ text: String, limit: Int) -> String? {
+        guard !text.isEmpty else { return "is empty" }
+        guard text.count <= limit else { return "is \(text.count) characters long; at most \(limit) are allowed" }
+        func code(_ scalar: Unicode.Scalar) -> String {
+            let hex = String(scalar.value, radix: 16, uppercase: true)
+            return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+        }
+        for scalar in text.unicodeScalars {
+            let category = scalar.properties.generalCategory
+            if scalar == "\n" || scalar == "\r" || category == .lineSeparator || category == .paragraphSeparator {
+                return "contains a line break (\(code(scalar)))"
+            }
+            if category == .control { return "contains the control character \(code(scalar))" }
+            if Self.bidiControls.contains(scalar.value) { return "contains the bidirectional formatting character \(code(scalar))" }
+        }
+        if text.unicodeScalars.first!.properties.isWhitespace || text.unicodeScalars.last!.properties.isWhitespace {
+            return "has leading or trailing white space"
+        }
+        return nil
+    }
+
+    /// U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069 (as for identity-card names).
+    static let bidiControls: Set<UInt32> = [0x061C, 0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069]
+}
