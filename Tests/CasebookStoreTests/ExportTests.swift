@@ -246,4 +246,108 @@ import CasebookTestSupport
             #expect(throws: CasebookError.self) { _ = try ExportManifest.decode(Array(variant.utf8)) }
         }
     }
+
+    /// Ada and her supervisor Sam, each the other's contact; Ada has two HII notes and a
+    /// theological record of C-0042 and no consent at all.
+    private func overridePair() throws -> (ada: Party, sam: Party, theological: String) {
+        let ada = try Party("Dr Ada Example", role: .psychologist)
+        let sam = try Party("Sam Supervisor", role: .supervisor)
+        let vault = try ada.vault()
+        _ = try vault.createRecord(parse(SampleDocuments.hii(marker: "Zebra crossing")))
+        _ = try vault.createRecord(parse(SampleDocuments.hii(start: "2026-11-10T10:00:00Z")))
+        let theological = try vault.createRecord(parse(SampleDocuments.theological()))
+        try vault.addContact(card: sam.card)
+        try sam.vault().addContact(card: ada.card)
+        return (ada, sam, theological.recordID)
+    }
+
+    /// Ada requests an override for `outsider` and Sam approves it; returns the approval's bytes.
+    private func approvedOverride(_ ada: Party, _ sam: Party, to outsider: Outsider, fields: [String] = ["risk-actions", "plan"],
+                                  specialCategories: [String] = []) throws -> [UInt8] {
+        let requestURL = ada.fixture.folder.file("request-\(UUID().uuidString).txt")
+        try ada.vault().requestOverride(
+            client: try ClientReference("C-0042"), to: try OverrideRecipient(ageRecipient: outsider.recipient), purpose: .riskManagement,
+            fields: fields, specialCategories: specialCategories, citation: "Crime and Disorder Act 1998 s.115",
+            justification: "Imminent risk to an identified person; MAPPA level 3.", consentSought: .unsafe,
+            reason: "Seeking consent would alert the client to the police operation.", clientInformed: .deferred,
+            expires: Date().addingTimeInterval(7 * 86_400), writingTo: requestURL)
+        let approvalURL = sam.fixture.folder.file("approval-\(UUID().uuidString).txt")
+        try sam.vault().approveOverride(try [UInt8](Data(contentsOf: requestURL)), requester: { $0 == ada.card.fingerprint ? ada.party : nil },
+                                        writingTo: approvalURL)
+        return try [UInt8](Data(contentsOf: approvalURL))
+    }
+
+    @Test func anApprovedOverrideIsTheBasisWhenThereIsNoConsent() throws {
+        let (ada, sam, theological) = try overridePair()
+        let outsider = Outsider()
+        let approval = try approvedOverride(ada, sam, to: outsider)
+        let vault = try ada.vault()
+        // Without the override: no consent, refused.
+        #expect(expectCasebookError(.refused) { try vault.export(try request(outsider), armor: false, writingTo: ada.fixture.folder.file("none.age")) } != nil)
+        var withOverride = try request(outsider)
+        withOverride.overrideApproval = approval
+        // The theological record carries religious-belief, which the override does not name.
+        let partial = expectCasebookError(.refused) { try vault.export(withOverride, armor: false, writingTo: ada.fixture.folder.file("p.age")) }
+        #expect(partial?.message.contains("covers this export only in part") == true)
+        #expect(partial?.message.contains("special category religious-belief") == true)
+        withOverride.acceptPartial = true
+        let url = ada.fixture.folder.file("override.age")
+        let outcome = try vault.export(withOverride, armor: false, writingTo: url)
+        #expect(outcome.manifest.records.count == 2)
+        #expect(!outcome.manifest.records.map(\.id).contains(theological))
+        #expect(outcome.manifest.records.allSatisfy { Set($0.sections.keys).isSubset(of: ["risk-actions", "plan"]) })
+        #expect(outcome.manifest.basis.count == 1)
+        #expect(outcome.manifest.basis[0].hasPrefix("override "))
+        #expect(outcome.manifest.basis[0].hasSuffix("\"Crime and Disorder Act 1998 s.115\" approved by \(sam.card.fingerprint)"))
+        let event = try #require(try vault.auditEvents().last)
+        #expect(event.action == .exportSealed)
+        #expect(event.basis == outcome.manifest.basis)
+        #expect(event.override != nil && outcome.manifest.basis[0].contains(event.override!))
+        #expect(event.excluded == [theological])
+        let files = try entries(url, outsider.identity)
+        #expect(try ExportManifest.decode(files[0].contents) == outcome.manifest)
+    }
+
+    @Test func anOverrideThatDoesNotCoverTheExportIsRefusedAndAudited() throws {
+        let (ada, sam, _) = try overridePair()
+        let outsider = Outsider()
+        let approval = try approvedOverride(ada, sam, to: outsider, specialCategories: ["religious-belief"])
+        let vault = try ada.vault()
+        let url = ada.fixture.folder.file("x.age")
+        func attempt(_ change: (inout ExportRequest) throws -> Void) throws -> CasebookError? {
+            var attempt = try request(outsider)
+            attempt.overrideApproval = approval
+            try change(&attempt)
+            let before = try vault.auditEvents().count
+            let error = expectCasebookError(.refused) { try vault.export(attempt, armor: false, writingTo: url) }
+            let events = try vault.auditEvents()
+            #expect(events.count == before + 1)
+            #expect(events.last?.action == .exportRefused)
+            #expect(events.last?.detail?.hasPrefix("override refused: ") == true)
+            #expect(!FileManager.default.fileExists(atPath: url.path))
+            return error
+        }
+        let otherRecipient = try attempt { $0.recipient = try .age(Outsider().recipient, organisation: nil, role: nil) }
+        #expect(otherRecipient?.message.contains("is for age recipient \(outsider.recipient)") == true)
+        let otherPurpose = try attempt { $0.purpose = .court }
+        #expect(otherPurpose?.message.contains("purpose risk-management, not court") == true)
+        let otherFields = try attempt { $0.fields = ["risk-actions", "client-report"] }
+        #expect(otherFields?.message.contains("does not cover the section 'client-report'") == true)
+        func secret(_ text: String) -> SecureBytes { var bytes = Array(text.utf8); return SecureBytes(consuming: &bytes) }
+        let passphrase = try attempt {
+            $0.recipient = .passphrase(AgeScryptRecipient(passphrase: secret("a long export passphrase"), logN: 10), organisation: nil, role: nil)
+        }
+        #expect(passphrase?.message.contains("cannot cover an export sealed to a passphrase") == true)
+        // The request alone (Ada's signature only) is not an approval; nor is garbage.
+        let requestOnly = Array(String(decoding: approval, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).dropLast(2)
+            .joined(separator: "\n").utf8) + [10]
+        #expect(try attempt { $0.overrideApproval = requestOnly }?.message.contains("not an approval") == true)
+        var tampered = approval
+        tampered[40] ^= 1
+        _ = try attempt { $0.overrideApproval = tampered }
+        // With everything matching, it goes (the theological record is named this time).
+        var good = try request(outsider)
+        good.overrideApproval = approval
+        #expect(try vault.export(good, armor: false, writingTo: url).manifest.records.count == 3)
+    }
 }

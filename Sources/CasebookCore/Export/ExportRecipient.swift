@@ -12,6 +12,8 @@ public struct ExportRecipient {
     /// For the audit event and override checks: the card fingerprint, the age recipient,
     /// or `passphrase`.
     public let auditName: String
+    /// What a lawful-basis override must name to cover this recipient (nil for a passphrase).
+    let overrideTarget: OverrideRecipient?
 
     public static func contact(_ party: HandoverParty, organisation: String? = nil) throws(CasebookError) -> ExportRecipient {
         let sealer: AgeX25519Recipient
@@ -24,19 +26,23 @@ public struct ExportRecipient {
                                organisation: organisation, role: party.card.role),
             disclosure: DisclosureRecipient(name: party.name, fingerprint: party.card.fingerprint, organisation: organisation,
                                             role: party.card.role),
-            sealer: sealer, auditName: fingerprint)
+            sealer: sealer, auditName: fingerprint, overrideTarget: .contact(party.card.fingerprint))
     }
 
     public static func age(_ encoded: String, organisation: String?, role: String?) throws(CasebookError) -> ExportRecipient {
         let sealer: AgeX25519Recipient
-        do { sealer = try AgeX25519Recipient(encoded: encoded) } catch {
-            throw CasebookError(.invalidInput, "'\(encoded.prefix(80))' is not an age X25519 recipient (age1…)",
+        let target: OverrideRecipient
+        do {
+            sealer = try AgeX25519Recipient(encoded: encoded)
+            target = try OverrideRecipient(ageRecipient: encoded)
+        } catch {
+            throw CasebookError(.invalidInput, "'\(Vault.displayed(String(encoded.prefix(80))))' is not an age X25519 recipient (age1…, lower case)",
                                 hint: "give a contact's name, an age1… recipient, or --passphrase")
         }
         return ExportRecipient(
             description: .init(kind: "age", name: nil, fingerprint: nil, age: encoded, organisation: organisation, role: role),
             disclosure: DisclosureRecipient(name: String(encoded.prefix(16)) + "…", organisation: organisation, role: role),
-            sealer: sealer, auditName: encoded)
+            sealer: sealer, auditName: encoded, overrideTarget: target)
     }
 
     /// Sealed with age's scrypt recipient: whoever is told the passphrase can open it.
@@ -44,11 +50,11 @@ public struct ExportRecipient {
         ExportRecipient(
             description: .init(kind: "passphrase", name: nil, fingerprint: nil, age: nil, organisation: organisation, role: role),
             disclosure: DisclosureRecipient(name: "the passphrase holder", organisation: organisation, role: role),
-            sealer: sealer, auditName: "passphrase")
+            sealer: sealer, auditName: "passphrase", overrideTarget: nil)
     }
 
     /// The same recipient, for a plaintext export: described, checked and audited, not sealed to.
     public var forPlaintext: ExportRecipient {
-        ExportRecipient(description: description, disclosure: disclosure, sealer: nil, auditName: auditName)
+        ExportRecipient(description: description, disclosure: disclosure, sealer: nil, auditName: auditName, overrideTarget: overrideTarget)
     }
 }

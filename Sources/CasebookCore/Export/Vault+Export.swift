@@ -17,10 +17,14 @@ public struct ExportRequest {
     /// Also write the readable `export.md` (`--format markdown`).
     public var markdown: Bool
     public var acceptPartial: Bool
+    /// An approved lawful-basis override (the approval file's bytes, docs/formats.md §8): the
+    /// basis instead of consent. It is checked inside the export, so a refusal is audited.
+    public var overrideApproval: [UInt8]?
 
     public init(client: ClientReference, kinds: [RecordKind] = [], since: Date? = nil, recipient: ExportRecipient,
                 purpose: ConsentPurpose, reason: String? = nil, fields: [String]? = nil, markdown: Bool = false,
-                acceptPartial: Bool = false) {
+                acceptPartial: Bool = false, overrideApproval: [UInt8]? = nil) {
+        self.overrideApproval = overrideApproval
         self.client = client
         self.kinds = kinds
         self.since = since
@@ -96,6 +100,7 @@ extension Vault {
         var manifest: ExportManifest
         var minimised: MinimisedDisclosure
         var basis: [String]
+        var override: ApprovedOverride?
         var withheldReasons: [String]
         var receivedLeftOut: Int
         var recipient: ExportRecipient
@@ -121,6 +126,38 @@ extension Vault {
                                 hint: "the sender can disclose them")
         }
         let revisions = try disclosableRevisions(own.map(\.recordID))
+        let decision = request.overrideApproval == nil
+            ? try consentDecision(request, revisions, wanted: wanted)
+            : try overrideDecision(request, revisions, wanted: wanted)
+        let wantedSections = decision.wanted
+        let minimised = Self.minimise(revisions, wanted: wantedSections) { revision in
+            decision.excluded[revision.recordID] == nil ? (decision.allowed[revision.recordID] ?? []) : nil
+        }
+        let created = Timestamp.string(clock.now())
+        let card = try senderCard(created: created)
+        let manifest = ExportManifest(
+            format: ExportManifest.formatName, id: Hex.encode(SecureRandom.bytes(16)), created: created,
+            sender: .init(card: card.rendered(), fingerprint: card.fingerprint.description),
+            recipient: request.recipient.description, delivery: delivery, purpose: request.purpose.rawValue, reason: reason,
+            client: request.client.rawValue, basis: decision.basis, fields: request.fields, records: minimised.records)
+        return ExportPlan(manifest: manifest, minimised: minimised, basis: decision.basis, override: decision.override,
+                          withheldReasons: decision.withheldReasons, receivedLeftOut: all.count - own.count,
+                          recipient: request.recipient, purpose: request.purpose)
+    }
+
+    /// What an export may carry, decided by consent or by an override.
+    private struct ExportDecision {
+        /// The sections asked for (nil: all).
+        var wanted: Set<String>?
+        var allowed: [String: Set<String>]
+        var excluded: [String: String]
+        var withheldReasons: [String]
+        var basis: [String]
+        var override: ApprovedOverride?
+    }
+
+    /// The consent gate; a deny, or a partial result not accepted, is audited and refused.
+    private func consentDecision(_ request: ExportRequest, _ revisions: [RecordRevision], wanted: Set<String>?) throws -> ExportDecision {
         let gate = try consentGate(revisions, wanted: wanted, recipients: [request.recipient.disclosure], purpose: request.purpose,
                                    action: .export)
         let nothingLeft = revisions.allSatisfy { gate.excluded[$0.recordID] != nil }
@@ -131,7 +168,7 @@ extension Vault {
                 ? (gate.denied.filter { $0.contains(": consent ") } + gate.denied.filter { !$0.contains(": consent ") }
                    + gate.excluded.map { "\($0.key): \($0.value)" }.sorted())
                 : (gate.excluded.map { "\($0.key): \($0.value)" }.sorted() + gate.withheldReasons)
-            try store.write { writer in
+            _ = try store.write { writer in
                 try auditRefusal(writer, request, gate.basis, clients: [request.client.rawValue],
                                  detail: denied ? "denied" : "partial, not accepted", records: revisions.map(\.recordID))
             }
@@ -143,19 +180,71 @@ extension Vault {
             throw CasebookError(.refused, "no consent covers this export: \(listed)",
                                 hint: "record the client's consent ('casebook consent grant --client \(request.client) --purpose \(request.purpose.rawValue) --actions export …'), or use an approved lawful-basis override (--override)")
         }
-        let minimised = Self.minimise(revisions, wanted: wanted) { revision in
-            gate.excluded[revision.recordID] == nil ? (gate.allowed[revision.recordID] ?? []) : nil
+        return ExportDecision(wanted: wanted, allowed: gate.allowed, excluded: gate.excluded,
+                              withheldReasons: gate.excluded.map { "\($0.key): \($0.value)" }.sorted() + gate.withheldReasons,
+                              basis: gate.basis, override: nil)
+    }
+
+    /// A lawful-basis override instead of consent (docs/consent.md §4): it must be this vault's
+    /// own request, countersigned by a supervisor contact, unexpired, and cover this client,
+    /// recipient, purpose and every section asked for (all of its sections when --fields is
+    /// not given). A record carrying a special category the override does not name is
+    /// withheld whole (a partial result). Any refusal is audited.
+    private func overrideDecision(_ request: ExportRequest, _ revisions: [RecordRevision], wanted: Set<String>?) throws -> ExportDecision {
+        func refuse(_ error: CasebookError, override: String?, basis: [String]) throws -> Never {
+            _ = try store.write { writer in
+                try appendAudit(writer, action: .exportRefused, records: revisions.map(\.recordID), count: revisions.count,
+                                detail: "override refused: " + String(error.message.prefix(200)),
+                                recipients: [request.recipient.auditName], purpose: request.purpose.rawValue, fields: request.fields,
+                                contact: request.recipient.description.name, basis: basis, clients: [request.client.rawValue],
+                                override: override)
+            }
+            throw error
         }
-        let created = Timestamp.string(clock.now())
-        let card = try senderCard(created: created)
-        let manifest = ExportManifest(
-            format: ExportManifest.formatName, id: Hex.encode(SecureRandom.bytes(16)), created: created,
-            sender: .init(card: card.rendered(), fingerprint: card.fingerprint.description),
-            recipient: request.recipient.description, delivery: delivery, purpose: request.purpose.rawValue, reason: reason,
-            client: request.client.rawValue, basis: gate.basis, fields: request.fields, records: minimised.records)
-        return ExportPlan(manifest: manifest, minimised: minimised, basis: gate.basis,
-                          withheldReasons: gate.excluded.map { "\($0.key): \($0.value)" }.sorted() + gate.withheldReasons,
-                          receivedLeftOut: all.count - own.count, recipient: request.recipient, purpose: request.purpose)
+        let approved: ApprovedOverride
+        do {
+            approved = try verifiedOverride(request.overrideApproval ?? []) { fingerprint in
+                try self.contact(withFingerprint: fingerprint).map { HandoverParty(name: $0.name, card: $0.card) }
+            }
+        } catch let error as CasebookError {
+            try refuse(error, override: nil, basis: [])
+        }
+        let asked = wanted ?? Set(approved.request.fields)
+        var excluded: [String: String] = [:]
+        var allowed: [String: Set<String>] = [:]
+        var released = Set<String>()
+        for revision in revisions {
+            let header = revision.content.header
+            let special = Set(header.labels + header.kind.defaultLabels).intersection(RecordHeader.specialCategoryLabels)
+            let unnamed = special.subtracting(approved.request.specialCategories).sorted()
+            if !unnamed.isEmpty {
+                excluded[revision.recordID] = "the override does not name the special categor\(unnamed.count == 1 ? "y" : "ies") \(unnamed.joined(separator: ", "))"
+                continue
+            }
+            allowed[revision.recordID] = asked
+            released.formUnion(special)
+        }
+        do {
+            guard let target = request.recipient.overrideTarget else {
+                throw CasebookError(.refused, "an override names a contact or an age1… recipient; it cannot cover an export sealed to a passphrase",
+                                    hint: "export to the recipient the override names (--to)")
+            }
+            try approved.check(client: request.client, recipient: target, purpose: request.purpose, fields: asked,
+                               specialCategories: released)
+        } catch let error as CasebookError {
+            try refuse(error, override: approved.id, basis: [approved.basis])
+        }
+        let reasons = excluded.map { "\($0.key): \($0.value)" }.sorted()
+        if !excluded.isEmpty && (!request.acceptPartial || excluded.count == revisions.count) {
+            let listed = reasons.prefix(3).joined(separator: "; ") + (reasons.count > 3 ? "; …" : "")
+            let all = excluded.count == revisions.count
+            try refuse(CasebookError(.refused, "override \(approved.id) covers this export \(all ? "for none of the records" : "only in part"): \(listed)",
+                                     hint: all ? "request an override that names the special categories needed (--special-categories)"
+                                               : "add --accept-partial to send what the override covers (the rest is listed as withheld)"),
+                       override: approved.id, basis: [approved.basis])
+        }
+        return ExportDecision(wanted: asked, allowed: allowed, excluded: excluded, withheldReasons: reasons,
+                              basis: [approved.basis], override: approved)
     }
 
     @discardableResult
@@ -167,7 +256,7 @@ extension Vault {
             digest: digest, detail: detail, recipients: [plan.recipient.auditName], purpose: plan.purpose.rawValue,
             fields: minimised.sent, contact: plan.recipient.description.name, basis: plan.basis, clients: minimised.clients,
             withheld: minimised.withheld.isEmpty ? nil : minimised.withheld,
-            excluded: minimised.excluded.isEmpty ? nil : minimised.excluded, export: plan.manifest.id)
+            excluded: minimised.excluded.isEmpty ? nil : minimised.excluded, override: plan.override?.id, export: plan.manifest.id)
     }
 
     private func auditRefusal(_ writer: any VaultStoreWriter, _ request: ExportRequest, _ basis: [String], clients: [String],

@@ -26,6 +26,10 @@ struct ExportCommand: ParsableCommand {
             --recipient-role describe the recipient to the consent check (consent provisions name
             org:NAME and role:ROLE); a contact's role is its card's.
 
+            --override APPROVAL uses a lawful-basis override your supervisor approved ('casebook
+            override request', then their 'casebook override approve') instead of consent: it must
+            name this client, this recipient (--to), this purpose and every section exported.
+
             --plaintext prints the document to standard output instead of sealing it. It is
             audited as a plaintext disclosure; use it only where the output cannot be kept.
 
@@ -76,6 +80,11 @@ struct ExportCommand: ParsableCommand {
     @Flag(help: "Send what consent covers when it does not cover everything (the rest is listed as withheld).")
     var acceptPartial = false
 
+    @Option(name: .customLong("override"),
+            help: ArgumentHelp("An approved lawful-basis override (from 'casebook override approve'): the basis instead of consent.",
+                               valueName: "approval"))
+    var overrideApproval: String?
+
     @Flag(help: "Write ASCII armor instead of a binary age file.")
     var armor = false
 
@@ -100,6 +109,16 @@ struct ExportCommand: ParsableCommand {
         let clientReference = try ClientReference(client)
         let sinceDate = try since.map { try DateArgument.parse($0, flag: "--since", endOfDay: false) }
         let fieldList = fields.map { $0.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) } }
+        var approval: [UInt8]?
+        if let overrideApproval {
+            guard let data = FileManager.default.contents(atPath: overrideApproval) else {
+                throw CasebookError(.notFound, "cannot read the override approval \(overrideApproval)")
+            }
+            guard data.count <= SignedNote.maxNoteBytes else {
+                throw CasebookError(.invalidInput, "\(overrideApproval) is too large to be an override approval")
+            }
+            approval = [UInt8](data)
+        }
         let opened = try vault.open(readOnly: false)
         var recipient: ExportRecipient
         if let to {
@@ -120,7 +139,8 @@ struct ExportCommand: ParsableCommand {
         }
         if plaintext { recipient = recipient.forPlaintext }
         let request = ExportRequest(client: clientReference, kinds: kind, since: sinceDate, recipient: recipient, purpose: purpose,
-                                    reason: reason, fields: fieldList, markdown: format == .markdown, acceptPartial: acceptPartial)
+                                    reason: reason, fields: fieldList, markdown: format == .markdown, acceptPartial: acceptPartial,
+                                    overrideApproval: approval)
         if plaintext {
             let (outcome, document) = try opened.exportPlaintext(request)
             FileHandle.standardOutput.write(Data(document))
