@@ -277,6 +277,27 @@ import CasebookTestSupport
         return try [UInt8](Data(contentsOf: approvalURL))
     }
 
+    /// Consent covers `plan`; the override adds `risk-immediate-concern`: both bases are recorded.
+    @Test func consentAndAnOverrideTogether() throws {
+        let (ada, sam, _) = try overridePair()
+        let outsider = Outsider()
+        let approval = try approvedOverride(ada, sam, to: outsider, fields: ["risk-immediate-concern"])
+        let vault = try ada.vault()
+        let consent = try permitProbation(vault, fields: ["plan"])
+        var both = try request(outsider, fields: ["plan", "risk-immediate-concern"], kinds: [.hiiSession])
+        both.overrideApproval = approval
+        let outcome = try vault.export(both, armor: false, writingTo: ada.fixture.folder.file("both.age"))
+        #expect(outcome.manifest.basis.count == 2)
+        #expect(outcome.manifest.basis[0] == "\(consent.id) v1 sha256:\(consent.canonicalHash)")
+        #expect(outcome.manifest.basis[1].hasPrefix("override "))
+        // Consent alone covers plan: the override is not relied on, and not recorded.
+        var consentOnly = try request(outsider, fields: ["plan"], kinds: [.hiiSession])
+        consentOnly.overrideApproval = approval
+        let plain = try vault.export(consentOnly, armor: false, writingTo: ada.fixture.folder.file("plan.age"))
+        #expect(plain.manifest.basis == ["\(consent.id) v1 sha256:\(consent.canonicalHash)"])
+        #expect(try vault.auditEvents().last?.override == nil)
+    }
+
     @Test func anApprovedOverrideIsTheBasisWhenThereIsNoConsent() throws {
         let (ada, sam, theological) = try overridePair()
         let outsider = Outsider()
@@ -288,8 +309,8 @@ import CasebookTestSupport
         withOverride.overrideApproval = approval
         // The theological record carries religious-belief, which the override does not name.
         let partial = expectCasebookError(.refused) { try vault.export(withOverride, armor: false, writingTo: ada.fixture.folder.file("p.age")) }
-        #expect(partial?.message.contains("covers this export only in part") == true)
-        #expect(partial?.message.contains("special category religious-belief") == true)
+        #expect(partial?.message.contains("cover this export only in part") == true)
+        #expect(partial?.message.contains("the override does not name religious-belief") == true)
         withOverride.acceptPartial = true
         let url = ada.fixture.folder.file("override.age")
         let outcome = try vault.export(withOverride, armor: false, writingTo: url)
@@ -332,7 +353,7 @@ import CasebookTestSupport
         let otherPurpose = try attempt { $0.purpose = .court }
         #expect(otherPurpose?.message.contains("purpose risk-management, not court") == true)
         let otherFields = try attempt { $0.fields = ["risk-actions", "client-report"] }
-        #expect(otherFields?.message.contains("does not cover the section 'client-report'") == true)
+        #expect(otherFields?.message.contains("section 'client-report' is covered by neither consent nor the override") == true)
         func secret(_ text: String) -> SecureBytes { var bytes = Array(text.utf8); return SecureBytes(consuming: &bytes) }
         let passphrase = try attempt {
             $0.recipient = .passphrase(AgeScryptRecipient(passphrase: secret("a long export passphrase"), logN: 10), organisation: nil, role: nil)
@@ -346,7 +367,7 @@ import CasebookTestSupport
         tampered[40] ^= 1
         _ = try attempt { $0.overrideApproval = tampered }
         // With everything matching, it goes (the theological record is named this time).
-        var good = try request(outsider)
+        var good = try request(outsider, acceptPartial: true)
         good.overrideApproval = approval
         #expect(try vault.export(good, armor: false, writingTo: url).manifest.records.count == 3)
     }

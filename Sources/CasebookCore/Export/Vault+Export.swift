@@ -185,11 +185,11 @@ extension Vault {
                               basis: gate.basis, override: nil)
     }
 
-    /// A lawful-basis override instead of consent (docs/consent.md §4): it must be this vault's
-    /// own request, countersigned by a supervisor contact, unexpired, and cover this client,
-    /// recipient, purpose and every section asked for (all of its sections when --fields is
-    /// not given). A record carrying a special category the override does not name is
-    /// withheld whole (a partial result). Any refusal is audited.
+    /// Consent first, then a lawful-basis override for what consent withholds (docs/consent.md
+    /// §4.3). The override must be this vault's own request, countersigned by a supervisor
+    /// contact, unexpired, and name this client, recipient and purpose; it releases the
+    /// sections it names of records whose special categories it names. What neither basis
+    /// covers is withheld, which needs --accept-partial. Any refusal is audited.
     private func overrideDecision(_ request: ExportRequest, _ revisions: [RecordRevision], wanted: Set<String>?) throws -> ExportDecision {
         func refuse(_ error: CasebookError, override: String?, basis: [String]) throws -> Never {
             _ = try store.write { writer in
@@ -206,45 +206,64 @@ extension Vault {
             approved = try verifiedOverride(request.overrideApproval ?? []) { fingerprint in
                 try self.contact(withFingerprint: fingerprint).map { HandoverParty(name: $0.name, card: $0.card) }
             }
-        } catch let error as CasebookError {
-            try refuse(error, override: nil, basis: [])
-        }
-        let asked = wanted ?? Set(approved.request.fields)
-        var excluded: [String: String] = [:]
-        var allowed: [String: Set<String>] = [:]
-        var released = Set<String>()
-        for revision in revisions {
-            let header = revision.content.header
-            let special = Set(header.labels + header.kind.defaultLabels).intersection(RecordHeader.specialCategoryLabels)
-            let unnamed = special.subtracting(approved.request.specialCategories).sorted()
-            if !unnamed.isEmpty {
-                excluded[revision.recordID] = "the override does not name the special categor\(unnamed.count == 1 ? "y" : "ies") \(unnamed.joined(separator: ", "))"
-                continue
-            }
-            allowed[revision.recordID] = asked
-            released.formUnion(special)
-        }
-        do {
             guard let target = request.recipient.overrideTarget else {
                 throw CasebookError(.refused, "an override names a contact or an age1… recipient; it cannot cover an export sealed to a passphrase",
                                     hint: "export to the recipient the override names (--to)")
             }
-            try approved.check(client: request.client, recipient: target, purpose: request.purpose, fields: asked,
-                               specialCategories: released)
+            // Client, recipient and purpose must be the override's; sections and special
+            // categories are matched record by record below.
+            try approved.check(client: request.client, recipient: target, purpose: request.purpose, fields: [], specialCategories: [])
         } catch let error as CasebookError {
-            try refuse(error, override: approved.id, basis: [approved.basis])
+            try refuse(error, override: nil, basis: [])
         }
-        let reasons = excluded.map { "\($0.key): \($0.value)" }.sorted()
-        if !excluded.isEmpty && (!request.acceptPartial || excluded.count == revisions.count) {
-            let listed = reasons.prefix(3).joined(separator: "; ") + (reasons.count > 3 ? "; …" : "")
-            let all = excluded.count == revisions.count
-            try refuse(CasebookError(.refused, "override \(approved.id) covers this export \(all ? "for none of the records" : "only in part"): \(listed)",
-                                     hint: all ? "request an override that names the special categories needed (--special-categories)"
-                                               : "add --accept-partial to send what the override covers (the rest is listed as withheld)"),
-                       override: approved.id, basis: [approved.basis])
+        let gate = try consentGate(revisions, wanted: wanted, recipients: [request.recipient.disclosure], purpose: request.purpose,
+                                   action: .export)
+        let overrideFields = Set(approved.request.fields)
+        var allowed: [String: Set<String>] = [:]
+        var excluded: [String: String] = [:]
+        var reasons: [String] = []
+        var usedOverride = false
+        for revision in revisions {
+            let id = revision.recordID
+            let content = revision.content
+            let asked = content.header.kind.fields.map(\.key).filter { content.sections[$0] != nil && (wanted?.contains($0) ?? true) }
+            // Consent covers the record itself only when the gate disclosed it (a deny or an
+            // excluded record leaves `allowed` unset).
+            let consentCoversRecord = gate.excluded[id] == nil && gate.allowed[id] != nil
+            let byConsent = consentCoversRecord ? (gate.allowed[id] ?? []) : []
+            let special = Set(content.header.labels + content.header.kind.defaultLabels).intersection(RecordHeader.specialCategoryLabels)
+            let unnamed = special.subtracting(approved.request.specialCategories).sorted()
+            let byOverride = unnamed.isEmpty ? overrideFields : []
+            if !consentCoversRecord && !unnamed.isEmpty {
+                excluded[id] = "neither consent nor the override covers it (the override does not name \(unnamed.joined(separator: ", ")))"
+                continue
+            }
+            var sections = Set<String>()
+            for key in asked {
+                if byConsent.contains(key) {
+                    sections.insert(key)
+                } else if byOverride.contains(key) {
+                    sections.insert(key)
+                    usedOverride = true
+                } else {
+                    reasons.append("\(id): section '\(key)' is covered by neither consent nor the override")
+                }
+            }
+            if !consentCoversRecord { usedOverride = true }
+            allowed[id] = sections
         }
-        return ExportDecision(wanted: asked, allowed: allowed, excluded: excluded, withheldReasons: reasons,
-                              basis: [approved.basis], override: approved)
+        let basis = gate.basis + (usedOverride ? [approved.basis] : [])
+        let listedReasons = excluded.map { "\($0.key): \($0.value)" }.sorted() + reasons
+        if excluded.count == revisions.count || (!listedReasons.isEmpty && !request.acceptPartial) {
+            let listed = listedReasons.prefix(3).joined(separator: "; ") + (listedReasons.count > 3 ? "; …" : "")
+            let none = excluded.count == revisions.count
+            try refuse(CasebookError(.refused, "consent and override \(approved.id) cover this export \(none ? "for none of the records" : "only in part"): \(listed)",
+                                     hint: none ? "request an override that names the special categories needed (--special-categories)"
+                                                : "add --accept-partial to send what they cover (the rest is listed as withheld), or choose --fields the override names"),
+                       override: approved.id, basis: basis)
+        }
+        return ExportDecision(wanted: wanted, allowed: allowed, excluded: excluded, withheldReasons: listedReasons,
+                              basis: basis, override: usedOverride ? approved : nil)
     }
 
     @discardableResult
