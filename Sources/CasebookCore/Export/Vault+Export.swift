@@ -68,7 +68,7 @@ extension Vault {
         do {
             try writePackage(signed, to: [sealer], armor: armor, at: url) { writer in
                 try auditExport(writer, .exportSealed, plan, digest: Hex.encode(SHA256.hash(json)),
-                                detail: request.markdown ? "sealed, json and markdown" : "sealed, json")
+                                detail: (request.markdown ? "sealed, json and markdown" : "sealed, json") + plan.overrideDetail)
             }
         } catch {
             let why = (error as? CasebookError)?.message ?? "\(error)"
@@ -89,7 +89,8 @@ extension Vault {
         let document = request.markdown ? Array(ExportDocument.markdown(plan.manifest).utf8) : plan.manifest.encoded() + [10]
         try store.write { writer in
             try auditExport(writer, .exportPlaintext, plan, digest: Hex.encode(SHA256.hash(document)),
-                            detail: request.markdown ? "plaintext to standard output, markdown" : "plaintext to standard output, json")
+                            detail: (request.markdown ? "plaintext to standard output, markdown" : "plaintext to standard output, json")
+                                + plan.overrideDetail)
         }
         return (ExportOutcome(manifest: plan.manifest, withheldReasons: plan.withheldReasons, receivedLeftOut: plan.receivedLeftOut), document)
     }
@@ -105,6 +106,9 @@ extension Vault {
         var receivedLeftOut: Int
         var recipient: ExportRecipient
         var purpose: ConsentPurpose
+
+        /// For the audit event: the approval file's digest, when an override was relied on.
+        var overrideDetail: String { override.map { "; override approval sha256:\($0.digest)" } ?? "" }
     }
 
     /// Selects the client's records, runs the consent gate (auditing a refusal), minimises,
