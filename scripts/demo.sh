@@ -4,7 +4,7 @@
 # opens and imports them in his own vault. Installs what is missing and builds first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install-deps.sh
+bash scripts/install-deps.sh --demo
 echo "Building casebook (debug) ..." >&2
 swift build -q
 bin=$(swift build --show-bin-path)/casebook
@@ -197,13 +197,60 @@ set +e
 echo "(exit status $?)"
 set -e
 
-step "9. Her audit log: every write, sealing and import, with no note text"
+step "9. An export to probation for a MAPPA meeting: only what the client's consent covers"
+# The probation officer is outside Casebook: all they have is an age key (made here with age-keygen).
+probation=$(age-keygen -o "$demo/probation.key" 2>&1 | sed -n 's/^Public key: //p')
+show consent grant --client C-0042 --purpose risk-management --to org:probation-north --actions export \
+  --fields focus,plan,risk-immediate-concern,practical-needs,next-steps \
+  --valid-from "$(date +%Y-%m-%d)" --valid-until "$(date -d '+6 months' +%Y-%m-%d)" --method written
+consent=$("$bin" consent list --client C-0042 --json | sed -n 's/.*"id" : "\(.*\)".*/\1/p' | tail -n 1)
+printf '$ casebook export --client C-0042 --to %s… --recipient-org probation-north --purpose risk-management …\n' "${probation:0:12}"
+set +e
+"$bin" export --client C-0042 --to "$probation" --recipient-org probation-north --purpose risk-management \
+  --reason "MAPPA level 2 meeting" --format markdown -o "$demo/c0042-probation.age"
+echo "(exit status $?: consent covers only some sections; nothing was written)"
+set -e
+show export --client C-0042 --to "$probation" --recipient-org probation-north --purpose risk-management \
+  --reason "MAPPA level 2 meeting" --format markdown --accept-partial -o "$demo/c0042-probation.age"
+printf '$ age -d -i probation.key c0042-probation.age | tar -t     (the reference age and tar)\n'
+age -d -i "$demo/probation.key" "$demo/c0042-probation.age" | tar -t
+printf '$ age -d -i probation.key c0042-probation.age | tar -xO export.md | head -n 20\n'
+age -d -i "$demo/probation.key" "$demo/c0042-probation.age" | tar -xO export.md | head -n 20
+
+step "10. The client withdraws consent: the next export is refused at once"
+show consent withdraw "$consent" --reason "client withdrew consent to sharing with probation"
+printf '$ casebook export … (the same export again)\n'
+set +e
+"$bin" export --client C-0042 --to "$probation" --recipient-org probation-north --purpose risk-management \
+  --accept-partial -o "$demo/again.age"
+echo "(exit status $?)"
+set -e
+
+step "11. A lawful-basis override: two people, two keys"
+# New risk information the police need today; asking the client would alert him.
+police=$(age-keygen -o "$demo/police.key" 2>&1 | sed -n 's/^Public key: //p')
+show override request --client C-0042 --to "$police" --purpose risk-management --fields risk-immediate-concern,plan \
+  --citation "Crime and Disorder Act 1998 s.115" \
+  --justification "A named person is at risk of serious harm; the police need the risk information today." \
+  --consent-sought unsafe --reason "Asking the client would alert him and raise the risk." \
+  --client-informed deferred --expires "$(date -u -d '+3 days' +%Y-%m-%d)" -o "$demo/override-request.txt"
+printf '$ casebook override approve override-request.txt   (in her own vault: refused)\n'
+set +e
+"$bin" override approve "$demo/override-request.txt" -o "$demo/self-approval.txt"
+echo "(exit status $?)"
+set -e
+show override show "${sam[@]}" "$demo/override-request.txt"
+show override approve "${sam[@]}" "$demo/override-request.txt" -o "$demo/override-approval.txt"
+show export --client C-0042 --kind hii-session --to "$police" --purpose risk-management --fields risk-immediate-concern,plan \
+  --override "$demo/override-approval.txt" -o "$demo/c0042-police.age"
+
+step "12. Her audit log: every write, disclosure and refusal, with no note text"
 show audit log
 show audit verify
 show audit checkpoint
 
 if command -v sqlite3 >/dev/null 2>&1; then
-  step "10. What someone who copies the vault file sees"
+  step "13. What someone who copies the vault file sees"
   printf '$ sqlite3 vault.db "SELECT id, latest_revision, hex(client_id) FROM records"\n'
   sqlite3 "$CASEBOOK_VAULT/vault.db" "SELECT id, latest_revision, hex(client_id) FROM records"
   printf '$ sqlite3 vault.db "SELECT record_id, revision, hex(substr(sealed_meta, 1, 24)) FROM revisions LIMIT 2"\n'

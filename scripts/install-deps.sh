@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Casebook needs on Debian/Ubuntu when it is missing.
 #   scripts/install-deps.sh          build and run: libsodium-dev, libsqlite3-dev, pkg-config
+#   scripts/install-deps.sh --demo   also the reference age (the demonstration opens exports with it)
 #   scripts/install-deps.sh --test   also what the tests need: the reference age and minisign, sqlite3, zlib1g-dev
 set -euo pipefail
 
@@ -8,8 +9,10 @@ packages=()
 command -v pkg-config >/dev/null 2>&1 || packages+=(pkg-config)
 if ! pkg-config --exists libsodium 2>/dev/null; then packages+=(libsodium-dev); fi
 if ! pkg-config --exists sqlite3 2>/dev/null; then packages+=(libsqlite3-dev); fi
-if [ "${1:-}" = "--test" ]; then
+if [ "${1:-}" = "--test" ] || [ "${1:-}" = "--demo" ]; then
     command -v age >/dev/null 2>&1 || packages+=(age)
+fi
+if [ "${1:-}" = "--test" ]; then
     command -v minisign >/dev/null 2>&1 || packages+=(minisign)
     command -v sqlite3 >/dev/null 2>&1 || packages+=(sqlite3)
     # zlib: the compressed CCTV age vectors are inflated by the tests.
