@@ -6,19 +6,9 @@ import CasebookTestSupport
 /// `minisign` (Debian packages; `scripts/install-deps.sh --test` installs them).
 @Suite struct ExportCommandTests {
     private func tool(_ path: String, _ arguments: [String], in folder: URL) throws -> (status: Int32, output: String) {
-        #expect(FileManager.default.isExecutableFile(atPath: path), "\(path) is missing: run scripts/install-deps.sh --test")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.currentDirectoryURL = folder
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        #expect(ReferenceTool.isAvailable(path), "\(path) is missing: run scripts/install-deps.sh --test")
+        let result = try ReferenceTool.run(path, arguments, in: folder)
+        return (result.status, result.output)
     }
 
     /// Ada with two HII notes and a theological record of C-0042, and an outside key pair.

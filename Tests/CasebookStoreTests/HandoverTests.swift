@@ -251,19 +251,9 @@ func permitSupervision(_ vault: Vault, client: String, to party: Party, fields: 
 /// and `minisign`; `scripts/install-deps.sh --test` installs them).
 @Suite struct HandoverInteropTests {
     private func run(_ path: String, _ arguments: [String], in folder: URL, input: URL? = nil) throws -> (status: Int32, output: String) {
-        #expect(FileManager.default.isExecutableFile(atPath: path), "\(path) is missing: run scripts/install-deps.sh --test")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.currentDirectoryURL = folder
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        if let input { process.standardInput = try FileHandle(forReadingFrom: input) }
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        #expect(ReferenceTool.isAvailable(path), "\(path) is missing: run scripts/install-deps.sh --test")
+        let result = try ReferenceTool.run(path, arguments, in: folder, input: input)
+        return (result.status, result.output)
     }
 
     @Test func theReferenceToolsOpenAndVerifyAHandover() throws {

@@ -17,6 +17,26 @@ struct ConsentGateResult {
     var denied: [String] = []
 
     var isPartial: Bool { !excluded.isEmpty || !withheldReasons.isEmpty }
+
+    /// Why each withheld record or section was withheld, records first.
+    var withheldLines: [String] { excluded.map { "\($0.key): \($0.value)" }.sorted() + withheldReasons }
+
+    /// What stops the disclosure, if anything: a deny (or every record withheld), or a
+    /// partial result the sender did not accept. `lines` say why, inactive consents first.
+    func refusal(of revisions: [RecordRevision], acceptPartial: Bool) -> (denied: Bool, lines: [String])? {
+        let nothingLeft = revisions.allSatisfy { excluded[$0.recordID] != nil }
+        if !denied.isEmpty || nothingLeft {
+            // Withdrawn or expired consents first: they are usually why.
+            let inactive = denied.filter { $0.contains(": consent ") }
+            return (true, inactive + denied.filter { !$0.contains(": consent ") } + (denied.isEmpty ? withheldLines : []))
+        }
+        return isPartial && !acceptPartial ? (false, withheldLines) : nil
+    }
+
+    /// The first three lines, for a one-line error message.
+    static func summary(_ lines: [String]) -> String {
+        lines.prefix(3).joined(separator: "; ") + (lines.count > 3 ? "; …" : "")
+    }
 }
 
 extension Vault {

@@ -164,28 +164,20 @@ extension Vault {
     private func consentDecision(_ request: ExportRequest, _ revisions: [RecordRevision], wanted: Set<String>?) throws -> ExportDecision {
         let gate = try consentGate(revisions, wanted: wanted, recipients: [request.recipient.disclosure], purpose: request.purpose,
                                    action: .export)
-        let nothingLeft = revisions.allSatisfy { gate.excluded[$0.recordID] != nil }
-        if !gate.denied.isEmpty || (gate.isPartial && !request.acceptPartial) || nothingLeft {
-            let denied = !gate.denied.isEmpty || nothingLeft
-            // Withdrawn or expired consents first: they are usually why.
-            let why = denied
-                ? (gate.denied.filter { $0.contains(": consent ") } + gate.denied.filter { !$0.contains(": consent ") }
-                   + gate.excluded.map { "\($0.key): \($0.value)" }.sorted())
-                : (gate.excluded.map { "\($0.key): \($0.value)" }.sorted() + gate.withheldReasons)
+        if let refusal = gate.refusal(of: revisions, acceptPartial: request.acceptPartial) {
             _ = try store.write { writer in
                 try auditRefusal(writer, request, gate.basis, clients: [request.client.rawValue],
-                                 detail: denied ? "denied" : "partial, not accepted", records: revisions.map(\.recordID))
+                                 detail: refusal.denied ? "denied" : "partial, not accepted", records: revisions.map(\.recordID))
             }
-            let listed = why.prefix(3).joined(separator: "; ") + (why.count > 3 ? "; …" : "")
-            if !denied {
+            let listed = ConsentGateResult.summary(refusal.lines)
+            if !refusal.denied {
                 throw CasebookError(.refused, "the client's consent covers this export only in part: \(listed)",
                                     hint: "add --accept-partial to send what consent covers (the rest is listed as withheld), or record the consent with 'casebook consent grant'")
             }
             throw CasebookError(.refused, "no consent covers this export: \(listed)",
                                 hint: "record the client's consent ('casebook consent grant --client \(request.client) --purpose \(request.purpose.rawValue) --actions export …'), or use an approved lawful-basis override (--override)")
         }
-        return ExportDecision(wanted: wanted, allowed: gate.allowed, excluded: gate.excluded,
-                              withheldReasons: gate.excluded.map { "\($0.key): \($0.value)" }.sorted() + gate.withheldReasons,
+        return ExportDecision(wanted: wanted, allowed: gate.allowed, excluded: gate.excluded, withheldReasons: gate.withheldLines,
                               basis: gate.basis, override: nil)
     }
 
@@ -259,7 +251,7 @@ extension Vault {
         let basis = gate.basis + (usedOverride ? [approved.basis] : [])
         let listedReasons = excluded.map { "\($0.key): \($0.value)" }.sorted() + reasons
         if excluded.count == revisions.count || (!listedReasons.isEmpty && !request.acceptPartial) {
-            let listed = listedReasons.prefix(3).joined(separator: "; ") + (listedReasons.count > 3 ? "; …" : "")
+            let listed = ConsentGateResult.summary(listedReasons)
             let none = excluded.count == revisions.count
             try refuse(CasebookError(.refused, "consent and override \(approved.id) cover this export \(none ? "for none of the records" : "only in part"): \(listed)",
                                      hint: none ? "request an override that names the special categories needed (--special-categories)"

@@ -63,19 +63,15 @@ extension Vault {
         // The consent gate: nothing leaves that the clients' consent does not cover.
         let gate = try consentGate(revisions, wanted: wanted, recipients: recipients.map(\.disclosureRecipient), purpose: purpose,
                                    action: .handover)
-        let nothingLeft = revisions.allSatisfy { gate.excluded[$0.recordID] != nil }
-        if !gate.denied.isEmpty || (gate.isPartial && !acceptPartial) || nothingLeft {
-            let why = gate.denied.isEmpty
-                ? (gate.excluded.map { "\($0.key): \($0.value)" }.sorted() + gate.withheldReasons)
-                : gate.denied
+        if let refusal = gate.refusal(of: revisions, acceptPartial: acceptPartial) {
             _ = try store.write { writer in
                 try appendAudit(writer, action: .handoverRefused, records: ids, count: ids.count,
-                                detail: gate.denied.isEmpty && !nothingLeft ? "partial, not accepted" : "denied",
+                                detail: refusal.denied ? "denied" : "partial, not accepted",
                                 recipients: recipientPrints, purpose: purpose.rawValue, fields: fields, basis: gate.basis,
                                 clients: clients)
             }
-            let listed = why.prefix(3).joined(separator: "; ") + (why.count > 3 ? "; …" : "")
-            if gate.denied.isEmpty && !nothingLeft {
+            let listed = ConsentGateResult.summary(refusal.lines)
+            if !refusal.denied {
                 throw CasebookError(.refused, "the clients' consent covers this handover only in part: \(listed)",
                                     hint: "add --accept-partial to send what consent covers (the rest is listed as withheld), or record the consent with 'casebook consent grant'")
             }
