@@ -76,6 +76,12 @@ final class SQLiteVaultWriter: VaultStoreWriter {
         try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit_events") ?? 0
     }
 
+    func auditRows() throws -> [AuditRow] {
+        try Row.fetchAll(db, sql: "SELECT sequence, leaf_hash, sealed_event FROM audit_events ORDER BY sequence").map { row in
+            AuditRow(sequence: Int(try row.integer(0)), leafHash: try row.blob(1), sealedEvent: try row.blob(2))
+        }
+    }
+
     func erasedClient(id: [UInt8]) throws -> [UInt8]? {
         try Row.fetchOne(db, sql: "SELECT sealed_info FROM erased_clients WHERE client_id = ?", arguments: [Data(id)]).map { try $0.blob(0) }
     }

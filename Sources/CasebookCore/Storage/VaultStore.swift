@@ -53,6 +53,9 @@ public protocol VaultStoreWriter {
     func recordExists(_ recordID: String) throws -> Bool
     func auditCount() throws -> Int
     func appendAudit(_ row: AuditRow) throws
+    /// Every audit row, in sequence order, read inside the transaction (to sign a
+    /// checkpoint that includes an event just appended).
+    func auditRows() throws -> [AuditRow]
     /// The sealed erasure record of a client, if it was erased.
     func erasedClient(id: [UInt8]) throws -> [UInt8]?
     /// Erases a client: deletes its wrapped data key and records the erasure.
