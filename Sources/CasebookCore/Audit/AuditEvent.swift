@@ -141,4 +141,9 @@ public struct AuditAction: RawRepresentable, Codable, Hashable, Sendable, Custom
     public static let overrideRequested = AuditAction(rawValue: "override.requested")
     /// A lawful-basis override was approved (this vault countersigned someone's request).
     public static let overrideApproved = AuditAction(rawValue: "override.approved")
+    /// The whole audit log was sealed to a compliance contact as an audit bundle (this
+    /// event is the bundle's last).
+    public static let auditExported = AuditAction(rawValue: "audit.exported")
+    /// A contact's audit bundle was verified in this vault (passed or failed).
+    public static let auditVerified = AuditAction(rawValue: "audit.verified")
 }

@@ -7,7 +7,11 @@ struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
         abstract: "Read this vault's audit log: what was written, sealed, received and exported, and when.",
-        subcommands: [AuditLog.self, AuditVerify.self, AuditCheckpoint.self]
+        discussion: """
+            Compliance: 'audit export' seals the whole log to a compliance contact; they check it with
+            'audit verify --bundle FILE' and report on it with 'audit report' (docs/guide-compliance.md).
+            """,
+        subcommands: [AuditLog.self, AuditVerify.self, AuditCheckpoint.self, AuditExport.self, AuditReportCommand.self]
     )
 }
 
@@ -42,7 +46,7 @@ struct AuditLog: ParsableCommand {
         if let records = event.records {
             parts.append(records.count == 1 ? "record \(records[0])" : "\(records.count) records")
         } else if let count = event.count {
-            parts.append("\(count) records")
+            parts.append(event.action.rawValue.hasPrefix("audit.") ? "\(count) events" : "\(count) records")
         }
         if let revision = event.revision { parts.append("revision \(revision)") }
         if let kinds = event.kinds, !kinds.isEmpty { parts.append(kinds.joined(separator: ",")) }
@@ -59,32 +63,6 @@ struct AuditLog: ParsableCommand {
         if let override = event.override { parts.append("override \(override)") }
         if let detail = event.detail { parts.append(detail) }
         return parts.joined(separator: "  ")
-    }
-}
-
-struct AuditVerify: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "verify",
-        abstract: "Check this vault's audit log: every event, their order, and the Merkle tree over them.",
-        discussion: """
-            Every event must decrypt, match the leaf hash stored beside it, and carry its own position;
-            positions must run 0, 1, 2, … without a gap. The tree size and root hash printed can be written
-            down (or compared with a checkpoint) to detect a later rollback of the log.
-            """)
-
-    @OptionGroup var vault: VaultOptions
-
-    @Flag(help: "Print JSON.")
-    var json = false
-
-    func run() throws {
-        let head = try vault.open(readOnly: true).auditTreeHead()
-        let root = Base64.encode(head.rootHash.bytes)
-        if json {
-            try JSONOutput.print(["size": String(head.size), "root": root, "result": "verified"])
-        } else {
-            print("audit log verified: \(head.size) events, tree root \(root)")
-        }
     }
 }
 

@@ -1,0 +1,100 @@
+public import CasebookFormat
+
+/// The first lines of an audit bundle's plaintext (docs/formats.md §9.1):
+///
+///     casebook-audit-bundle/v1
+///     origin: casebook.example/vault/<vault id, 32 lower-case hex>
+///     created: <YYYY-MM-DDTHH:MM:SSZ>
+///     events: <N, decimal>
+///     <the exporter's identity card: its 7 lines>
+///
+/// Nothing here is trusted on its own: the card is checked against the reader's contacts by
+/// fingerprint, and `origin`, `events` and `created` must agree with the signed checkpoint
+/// and the bundle's own `audit.exported` event.
+public struct AuditBundleHeader: Equatable, Sendable {
+    public static let formatLine = "casebook-audit-bundle/v1"
+    /// Header lines before the card, and the card's own.
+    public static let fieldLineCount = 4
+    public static let lineCount = fieldLineCount + 7
+    /// Casebook vault origins: this prefix and 32 lower-case hex digits.
+    public static let originPrefix = "casebook.example/vault/"
+
+    public let origin: String
+    public let created: String
+    public let eventCount: UInt64
+    public let card: IdentityCard
+
+    public init(origin: String, created: String, eventCount: UInt64, card: IdentityCard) {
+        self.origin = origin
+        self.created = created
+        self.eventCount = eventCount
+        self.card = card
+    }
+
+    /// The header's bytes, every line ending in LF.
+    public func encoded() -> [UInt8] {
+        Array("\(Self.formatLine)\norigin: \(origin)\ncreated: \(created)\nevents: \(eventCount)\n".utf8) + Array(card.rendered().utf8)
+    }
+
+    /// Whether `origin` is a Casebook vault's checkpoint origin.
+    public static func isVaultOrigin(_ origin: String) -> Bool {
+        let bytes = Array(origin.utf8)
+        let prefix = Array(originPrefix.utf8)
+        return bytes.count == prefix.count + 32 && bytes.starts(with: prefix)
+            && bytes[prefix.count...].allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
+    }
+
+    /// Parses the header from its lines (without their LFs): strictly, each line exactly as
+    /// `encoded()` writes it. Throws `CasebookError` for a file that is not an audit bundle
+    /// or is a newer version (exit 3), `AuditLogFailure.malformedBundle` otherwise.
+    public static func parse(lines: [[UInt8]]) throws -> AuditBundleHeader {
+        precondition(lines.count == lineCount)
+        try checkFormatLine(lines[0])
+        func value(_ line: Int, _ key: String) throws(AuditLogFailure) -> String {
+            let prefix = Array((key + ": ").utf8)
+            guard lines[line].starts(with: prefix), let found = text(lines[line], from: prefix.count) else {
+                throw .malformedBundle(line: UInt64(line + 1), reason: "expected '\(key): …'")
+            }
+            return found
+        }
+        let origin = try value(1, "origin")
+        guard isVaultOrigin(origin) else {
+            throw AuditLogFailure.malformedBundle(line: 2, reason: "the origin is not a Casebook vault's (\(originPrefix)<32 hex digits>)")
+        }
+        let created = try value(2, "created")
+        guard Timestamp.parse(created).map(Timestamp.string) == created else {
+            throw AuditLogFailure.malformedBundle(line: 3, reason: "'created' is not a UTC time YYYY-MM-DDTHH:MM:SSZ")
+        }
+        let countText = try value(3, "events")
+        guard let count = UInt64(countText), String(count) == countText, count >= 1, count <= UInt64(Int64.max) else {
+            throw AuditLogFailure.malformedBundle(line: 4, reason: "'events' is not a positive decimal number")
+        }
+        let card: IdentityCard
+        do {
+            card = try IdentityCard.parse(bytes: lines[fieldLineCount...].flatMap { $0 + [0x0A] })
+        } catch {
+            throw AuditLogFailure.malformedBundle(line: UInt64(fieldLineCount + 1), reason: "the exporter's identity card is not valid: \(error)")
+        }
+        return AuditBundleHeader(origin: origin, created: created, eventCount: count, card: card)
+    }
+
+    /// Refuses a first line that is not `formatLine`: another file (exit 3, "not an audit
+    /// bundle"), or a newer version of the format (exit 3, "update Casebook").
+    public static func checkFormatLine(_ line: [UInt8]) throws(CasebookError) {
+        let first = String(decoding: line.prefix(80), as: UTF8.self)
+        guard line != Array(formatLine.utf8) else { return }
+        if first.hasPrefix("casebook-audit-bundle/") {
+            throw CasebookError(.invalidInput, "this audit bundle is in a newer format (\(Vault.displayed(first)))",
+                                hint: "update Casebook to verify it")
+        }
+        throw CasebookError(.invalidInput, "this file is not an audit bundle (it does not start with \(formatLine))",
+                            hint: "audit bundles are made with 'casebook audit export'")
+    }
+
+    /// `bytes[start...]` as a string, nil unless strict UTF-8 without control characters.
+    private static func text(_ bytes: [UInt8], from start: Int) -> String? {
+        let tail = bytes[start...]
+        guard !tail.contains(where: { $0 < 0x20 || $0 == 0x7F }) else { return nil }
+        return tail.withUnsafeBytes { raw in StrictUTF8.string(raw) }
+    }
+}

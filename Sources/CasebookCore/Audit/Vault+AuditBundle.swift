@@ -1,0 +1,220 @@
+public import Foundation
+public import CasebookFormat
+import CasebookCrypto
+
+/// What `exportAuditBundle` wrote.
+public struct AuditBundleExport: Sendable {
+    /// Events in the bundle, its own `audit.exported` event (the last) included.
+    public let eventCount: UInt64
+    /// The checkpoint over all of them, as signed into the bundle.
+    public let checkpoint: Checkpoint
+    public let recipient: Contact
+}
+
+/// Audit bundles (docs/formats.md §9): the whole log, sealed with age to a compliance
+/// contact, verifiable without the practitioner's passphrase.
+extension Vault {
+    /// Seals the whole audit log to `contact` as an audit bundle written to `url` (never
+    /// overwriting, `0600`). In one transaction: the `audit.exported` event is appended, the
+    /// checkpoint over every event including it is signed, and the file is written; if the
+    /// file cannot be made, nothing is recorded.
+    public func exportAuditBundle(to contact: Contact, armor: Bool = false, writingTo url: URL) throws -> AuditBundleExport {
+        let recipient: AgeX25519Recipient
+        do {
+            recipient = try AgeX25519Recipient(encoded: contact.card.ageRecipient)
+        } catch {
+            throw CasebookError(.internalError, "the contact's age recipient cannot be used: \(error)")
+        }
+        var created = false
+        do {
+            return try store.write { writer in
+                let count = try writer.auditCount() + 1
+                let event = try appendAudit(writer, action: .auditExported, count: count,
+                                            recipients: [contact.card.fingerprint.description], contact: contact.name)
+                let rows = try writer.auditRows()
+                for (index, row) in rows.enumerated() where row.sequence != index {
+                    throw AuditLogFailure.missingEntry(index: UInt64(index), next: UInt64(row.sequence)).casebookError
+                }
+                guard rows.count == count else { throw CasebookError(.internalError, "the audit log changed while it was exported") }
+                let root = try MerkleTree.rootHash(contiguousLeafHashes: rows.flatMap(\.leafHash))
+                let checkpoint: Checkpoint
+                let note: SignedNote
+                let card: IdentityCard
+                do {
+                    checkpoint = try Checkpoint(origin: auditOrigin, size: UInt64(count), rootHash: root)
+                    note = try checkpoint.signed(privateKey: identity.signing)
+                    card = try IdentityCard.make(name: profile.name, role: profile.role.rawValue, created: event.time, identity: identity)
+                } catch {
+                    throw CasebookError(.internalError, "cannot sign the audit bundle: \(error)")
+                }
+                let header = AuditBundleHeader(origin: auditOrigin, created: event.time, eventCount: UInt64(count), card: card)
+                var source = AuditBundleSource(header: header, checkpoint: note) { index in
+                    let row = rows[Int(index)]
+                    guard let canonical = self.openAuditRow(row) else {
+                        throw AuditLogFailure.undecryptable(index: index).casebookError
+                    }
+                    return canonical
+                }
+                let fd = try ExclusiveFile.create(url)
+                created = true
+                defer { close(fd) }
+                var sink = FileDescriptorSink(fileDescriptor: fd)
+                do {
+                    try Age.encrypt(from: &source, to: &sink, recipients: [recipient], armor: armor)
+                } catch {
+                    if let failure = source.failure { throw failure }
+                    throw CasebookError(.environment, "cannot write \(url.path): \(error)")
+                }
+                guard fsync(fd) == 0 else { throw CasebookError(.environment, "cannot write \(url.path)") }
+                return AuditBundleExport(eventCount: UInt64(count), checkpoint: checkpoint, recipient: contact)
+            }
+        } catch {
+            if created { unlink(url.path) }
+            throw error
+        }
+    }
+
+    /// Reads an audit bundle sealed to this vault and verifies it (see `AuditLogVerifier`),
+    /// with no access to the exporter's vault: the bundle decrypts with this vault's identity,
+    /// its exporter must be one of this vault's contacts (by the card's fingerprint), and the
+    /// checkpoints are checked with that contact's key. `trustedDirectory` holds the
+    /// checkpoints of this log already held. With `collectingReport`, the disclosure and
+    /// refusal events are kept for a report.
+    ///
+    /// Once the exporter is known, the verdict — verified, or the tampering found — is
+    /// recorded in this vault as `audit.verified` (origin, size and result only) and returned,
+    /// also when it is a failure (`failure` set). Problems before that (not addressed to this
+    /// vault, not from a contact, not an audit bundle, an unreadable trusted folder) throw and
+    /// record nothing.
+    public func verifyAuditBundle(
+        from input: some ByteSource, trustedDirectory: URL?, collectingReport: Bool, purpose: String = "verify"
+    ) throws -> AuditVerification {
+        let source = DigestingSource(input)
+        let me = IdentityFingerprint(ageRecipient: identity.ageRecipient, minisignKey: identity.minisignPublicKey)
+        var exporter: Contact?
+        var trustedSet = TrustedCheckpointSet.empty
+        var events: [AuditEvent] = []
+        var exportEvent: AuditEvent?
+        var reader: AuditBundleReader!
+        reader = AuditBundleReader(onHeader: { header in
+            guard let contact = try self.contact(withFingerprint: header.card.fingerprint) else {
+                throw CasebookError(.notFound, "this audit bundle is from \(Vault.displayed(header.card.name)) (\(header.card.fingerprint)), who is not in your contacts",
+                                    hint: "get their card from them ('casebook whoami --card'), check the fingerprint with them, then 'casebook contacts add CARD'")
+            }
+            exporter = contact
+            if let trustedDirectory {
+                trustedSet = try TrustedCheckpoints.load(directory: trustedDirectory, origin: header.origin, signer: contact.card.minisignKey.key)
+            }
+        }, onEvent: { index, line, fields in
+            let last = index + 1 == reader.header!.eventCount
+            guard last || (collectingReport && AuditReport.isReported(line, fields.action)) else { return }
+            let event = try Self.decodeEvent(line, index: index)
+            if last { exportEvent = event }
+            if collectingReport && AuditReport.actions.contains(event.action) { events.append(event) }
+        })
+        var outcome: Result<[UInt8], any Error>
+        var ageSource = source
+        var sink: AuditBundleReader = reader
+        do {
+            try Age.decrypt(from: &ageSource, to: &sink, identities: [ageIdentity()])
+            outcome = Result { try reader.finish() }
+        } catch {
+            outcome = .failure(reader.failure ?? Self.ageFailure(error))
+        }
+        if case .failure = outcome { source.drain() }
+        let digest = source.digest()
+        // Not yet known whose log it is: nothing to record.
+        guard let exporter, let header = reader.header else {
+            if case .failure(let error) = outcome { throw Self.userFacing(error) }
+            throw CasebookError(.internalError, "the audit bundle was read without a header")
+        }
+        var failure: AuditLogFailure?
+        var signed: TrustedCheckpoint?
+        var trusted = trustedSet.checkpoints
+        switch outcome {
+        case .failure(let error as AuditLogFailure):
+            failure = error
+        case .failure(let error):
+            throw Self.userFacing(error)
+        case .success(let note):
+            do {
+                let verifier = try NoteVerifier(name: header.origin, publicKey: exporter.card.minisignKey.key)
+                let opened = try Checkpoint.open(note, origin: header.origin, verifiers: [verifier])
+                signed = TrustedCheckpoint(name: "the bundle's checkpoint", checkpoint: opened.checkpoint, note: note)
+            } catch {
+                failure = .checkpointUnverified("\(error)")
+            }
+            do {
+                trusted = try reader.verifier.finish(trusted: trusted, signed: signed)
+                if failure == nil { try Self.checkExportEvent(exportEvent, header: header, me: me, exporter: exporter) }
+            } catch let error as AuditLogFailure {
+                failure = error
+            }
+        }
+        let verification = AuditVerification(
+            origin: header.origin, ownerName: exporter.name, ownerFingerprint: exporter.fingerprint, exported: header.created,
+            eventCount: reader.verifier.count, rootHash: reader.verifier.tree.rootHash, checkpoint: signed, trusted: trusted,
+            ignored: trustedSet.ignored, failure: failure, events: events, fileDigest: digest)
+        try store.write { writer in
+            let result = failure.map { "failed at \($0.firstBadIndex.map(String.init) ?? "-")" } ?? "verified"
+            try appendAudit(writer, action: .auditVerified, count: Int(verification.eventCount), digest: digest,
+                            detail: "origin=\(header.origin); root=\(verification.rootHash.base64); result=\(result); for=\(purpose)",
+                            sender: exporter.fingerprint.description)
+        }
+        return verification
+    }
+
+    // MARK: Helpers
+
+    /// A stored audit row's canonical bytes, checked against its leaf hash; nil if they are not.
+    func openAuditRow(_ row: AuditRow) -> [UInt8]? {
+        let ad = AssociatedData.make("audit-event", [header.vaultID, UInt64(row.sequence).bigEndianBytes, row.leafHash])
+        guard let canonical = try? XChaCha20Poly1305.open(row.sealedEvent, using: keys.audit, authenticating: ad),
+              ConstantTime.equals(AuditEvent.leafHash(of: canonical), row.leafHash)
+        else { return nil }
+        return canonical
+    }
+
+    /// An event line as an `AuditEvent` (unknown keys are ignored).
+    static func decodeEvent(_ line: UnsafeRawBufferPointer, index: UInt64) throws(AuditLogFailure) -> AuditEvent {
+        do {
+            return try JSONDecoder().decode(AuditEvent.self, from: Data(line))
+        } catch {
+            throw .malformedEvent(index: index, reason: "its fields are not those of an audit event")
+        }
+    }
+
+    /// The bundle's last event must be its own export: `audit.exported`, to this vault, at
+    /// the header's time, counting every event.
+    static func checkExportEvent(_ event: AuditEvent?, header: AuditBundleHeader, me: IdentityFingerprint, exporter: Contact) throws {
+        guard let event, event.action == .auditExported else {
+            throw AuditLogFailure.exportEvent("it is '\(event.map { Vault.displayed($0.action.rawValue) } ?? "missing")', not audit.exported")
+        }
+        guard event.time == header.created, event.count == Int(exactly: header.eventCount) else {
+            throw AuditLogFailure.exportEvent("its time or count does not match the bundle's header")
+        }
+        guard event.recipients?.contains(me.description) == true else {
+            throw CasebookError(.invalidInput, "this audit bundle was not meant for you: \(exporter.name) exported it to \(event.contact.map(Vault.displayed) ?? "someone else") (it was forwarded or re-sealed)",
+                                hint: "ask \(exporter.name) to export it to you: 'casebook audit export --to NAME'")
+        }
+    }
+
+    /// Age's refusal, as the user sees it.
+    static func ageFailure(_ error: AgeError) -> any Error {
+        switch error {
+        case .noMatch:
+            CasebookError(.invalidInput, "this audit bundle is not addressed to you: none of its envelope's recipients is this vault's identity",
+                          hint: "ask the sender to export it to your card ('casebook audit export --to NAME')")
+        case .unsupportedRecipientType(let type):
+            CasebookError(.invalidInput, "this audit bundle's envelope uses the unsupported recipient type '\(Vault.displayed(type))'")
+        default:
+            AuditLogFailure.damaged(error.message)
+        }
+    }
+
+    /// Any error from reading a bundle as a `CasebookError`.
+    static func userFacing(_ error: any Error) -> any Error {
+        if let failure = error as? AuditLogFailure { return failure.casebookError }
+        return error
+    }
+}
