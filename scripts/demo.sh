@@ -188,7 +188,7 @@ sam=(--vault "$demo/supervisor")
 show init "${sam[@]}" --name "Dr Sam Example" --role supervisor --kdf interactive --identity Keys-example/supervisor.identity
 show contacts add "${sam[@]}" Keys-example/psychologist.card --fingerprint "$psyfp"
 show handover open "${sam[@]}" "$demo/c0042.age"
-show handover open "${sam[@]}" "$demo/c0042.age" --import
+show handover open "${sam[@]}" "$demo/c0042.age" --import --save-checkpoint "$demo/amira-from-handover.checkpoint"
 received=$("$bin" note list "${sam[@]}" --kind hii-session --json | sed -n 's/.*"id" : "\(.*\)".*/\1/p' | head -n 1)
 show note show "${sam[@]}" "$received"
 printf '$ casebook handover open … --import   (a second time)\n'
@@ -244,13 +244,41 @@ show override approve "${sam[@]}" "$demo/override-request.txt" -o "$demo/overrid
 show export --client C-0042 --kind hii-session --to "$police" --purpose risk-management --fields risk-immediate-concern,plan \
   --override "$demo/override-approval.txt" -o "$demo/c0042-police.age"
 
-step "12. Her audit log: every write, disclosure and refusal, with no note text"
+step "12. Chris Example (data-protection officer) verifies her audit trail from his own vault"
+chris=(--vault "$demo/compliance")
+compfp=$(sed -n 's/^| Chris Example | `compliance.card` | `\(.*\)` |$/\1/p' Keys-example/README.md)
+show init "${chris[@]}" --name "Chris Example" --role compliance --kdf interactive --identity Keys-example/compliance.identity
+show contacts add "${chris[@]}" Keys-example/psychologist.card --fingerprint "$psyfp"
+show contacts add Keys-example/compliance.card --fingerprint "$compfp"
+# Compliance keeps every checkpoint of her log it has seen: here, the one inside the handover,
+# which Dr Sam Example saved when he opened it (step 8) and passed on.
+mkdir -p "$demo/trusted" && cp "$demo/amira-from-handover.checkpoint" "$demo/trusted/"
+show audit export --to "Chris Example" -o "$demo/amira-1.bundle"
+show audit verify "${chris[@]}" --bundle "$demo/amira-1.bundle" --trusted "$demo/trusted" --save-checkpoint
+show audit report "${chris[@]}" --bundle "$demo/amira-1.bundle" --trusted "$demo/trusted" --format csv -o "$demo/report.csv"
+printf '$ cut -d, -f1-9 report.csv | column -s, -t     (one row per disclosure and refusal; no note text)\n'
+cut -d, -f1-9 "$demo/report.csv" | column -s, -t
+show audit report "${chris[@]}" --bundle "$demo/amira-1.bundle" --trusted "$demo/trusted" --format html -o "$demo/report.html"
+printf '(report.html: one self-contained page with a chart of disclosures and refusals by recipient, %s bytes)\n' \
+  "$(wc -c < "$demo/report.html")"
+
+step "13. Rewriting history is detected: an old bundle presented after a newer checkpoint"
+# She goes on working (another record), then sends a newer bundle.
+EDITOR="$demo/editor.sh" "$bin" note new --kind mentor-log --client C-0077 --edit >/dev/null
+show audit export --to "Chris Example" -o "$demo/amira-2.bundle"
+show audit verify "${chris[@]}" --bundle "$demo/amira-2.bundle" --trusted "$demo/trusted" --save-checkpoint
+printf '$ casebook audit verify … --bundle amira-1.bundle --trusted trusted     (the older, shorter log again)\n'
+set +e
+"$bin" audit verify "${chris[@]}" --bundle "$demo/amira-1.bundle" --trusted "$demo/trusted"
+echo "(exit status $?)"
+set -e
+
+step "14. Her own view of the audit log: every write, disclosure and refusal, with no note text"
 show audit log
 show audit verify
-show audit checkpoint
 
 if command -v sqlite3 >/dev/null 2>&1; then
-  step "13. What someone who copies the vault file sees"
+  step "15. What someone who copies the vault file sees"
   printf '$ sqlite3 vault.db "SELECT id, latest_revision, hex(client_id) FROM records"\n'
   sqlite3 "$CASEBOOK_VAULT/vault.db" "SELECT id, latest_revision, hex(client_id) FROM records"
   printf '$ sqlite3 vault.db "SELECT record_id, revision, hex(substr(sealed_meta, 1, 24)) FROM revisions LIMIT 2"\n'
