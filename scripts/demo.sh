@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# The demonstration: a psychologist creates a vault (a throw-away one), writes a record of
-# each kind, finds, reads and amends them, then seals some of them to her supervisor, who
-# opens and imports them in his own vault. Installs what is missing and builds first.
+# The demonstration, with three throw-away vaults: a psychologist writes a record of each kind,
+# finds, reads and amends them, seals some to her supervisor (who imports them in his vault),
+# exports to probation only what the client's consent covers, sees a withdrawal refuse the next
+# export, and discloses to the police under a lawful-basis override her supervisor approves;
+# her data-protection officer then verifies her audit trail from his own vault, reports on it,
+# and detects a rollback. Installs what is missing and builds first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh --demo
