@@ -38,7 +38,7 @@ import Testing
         AuditVerification(
             origin: "casebook.example/vault/00112233445566778899aabbccddeeff", ownerName: "Dr Amira Example",
             ownerFingerprint: try IdentityFingerprint(parsing: owner), exported: "2026-12-02T12:00:00Z", eventCount: 14,
-            rootHash: MerkleHash.emptyTreeRoot, checkpoint: nil, trusted: [], ignored: [], failure: failure, events: events, fileDigest: nil)
+            rootHash: MerkleHash.emptyTreeRoot, checkpoint: nil, trusted: [], ignored: [], failure: failure, events: events)
     }
 
     @Test func csvOfAKnownLog() throws {

@@ -26,14 +26,12 @@ public struct AuditVerification: Sendable {
     public let failure: AuditLogFailure?
     /// The disclosure and refusal events read (`AuditReport.actions`), when asked for.
     public let events: [AuditEvent]
-    /// SHA-256 (hex) of the bundle file; nil for a vault's own log.
-    public let fileDigest: String?
 
     public var isVerified: Bool { failure == nil }
 
     public init(origin: String, ownerName: String, ownerFingerprint: IdentityFingerprint, exported: String?, eventCount: UInt64,
                 rootHash: MerkleHash, checkpoint: TrustedCheckpoint?, trusted: [TrustedCheckpoint], ignored: [String],
-                failure: AuditLogFailure?, events: [AuditEvent], fileDigest: String?) {
+                failure: AuditLogFailure?, events: [AuditEvent]) {
         self.origin = origin
         self.ownerName = ownerName
         self.ownerFingerprint = ownerFingerprint
@@ -45,7 +43,6 @@ public struct AuditVerification: Sendable {
         self.ignored = ignored
         self.failure = failure
         self.events = events
-        self.fileDigest = fileDigest
     }
 
     /// One line: "verified: …" or "FAILED: …".

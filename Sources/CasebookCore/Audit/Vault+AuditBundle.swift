@@ -82,14 +82,14 @@ extension Vault {
     /// refusal events are kept for a report.
     ///
     /// Once the exporter is known, the verdict — verified, or the tampering found — is
-    /// recorded in this vault as `audit.verified` (origin, size and result only) and returned,
+    /// recorded in this vault as `audit.verified` (origin, size, root and result only; not a
+    /// hash of the file, which would cost a second pass over it) and returned,
     /// also when it is a failure (`failure` set). Problems before that (not addressed to this
     /// vault, not from a contact, not an audit bundle, an unreadable trusted folder) throw and
     /// record nothing.
     public func verifyAuditBundle(
         from input: some ByteSource, trustedDirectory: URL?, collectingReport: Bool, purpose: String = "verify"
     ) throws -> AuditVerification {
-        let source = DigestingSource(input)
         let me = IdentityFingerprint(ageRecipient: identity.ageRecipient, minisignKey: identity.minisignPublicKey)
         var exporter: Contact?
         var trustedSet = TrustedCheckpointSet.empty
@@ -113,7 +113,7 @@ extension Vault {
             if collectingReport && AuditReport.actions.contains(event.action) { events.append(event) }
         })
         var outcome: Result<[UInt8], any Error>
-        var ageSource = source
+        var ageSource = input
         var sink: AuditBundleReader = reader
         do {
             try Age.decrypt(from: &ageSource, to: &sink, identities: [ageIdentity()])
@@ -121,8 +121,6 @@ extension Vault {
         } catch {
             outcome = .failure(reader.failure ?? Self.ageFailure(error))
         }
-        if case .failure = outcome { source.drain() }
-        let digest = source.digest()
         // Not yet known whose log it is: nothing to record.
         guard let exporter, let header = reader.header else {
             if case .failure(let error) = outcome { throw Self.userFacing(error) }
@@ -154,10 +152,10 @@ extension Vault {
         let verification = AuditVerification(
             origin: header.origin, ownerName: exporter.name, ownerFingerprint: exporter.fingerprint, exported: header.created,
             eventCount: reader.verifier.count, rootHash: reader.verifier.tree.rootHash, checkpoint: signed, trusted: trusted,
-            ignored: trustedSet.ignored, failure: failure, events: events, fileDigest: digest)
+            ignored: trustedSet.ignored, failure: failure, events: events)
         try store.write { writer in
             let result = failure.map { "failed at \($0.firstBadIndex.map(String.init) ?? "-")" } ?? "verified"
-            try appendAudit(writer, action: .auditVerified, count: Int(verification.eventCount), digest: digest,
+            try appendAudit(writer, action: .auditVerified, count: Int(verification.eventCount),
                             detail: "origin=\(header.origin); root=\(verification.rootHash.base64); result=\(result); for=\(purpose)",
                             sender: exporter.fingerprint.description)
         }

@@ -37,6 +37,6 @@ extension Vault {
         return AuditVerification(
             origin: auditOrigin, ownerName: profile.name, ownerFingerprint: me, exported: nil, eventCount: verifier.count,
             rootHash: verifier.tree.rootHash, checkpoint: nil, trusted: trusted, ignored: trustedSet.ignored,
-            failure: failure, events: events, fileDigest: nil)
+            failure: failure, events: events)
     }
 }
