@@ -76,7 +76,9 @@ import CasebookTestSupport
         let eventCount = adaCheckpoint.split(separator: "\n")[1]
         #expect(shown.stdout.contains("audit:     entry \(Int(eventCount)! - 1) of the sender's log, in their signed checkpoint of \(eventCount) entries (verified)"))
         let saved = sam.folder.file("ada-\(eventCount).checkpoint").path
-        #expect(try sam.run("handover", "open", file, "--save-checkpoint", saved).status == 0)
+        let savedRun = try sam.run("handover", "open", file, "--save-checkpoint", saved)
+        #expect(savedRun.status == 0)
+        #expect(savedRun.stdout.hasSuffix("Saved the sender's signed checkpoint (\(eventCount) entries) to \(saved); give it to compliance.\n"))
         #expect(try String(contentsOfFile: saved, encoding: .utf8) == adaCheckpoint)
         try sam.expectFailure(7, ["handover", "open", file, "--save-checkpoint", saved], message: "already exists")
 

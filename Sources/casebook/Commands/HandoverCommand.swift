@@ -140,6 +140,9 @@ struct HandoverOpen: ParsableCommand {
             try JSONOutput.print(HandoverSummary(handover, imported: imported))
         } else {
             print(HandoverSummary(handover, imported: imported).text)
+            if let saveCheckpoint {
+                print("Saved the sender's signed checkpoint (\(handover.audit.checkpoint.size) entries) to \(saveCheckpoint); give it to compliance.")
+            }
         }
     }
 }
