@@ -7,28 +7,6 @@ import CasebookFormat
 import CasebookStore
 import CasebookTestSupport
 
-/// A practitioner's or supervisor's vault with its identity kept (for forging tests).
-final class Party {
-    let fixture: VaultFixture
-    let raw: SecureBytes
-    let card: IdentityCard
-    let name: String
-
-    init(_ name: String, role: PractitionerRole) throws {
-        self.name = name
-        let secrets = IdentitySecrets.generate()
-        raw = secrets.rawSecret()
-        card = try IdentityCard.make(name: name, role: role.rawValue, created: "2026-11-24T09:00:00Z", identity: secrets)
-        fixture = try VaultFixture(name: name, role: role, identity: IdentitySecrets(rawSecret: raw))
-    }
-
-    var party: HandoverParty { HandoverParty(name: name, card: card) }
-    func vault() throws -> Vault { try fixture.open() }
-    func ageIdentity() throws -> AgeX25519Identity {
-        AgeX25519Identity(privateKey: try X25519.PrivateKey(rawRepresentation: raw.extracting(0..<32)))
-    }
-}
-
 /// Records a consent of `client` permitting supervision handovers to `party` (every section).
 @discardableResult
 func permitSupervision(_ vault: Vault, client: String, to party: Party, fields: Set<String> = []) throws -> Consent {

@@ -10,34 +10,8 @@ import CasebookTestSupport
 private let start = Date(timeIntervalSince1970: 1_795_514_400)
 private let day: TimeInterval = 86_400
 
-/// A person with a vault whose identity is kept, so tests can sign notes as them.
-private final class Person {
-    let fixture: VaultFixture
-    let raw: SecureBytes
-    let card: IdentityCard
-    let name: String
-
-    init(_ name: String, role: PractitionerRole) throws {
-        self.name = name
-        let secrets = IdentitySecrets.generate()
-        raw = secrets.rawSecret()
-        card = try IdentityCard.make(name: name, role: role.rawValue, created: "2026-11-24T09:00:00Z", identity: secrets)
-        fixture = try VaultFixture(name: name, role: role, identity: IdentitySecrets(rawSecret: raw))
-    }
-
-    var party: HandoverParty { HandoverParty(name: name, card: card) }
-    var fingerprint: IdentityFingerprint { card.fingerprint }
+extension Party {
     var keyName: String { OverrideNote.keyName(for: fingerprint) }
-
-    /// The vault, its clock fixed at `time`.
-    func vault(at time: Date = start) throws -> Vault {
-        try Vault.open(store: SQLiteVaultStore.open(in: fixture.vaultURL, readOnly: false), passphrase: secret(testPassphrase),
-                       clock: Clock { time })
-    }
-
-    func signingKey() throws -> Ed25519.PrivateKey {
-        try Ed25519.PrivateKey(seed: raw.extracting(32..<64))
-    }
 
     /// A card with this person's signing key but a new age key: another fingerprint, the same signer.
     func twinCard(name: String, role: PractitionerRole) throws -> IdentityCard {
@@ -45,8 +19,6 @@ private final class Person {
         let twin = IdentitySecrets(agreement: X25519.PrivateKey(), signing: try signingKey(), signingKeyID: keyID)
         return try IdentityCard.make(name: name, role: role.rawValue, created: "2026-11-24T09:00:00Z", identity: twin)
     }
-
-    func file(_ name: String) -> URL { fixture.folder.file(name) }
 }
 
 private func lookUp(_ parties: HandoverParty...) -> (IdentityFingerprint) -> HandoverParty? {
@@ -58,7 +30,7 @@ private func bytes(_ url: URL) throws -> [UInt8] { try [UInt8](Data(contentsOf: 
 /// Runs `body`, which must fail with `code`, and checks that the vault's database and audit
 /// log did not change and that `output` (when given) was not created.
 @discardableResult
-private func expectRefusal(_ code: CasebookError.Code, in person: Person, output: URL? = nil,
+private func expectRefusal(_ code: CasebookError.Code, in person: Party, output: URL? = nil,
                            sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void) throws -> CasebookError? {
     let before = try person.fixture.databaseBytes()
     let events = try person.vault().auditEvents().count
@@ -72,12 +44,12 @@ private func expectRefusal(_ code: CasebookError.Code, in person: Person, output
 
 /// Ada (psychologist) and Sam (supervisor), each with the other as a contact.
 private struct Pair {
-    let ada: Person
-    let sam: Person
+    let ada: Party
+    let sam: Party
 
     init() throws {
-        ada = try Person("Dr Ada Example", role: .psychologist)
-        sam = try Person("Sam Supervisor", role: .supervisor)
+        ada = try Party("Dr Ada Example", role: .psychologist, clock: start)
+        sam = try Party("Sam Supervisor", role: .supervisor, clock: start)
         try ada.vault().addContact(card: sam.card)
         try sam.vault().addContact(card: ada.card)
     }
@@ -191,7 +163,7 @@ private struct Pair {
     @Test func specialCategoriesAndAgeRecipientsAreNamedExplicitly() throws {
         let pair = try Pair()
         let url = pair.ada.file("age.txt")
-        let outsider = try Person("Outside Example", role: .mentor)
+        let outsider = try Party("Outside Example", role: .mentor, clock: start)
         let (request, _) = try pair.ada.vault().requestOverride(
             client: try ClientReference("C-0042"), to: try OverrideRecipient(ageRecipient: outsider.card.ageRecipient), purpose: .court,
             fields: ["risk-observations", "risk-observations", "guidance"], specialCategories: ["religious-belief", "religious-belief"],
@@ -259,8 +231,8 @@ private struct Pair {
 
     @Test func onlyASupervisorWhoIsAContactCanApprove() throws {
         let pair = try Pair()
-        let ben = try Person("Ben Mentor", role: .mentor)
-        let eve = try Person("Eve Supervisor", role: .supervisor)
+        let ben = try Party("Ben Mentor", role: .mentor, clock: start)
+        let eve = try Party("Eve Supervisor", role: .supervisor, clock: start)
         let (_, requestURL) = try pair.request()
         let requestFile = try bytes(requestURL)
         // A mentor cannot approve, even with the requester as a contact.
@@ -344,7 +316,7 @@ private struct Pair {
         }
         #expect(twice?.message.contains("already approved") == true)
         // A third signature makes it no override file at all.
-        let eve = try Person("Eve Supervisor", role: .supervisor)
+        let eve = try Party("Eve Supervisor", role: .supervisor, clock: start)
         let three = try SignedNote(parsing: approval).addingSignature(keyName: eve.keyName, privateKey: eve.signingKey()).bytes
         #expect(try expectRefusal(.invalidInput, in: pair.ada) {
             _ = try pair.ada.vault().verifiedOverride(three, approver: lookUp(pair.sam.party, eve.party))
@@ -412,7 +384,7 @@ private struct Pair {
 /// Malformed files: each ends in one error, `.invalidInput` unless said otherwise, and nothing changes.
 @Suite struct OverrideFuzzTests {
     /// Re-signs `text` as Ada, so that its form is the only thing wrong with it.
-    private func signed(_ text: String, by person: Person) throws -> [UInt8] {
+    private func signed(_ text: String, by person: Party) throws -> [UInt8] {
         try SignedNote.sign(text: text, keyName: person.keyName, privateKey: person.signingKey()).bytes
     }
 
@@ -573,7 +545,7 @@ private struct Pair {
             try request(citation: String(repeating: "\u{1D11E}", count: 200), justification: String(repeating: "\u{1D11E}", count: 2000),
                         reason: String(repeating: "\u{1D11E}", count: 500))
         }
-        let stranger = try Person("Someone Else", role: .mentor)
+        let stranger = try Party("Someone Else", role: .mentor, clock: start)
         try refused(.notFound, "no contact with the fingerprint") { try request(to: .contact(stranger.fingerprint)) }
         // An erased client.
         let vault = try pair.ada.vault()

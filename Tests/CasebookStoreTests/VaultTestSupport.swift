@@ -45,3 +45,42 @@ func expectCasebookError(_ code: CasebookError.Code, _ body: () throws -> Void) 
     }
     return nil
 }
+
+/// A practitioner's or supervisor's vault with its identity kept, so tests can sign, forge
+/// and decrypt as them. `fixedClock`, when set, is the time every `vault()` opens at.
+final class Party {
+    let fixture: VaultFixture
+    let raw: SecureBytes
+    let card: IdentityCard
+    let name: String
+    let fixedClock: Date?
+
+    init(_ name: String, role: PractitionerRole, clock fixedClock: Date? = nil) throws {
+        self.name = name
+        self.fixedClock = fixedClock
+        let secrets = IdentitySecrets.generate()
+        raw = secrets.rawSecret()
+        card = try IdentityCard.make(name: name, role: role.rawValue, created: "2026-11-24T09:00:00Z", identity: secrets)
+        fixture = try VaultFixture(name: name, role: role, identity: IdentitySecrets(rawSecret: raw))
+    }
+
+    var party: HandoverParty { HandoverParty(name: name, card: card) }
+    var fingerprint: IdentityFingerprint { card.fingerprint }
+
+    /// The vault, its clock at `time` (else `fixedClock`, else the real time).
+    func vault(at time: Date? = nil) throws -> Vault {
+        guard let time = time ?? fixedClock else { return try fixture.open() }
+        return try Vault.open(store: SQLiteVaultStore.open(in: fixture.vaultURL, readOnly: false), passphrase: secret(testPassphrase),
+                              clock: Clock { time })
+    }
+
+    func ageIdentity() throws -> AgeX25519Identity {
+        AgeX25519Identity(privateKey: try X25519.PrivateKey(rawRepresentation: raw.extracting(0..<32)))
+    }
+
+    func signingKey() throws -> Ed25519.PrivateKey {
+        try Ed25519.PrivateKey(seed: raw.extracting(32..<64))
+    }
+
+    func file(_ name: String) -> URL { fixture.folder.file(name) }
+}

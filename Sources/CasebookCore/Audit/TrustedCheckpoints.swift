@@ -138,30 +138,14 @@ public enum TrustedCheckpoints {
     @discardableResult
     public static func save(_ trusted: TrustedCheckpoint, in directory: URL) throws -> (url: URL, created: Bool) {
         let url = directory.appendingPathComponent(fileName(for: trusted.checkpoint))
-        let fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else {
-            if errno == EEXIST {
-                if let existing = FileManager.default.contents(atPath: url.path), [UInt8](existing) == trusted.note {
-                    return (url, false)
-                }
-                throw CasebookError(.alreadyExists, "\(url.path) already exists with other contents",
-                                    hint: "look at that file: the trusted folder should hold only checkpoints")
+        do {
+            try ExclusiveFile.writePublic(trusted.note, to: url)
+        } catch let error as CasebookError where error.code == .alreadyExists {
+            if let existing = FileManager.default.contents(atPath: url.path), [UInt8](existing) == trusted.note {
+                return (url, false)
             }
-            throw CasebookError(.environment, "cannot create \(url.path)")
-        }
-        defer { close(fd) }
-        let ok = trusted.note.withUnsafeBytes { raw -> Bool in
-            var offset = 0
-            while offset < raw.count {
-                let written = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if written <= 0 { return false }
-                offset += written
-            }
-            return true
-        }
-        guard ok, fsync(fd) == 0 else {
-            unlink(url.path)
-            throw CasebookError(.environment, "cannot write \(url.path)")
+            throw CasebookError(.alreadyExists, "\(url.path) already exists with other contents",
+                                hint: "look at that file: the trusted folder should hold only checkpoints")
         }
         return (url, true)
     }

@@ -1,6 +1,6 @@
-public import Foundation
+import Foundation
 import CasebookCrypto
-public import CasebookFormat
+import CasebookFormat
 
 /// What a disclosure carries once the consent gate (or an override) and minimisation are
 /// done: the records as they will leave, and the summary its audit event records.

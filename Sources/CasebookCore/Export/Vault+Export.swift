@@ -87,7 +87,7 @@ extension Vault {
     public func exportPlaintext(_ request: ExportRequest) throws -> (outcome: ExportOutcome, document: [UInt8]) {
         let plan = try exportPlan(request, delivery: "plaintext")
         let document = request.markdown ? Array(ExportDocument.markdown(plan.manifest).utf8) : plan.manifest.encoded() + [10]
-        try store.write { writer in
+        _ = try store.write { writer in
             try auditExport(writer, .exportPlaintext, plan, digest: Hex.encode(SHA256.hash(document)),
                             detail: (request.markdown ? "plaintext to standard output, markdown" : "plaintext to standard output, json")
                                 + plan.overrideDetail)

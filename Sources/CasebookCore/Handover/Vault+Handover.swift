@@ -293,8 +293,7 @@ extension Vault {
 /// writes out may name clients, so it is never left readable by others).
 public enum PackageFile {
     public static func create(at url: URL, contents: [UInt8]) throws {
-        var copy = contents
-        try SecretFile.create(at: url, contents: SecureBytes(consuming: &copy))
+        try contents.withUnsafeBytes { raw in try ExclusiveFile.write(raw, to: url) }
     }
 }
 

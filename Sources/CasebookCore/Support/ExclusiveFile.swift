@@ -1,17 +1,41 @@
-import Foundation
+public import Foundation
 
-/// Opening a new file for writing: exclusive create (never overwriting), mode `0600`, so
-/// that what Casebook writes is private to its owner from the first byte.
-enum ExclusiveFile {
+/// Creating new files: exclusive create (never overwriting an existing file), a mode that
+/// is private to the owner unless the contents are public, written in full and synced, or
+/// removed again. Every file Casebook writes goes through here.
+public enum ExclusiveFile {
     /// The open descriptor of the new file at `url`; `.alreadyExists` if something is there.
-    static func create(_ url: URL) throws(CasebookError) -> Int32 {
-        let fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+    static func create(_ url: URL, mode: mode_t = 0o600, hint: String = "choose a new file name; Casebook does not overwrite files") throws(CasebookError) -> Int32 {
+        let fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard fd >= 0 else {
             if errno == EEXIST {
-                throw CasebookError(.alreadyExists, "\(url.path) already exists", hint: "choose a new file name; Casebook does not overwrite files")
+                throw CasebookError(.alreadyExists, "\(url.path) already exists", hint: hint)
             }
             throw CasebookError(.environment, "cannot create \(url.path)")
         }
         return fd
+    }
+
+    /// Writes `bytes` to a new file at `url` with `mode` and syncs it; on any failure the
+    /// partly written file is removed, so a file either exists whole or not at all.
+    public static func write(_ bytes: UnsafeRawBufferPointer, to url: URL, mode: mode_t = 0o600,
+                             hint: String = "choose a new file name; Casebook does not overwrite files") throws(CasebookError) {
+        let fd = try create(url, mode: mode, hint: hint)
+        defer { close(fd) }
+        var offset = 0
+        while offset < bytes.count {
+            let written = Foundation.write(fd, bytes.baseAddress!.advanced(by: offset), bytes.count - offset)
+            if written <= 0 { break }
+            offset += written
+        }
+        guard offset == bytes.count, fsync(fd) == 0 else {
+            unlink(url.path)
+            throw CasebookError(.environment, "cannot write \(url.path)")
+        }
+    }
+
+    /// `write` for bytes that are not secret (identity cards, checkpoints): mode `0644`.
+    public static func writePublic(_ bytes: [UInt8], to url: URL) throws {
+        try bytes.withUnsafeBytes { raw in try write(raw, to: url, mode: 0o644) }
     }
 }

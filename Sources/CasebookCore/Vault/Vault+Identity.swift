@@ -76,26 +76,8 @@ extension Vault {
 /// from secure memory.
 public enum SecretFile {
     public static func create(at url: URL, contents: borrowing SecureBytes) throws {
-        let fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else {
-            if errno == EEXIST {
-                throw CasebookError(.alreadyExists, "\(url.path) already exists", hint: "choose a new file name; Casebook does not overwrite key files")
-            }
-            throw CasebookError(.environment, "cannot create \(url.path)")
-        }
-        defer { close(fd) }
-        let ok = contents.withUnsafeBytes { raw -> Bool in
-            var offset = 0
-            while offset < raw.count {
-                let written = write(fd, raw.baseAddress!.advanced(by: offset), raw.count - offset)
-                if written <= 0 { return false }
-                offset += written
-            }
-            return true
-        }
-        guard ok, fsync(fd) == 0 else {
-            unlink(url.path)
-            throw CasebookError(.environment, "cannot write \(url.path)")
+        try contents.withUnsafeBytes { raw in
+            try ExclusiveFile.write(raw, to: url, hint: "choose a new file name; Casebook does not overwrite key files")
         }
     }
 }

@@ -118,35 +118,8 @@ enum IdentityCardOutput {
             FileHandle.standardError.write(Data("fingerprint: \(card.fingerprint) (read it to colleagues who add your card)\n".utf8))
             return
         }
-        try PublicFile.create(path, contents: Array(text.utf8))
+        try ExclusiveFile.writePublic(Array(text.utf8), to: URL(fileURLWithPath: path))
         print("Wrote your identity card to \(path).")
         print("fingerprint: \(card.fingerprint) (read it to colleagues who add your card)")
-    }
-}
-
-/// Files that hold nothing secret, created exclusively (never overwriting).
-enum PublicFile {
-    static func create(_ path: String, contents: [UInt8]) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else {
-            if errno == EEXIST {
-                throw CasebookError(.alreadyExists, "\(path) already exists", hint: "choose a new file name; Casebook does not overwrite files")
-            }
-            throw CasebookError(.environment, "cannot create \(path)")
-        }
-        defer { close(fd) }
-        let complete = contents.withUnsafeBytes { raw -> Bool in
-            var offset = 0
-            while offset < raw.count {
-                let written = Glibc.write(fd, raw.baseAddress!.advanced(by: offset), raw.count - offset)
-                if written <= 0 { return false }
-                offset += written
-            }
-            return true
-        }
-        guard complete, fsync(fd) == 0 else {
-            unlink(path)
-            throw CasebookError(.environment, "cannot write \(path)")
-        }
     }
 }
