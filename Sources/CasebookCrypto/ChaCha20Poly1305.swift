@@ -84,7 +84,7 @@ public enum ChaCha20Poly1305 {
         for chunk in chunks {
             guard chunk.output.count >= chunk.input.count + tagByteCount else { throw .invalidParameter("output buffer too small") }
         }
-        try concurrently(chunks, using: key, meanwhile: meanwhile) { chunk, key in
+        _ = try concurrently(chunks, using: key, meanwhile: meanwhile) { chunk, key in
             var written: UInt64 = 0
             chunk.nonce.withUnsafeBytes { nonce in
                 _ = crypto_aead_chacha20poly1305_ietf_encrypt(

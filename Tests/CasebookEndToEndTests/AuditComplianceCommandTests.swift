@@ -7,23 +7,6 @@ import CasebookTestSupport
 /// to Chris Example (compliance), who verifies it against the checkpoints he keeps and
 /// writes reports — and catches a rolled-back and an edited log.
 @Suite struct AuditComplianceCommandTests {
-    static let keys = KeysExampleTests.repository.appendingPathComponent("Keys-example")
-    static let fingerprints = ["psychologist": "ZYGC-3E40-VFBF-0N3F-3MA0-XNM3-P263-VQG2", "supervisor": "FVQE-8S0V-CZY6-4WW4-G44M-JWQD-5EDK-PKA2",
-                               "compliance": "74TF-SJXB-99KC-DDAH-5TQK-TAGD-BRQB-BJ1W"]
-
-    private func persona(_ role: String, _ name: String) throws -> CLIFixture {
-        let cli = try CLIFixture()
-        let created = try cli.run("init", "--name", name, "--role", role, "--kdf", "interactive",
-                                  "--identity", Self.keys.appendingPathComponent("\(role).identity").path)
-        #expect(created.status == 0, "\(created.stderr)")
-        return cli
-    }
-
-    private func add(_ cli: CLIFixture, _ role: String) throws {
-        let added = try cli.run("contacts", "add", Self.keys.appendingPathComponent("\(role).card").path, "--fingerprint", Self.fingerprints[role]!)
-        #expect(added.status == 0, "\(added.stderr)")
-    }
-
     /// Runs a command that must fail with `status` and print one error line and a hint.
     @discardableResult
     private func expectError(_ cli: CLIFixture, _ status: Int32, _ arguments: [String], _ message: String,
@@ -38,11 +21,11 @@ import CasebookTestSupport
     }
 
     @Test func psychologistToComplianceWithTrustedCheckpoints() throws {
-        let amira = try persona("psychologist", "Dr Amira Example")
-        let chris = try persona("compliance", "Chris Example")
-        try add(amira, "supervisor")
-        try add(amira, "compliance")
-        try add(chris, "psychologist")
+        let amira = try ExamplePersona.vault("psychologist")
+        let chris = try ExamplePersona.vault("compliance")
+        try ExamplePersona.add("supervisor", to: amira)
+        try ExamplePersona.add("compliance", to: amira)
+        try ExamplePersona.add("psychologist", to: chris)
         // A note, a handover the consent covers and one it does not.
         #expect(try amira.run("note", "new", "--kind", "hii-session", "--client", "C-0042", input: SampleDocuments.hii()).status == 0)
         #expect(try amira.run("note", "new", "--kind", "hii-session", "--client", "C-0043", input: SampleDocuments.hii(client: "C-0043")).status == 0)
@@ -69,12 +52,12 @@ import CasebookTestSupport
         try FileManager.default.createDirectory(at: trusted, withIntermediateDirectories: false)
         let verified = try chris.run("audit", "verify", "--bundle", first, "--trusted", trusted.path, "--save-checkpoint")
         #expect(verified.status == 0, "\(verified.stderr)")
-        #expect(verified.stdout.hasPrefix("audit bundle verified: Dr Amira Example (\(Self.fingerprints["psychologist"]!)), 9 events, exported "))
+        #expect(verified.stdout.hasPrefix("audit bundle verified: Dr Amira Example (\(ExamplePersona.fingerprints["psychologist"]!)), 9 events, exported "))
         #expect(verified.stdout.contains("trusted:     no checkpoint of this log in \(trusted.path)"))
         let saved = try FileManager.default.contentsOfDirectory(atPath: trusted.path)
         #expect(saved.count == 1 && saved[0].hasSuffix("-9.checkpoint"))
         #expect(verified.stdout.contains("saved:       \(trusted.path)/\(saved[0])"))
-        #expect(try chris.run("audit", "log").stdout.contains("audit.verified  9 events  from \(Self.fingerprints["psychologist"]!)"))
+        #expect(try chris.run("audit", "log").stdout.contains("audit.verified  9 events  from \(ExamplePersona.fingerprints["psychologist"]!)"))
 
         // Reports: csv, json, html.
         let csvPath = chris.folder.file("report.csv").path
@@ -83,8 +66,8 @@ import CasebookTestSupport
         #expect(csv.stdout.contains("2 row(s); log verified (9 events)"))
         let table = try String(contentsOfFile: csvPath, encoding: .utf8).components(separatedBy: "\r\n")
         #expect(table[0] == "sequence,time,action,outcome,actor,recipients,clients,kinds,fields,withheld,excluded,purpose,basis,digest,detail")
-        #expect(table[1].hasPrefix(",") && table[1].contains(",verification,verified,\(Self.fingerprints["psychologist"]!),"))
-        #expect(table[2].contains(",handover.sealed,disclosed,") && table[2].contains(Self.fingerprints["supervisor"]!))
+        #expect(table[1].hasPrefix(",") && table[1].contains(",verification,verified,\(ExamplePersona.fingerprints["psychologist"]!),"))
+        #expect(table[2].contains(",handover.sealed,disclosed,") && table[2].contains(ExamplePersona.fingerprints["supervisor"]!))
         #expect(table[3].contains(",handover.refused,refused,") && table[3].hasSuffix(",denied"))
         #expect(try FileManager.default.attributesOfItem(atPath: csvPath)[.posixPermissions] as? Int == 0o600)
         let jsonPath = chris.folder.file("report.json").path
@@ -97,7 +80,7 @@ import CasebookTestSupport
         #expect(try chris.run("audit", "report", "--bundle", first, "--format", "html", "-o", htmlPath).status == 0)
         let html = try String(contentsOfFile: htmlPath, encoding: .utf8)
         #expect(html.contains("<strong>VERIFIED</strong>") && html.contains("<svg") && !html.contains("<script"))
-        #expect(html.contains("Dr Amira Example (\(Self.fingerprints["psychologist"]!))"))
+        #expect(html.contains("Dr Amira Example (\(ExamplePersona.fingerprints["psychologist"]!))"))
         try expectError(chris, 7, ["audit", "report", "--bundle", first, "--format", "html", "-o", htmlPath], "already exists")
 
         // More work, a second bundle: it extends the checkpoint Chris kept.
@@ -123,12 +106,12 @@ import CasebookTestSupport
 
         // Someone edits an event in the plaintext and re-seals it without Amira's key.
         let plain = chris.folder.file("plain").path
-        #expect(try chris.run("age", "decrypt", "-i", Self.keys.appendingPathComponent("compliance.identity").path, "-o", plain, second).status == 0)
+        #expect(try chris.run("age", "decrypt", "-i", ExamplePersona.file("compliance.identity").path, "-o", plain, second).status == 0)
         var text = try String(contentsOfFile: plain, encoding: .utf8)
         let range = try #require(text.range(of: #""action":"handover.refused""#))
         text.replaceSubrange(range, with: #""action":"handover.sealed""#)
         try text.write(toFile: chris.folder.file("edited").path, atomically: false, encoding: .utf8)
-        let recipient = try #require(try String(contentsOf: Self.keys.appendingPathComponent("compliance.card"), encoding: .utf8)
+        let recipient = try #require(try String(contentsOf: ExamplePersona.file("compliance.card"), encoding: .utf8)
             .split(separator: "\n").first { $0.hasPrefix("age: ") }).dropFirst(5)
         let edited = chris.folder.file("edited.age").path
         #expect(try chris.run("age", "encrypt", "-r", String(recipient), "-o", edited, chris.folder.file("edited").path).status == 0)
@@ -142,11 +125,11 @@ import CasebookTestSupport
     }
 
     @Test func refusalsAndBadArguments() throws {
-        let amira = try persona("psychologist", "Dr Amira Example")
-        let chris = try persona("compliance", "Chris Example")
-        let sam = try persona("supervisor", "Dr Sam Example")
-        try add(amira, "compliance")
-        try add(amira, "supervisor")
+        let amira = try ExamplePersona.vault("psychologist")
+        let chris = try ExamplePersona.vault("compliance")
+        let sam = try ExamplePersona.vault("supervisor")
+        try ExamplePersona.add("compliance", to: amira)
+        try ExamplePersona.add("supervisor", to: amira)
         let bundle = amira.folder.file("audit.age").path
         #expect(try amira.run("audit", "export", "--to", "Chris Example", "-o", bundle).status == 0)
         // A contact who is not compliance: exported, with a note.
@@ -170,7 +153,7 @@ import CasebookTestSupport
         let notes = chris.folder.file("trusted")
         try FileManager.default.createDirectory(at: notes, withIntermediateDirectories: false)
         try Data("minutes of the meeting\n".utf8).write(to: notes.appendingPathComponent("minutes.txt"))
-        try add(chris, "psychologist")
+        try ExamplePersona.add("psychologist", to: chris)
         try chris.expectFailure(3, ["audit", "verify", "--bundle", bundle, "--trusted", notes.path], message: "minutes.txt in the trusted folder is not a signed checkpoint")
         // Help for the new commands.
         for command in [["audit", "export"], ["audit", "verify"], ["audit", "report"]] {

@@ -67,3 +67,33 @@ func editorScript(in folder: TemporaryDirectory, writing text: String, name: Str
     try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: script.path)
     return script.path
 }
+
+/// The example personas of Keys-example/ (its README): identity files, cards and the
+/// fingerprints published there, by role.
+enum ExamplePersona {
+    static let keys = KeysExampleTests.repository.appendingPathComponent("Keys-example")
+    static let names = ["psychologist": "Dr Amira Example", "mentor": "Ben Example",
+                        "supervisor": "Dr Sam Example", "compliance": "Chris Example"]
+    static let fingerprints = ["psychologist": "ZYGC-3E40-VFBF-0N3F-3MA0-XNM3-P263-VQG2",
+                               "mentor": "R0JV-M3T6-SXFS-DG2K-92VQ-V8VD-1C7W-PMVH",
+                               "supervisor": "FVQE-8S0V-CZY6-4WW4-G44M-JWQD-5EDK-PKA2",
+                               "compliance": "74TF-SJXB-99KC-DDAH-5TQK-TAGD-BRQB-BJ1W"]
+
+    static func file(_ name: String) -> URL { keys.appendingPathComponent(name) }
+
+    /// A new vault around the persona's identity, with the other personas' cards as contacts.
+    static func vault(_ role: String, contacts: [String] = [], sourceLocation: SourceLocation = #_sourceLocation) throws -> CLIFixture {
+        let cli = try CLIFixture()
+        let created = try cli.run("init", "--name", names[role]!, "--role", role, "--kdf", "interactive",
+                                  "--identity", file("\(role).identity").path)
+        #expect(created.status == 0, "\(created.stderr)", sourceLocation: sourceLocation)
+        for contact in contacts { try add(contact, to: cli, sourceLocation: sourceLocation) }
+        return cli
+    }
+
+    /// Adds the persona's card as a contact of `cli`, checked against its published fingerprint.
+    static func add(_ role: String, to cli: CLIFixture, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let added = try cli.run("contacts", "add", file("\(role).card").path, "--fingerprint", fingerprints[role]!)
+        #expect(added.status == 0, "\(added.stderr)", sourceLocation: sourceLocation)
+    }
+}

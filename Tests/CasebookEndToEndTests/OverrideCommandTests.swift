@@ -10,32 +10,16 @@ import CasebookTestSupport
 /// Keys-example/: Dr Amira Example (psychologist) requests, Dr Sam Example (supervisor)
 /// approves.
 @Suite struct OverrideCommandTests {
-    static let keys = KeysExampleTests.repository.appendingPathComponent("Keys-example")
-    static let amiraFingerprint = "ZYGC-3E40-VFBF-0N3F-3MA0-XNM3-P263-VQG2"
-    static let samFingerprint = "FVQE-8S0V-CZY6-4WW4-G44M-JWQD-5EDK-PKA2"
-    static let benFingerprint = "R0JV-M3T6-SXFS-DG2K-92VQ-V8VD-1C7W-PMVH"
+    static let amiraFingerprint = ExamplePersona.fingerprints["psychologist"]!
+    static let samFingerprint = ExamplePersona.fingerprints["supervisor"]!
     static let citation = "Crime and Disorder Act 1998 s.115"
 
-    /// A vault around a persona's identity, with the other personas' cards as contacts.
-    private func persona(_ file: String, _ name: String, role: String, contacts: [(String, String)]) throws -> CLIFixture {
-        let cli = try CLIFixture()
-        let created = try cli.run("init", "--name", name, "--role", role, "--kdf", "interactive",
-                                  "--identity", Self.keys.appendingPathComponent("\(file).identity").path)
-        #expect(created.status == 0, "\(created.stderr)")
-        for (card, fingerprint) in contacts {
-            let added = try cli.run("contacts", "add", Self.keys.appendingPathComponent("\(card).card").path, "--fingerprint", fingerprint)
-            #expect(added.status == 0, "\(added.stderr)")
-        }
-        return cli
-    }
-
     private func amira() throws -> CLIFixture {
-        try persona("psychologist", "Dr Amira Example", role: "psychologist",
-                    contacts: [("supervisor", Self.samFingerprint), ("mentor", Self.benFingerprint)])
+        try ExamplePersona.vault("psychologist", contacts: ["supervisor", "mentor"])
     }
 
     private func sam(knowingAmira: Bool = true) throws -> CLIFixture {
-        try persona("supervisor", "Dr Sam Example", role: "supervisor", contacts: knowingAmira ? [("psychologist", Self.amiraFingerprint)] : [])
+        try ExamplePersona.vault("supervisor", contacts: knowingAmira ? ["psychologist"] : [])
     }
 
     /// `YYYY-MM-DD`, `days` from today (UTC).
@@ -152,7 +136,7 @@ import CasebookTestSupport
         try amira.expectFailure(8, ["override", "approve", requestPath, "-o", own], message: "cannot approve your own")
         absent(own)
         // Ben, a mentor, cannot approve.
-        let ben = try persona("mentor", "Ben Example", role: "mentor", contacts: [("psychologist", Self.amiraFingerprint)])
+        let ben = try ExamplePersona.vault("mentor", contacts: ["psychologist"])
         let benOut = ben.folder.file("approval.txt").path
         try ben.expectFailure(8, ["override", "approve", requestPath, "-o", benOut], message: "only a supervisor can approve")
         absent(benOut)
@@ -239,7 +223,7 @@ import CasebookTestSupport
         try refused(4, "no contact named 'Nobody'", to: "Nobody")
         try refused(3, "not a valid age X25519 recipient", to: "age1notarecipient")
         // An age recipient and special categories are accepted.
-        let age = try String(contentsOf: Self.keys.appendingPathComponent("compliance.card"), encoding: .utf8)
+        let age = try String(contentsOf: ExamplePersona.file("compliance.card"), encoding: .utf8)
             .split(separator: "\n").first { $0.hasPrefix("age: ") }.map { String($0.dropFirst(5)) }
         let recipient = try #require(age)
         let made = try amira.runner.run(requestArguments(out, to: recipient, changing: ["--special-categories": "health"]))

@@ -7,24 +7,6 @@ import CasebookTestSupport
 /// supervisor Dr Sam Example approves; Chris Example (data-protection officer) verifies her
 /// audit bundle against the checkpoint Sam kept from a handover, and reports on it.
 @Suite struct ThreeVaultScenarioTests {
-    static let keys = KeysExampleTests.repository.appendingPathComponent("Keys-example")
-    static let fingerprints = ["psychologist": "ZYGC-3E40-VFBF-0N3F-3MA0-XNM3-P263-VQG2",
-                               "supervisor": "FVQE-8S0V-CZY6-4WW4-G44M-JWQD-5EDK-PKA2",
-                               "compliance": "74TF-SJXB-99KC-DDAH-5TQK-TAGD-BRQB-BJ1W"]
-
-    private func persona(_ role: String, _ name: String, contacts: [String]) throws -> CLIFixture {
-        let cli = try CLIFixture()
-        let created = try cli.run("init", "--name", name, "--role", role, "--kdf", "interactive",
-                                  "--identity", Self.keys.appendingPathComponent("\(role).identity").path)
-        #expect(created.status == 0, "\(created.stderr)")
-        for contact in contacts {
-            let added = try cli.run("contacts", "add", Self.keys.appendingPathComponent("\(contact).card").path,
-                                    "--fingerprint", Self.fingerprints[contact]!)
-            #expect(added.status == 0, "\(added.stderr)")
-        }
-        return cli
-    }
-
     private func ok(_ cli: CLIFixture, _ arguments: String..., input: String = "", sourceLocation: SourceLocation = #_sourceLocation) throws -> CasebookRunner.Result {
         let result = try cli.runner.run(arguments, input: input)
         #expect(result.status == 0, "\(arguments): \(result.stderr)", sourceLocation: sourceLocation)
@@ -32,9 +14,9 @@ import CasebookTestSupport
     }
 
     @Test func consentExportWithdrawalOverrideAndComplianceReport() throws {
-        let amira = try persona("psychologist", "Dr Amira Example", contacts: ["supervisor", "compliance"])
-        let sam = try persona("supervisor", "Dr Sam Example", contacts: ["psychologist"])
-        let chris = try persona("compliance", "Chris Example", contacts: ["psychologist"])
+        let amira = try ExamplePersona.vault("psychologist", contacts: ["supervisor", "compliance"])
+        let sam = try ExamplePersona.vault("supervisor", contacts: ["psychologist"])
+        let chris = try ExamplePersona.vault("compliance", contacts: ["psychologist"])
         _ = try ok(amira, "note", "new", "--kind", "hii-session", "--client", "C-0042", input: SampleDocuments.hii(marker: "Zebra crossing"))
         _ = try ok(amira, "note", "new", "--kind", "theological-advice", "--client", "C-0042", input: SampleDocuments.theological())
         let probation = try ReferenceTool.run("/usr/bin/age-keygen", [], in: amira.folder.url)
@@ -89,7 +71,7 @@ import CasebookTestSupport
                                "--purpose", "risk-management", "--fields", "risk-immediate-concern,plan", "--override", approval,
                                "-o", amira.folder.file("police.age").path)
         #expect(disclosed.stdout.contains("basis: override "))
-        #expect(disclosed.stdout.contains("approved by \(Self.fingerprints["supervisor"]!)"))
+        #expect(disclosed.stdout.contains("approved by \(ExamplePersona.fingerprints["supervisor"]!)"))
         // The approval does not stretch to another recipient.
         #expect(try amira.run("export", "--client", "C-0042", "--kind", "hii-session", "--to", String(probationKey),
                               "--purpose", "risk-management", "--fields", "plan", "--override", approval,

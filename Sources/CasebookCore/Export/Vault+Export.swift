@@ -123,13 +123,14 @@ extension Vault {
             throw CasebookError(.notFound, "no records of \(request.client) match",
                                 hint: "'casebook note list --client \(request.client)' shows them")
         }
+        // Read once: received records are left out here (they go back through their sender),
+        // so what remains is exactly what disclosableRevisions would return.
         let all = try latestRecords(ids: listed.map(\.recordID))
-        let own = all.filter { $0.metadata.origin != .received }
-        guard !own.isEmpty else {
+        let revisions = all.filter { $0.metadata.origin != .received }
+        guard !revisions.isEmpty else {
             throw CasebookError(.invalidInput, "every matching record of \(request.client) was received from someone else; only your own records can be exported",
                                 hint: "the sender can disclose them")
         }
-        let revisions = try disclosableRevisions(own.map(\.recordID))
         let decision = request.overrideApproval == nil
             ? try consentDecision(request, revisions, wanted: wanted)
             : try overrideDecision(request, revisions, wanted: wanted)
@@ -145,7 +146,7 @@ extension Vault {
             recipient: request.recipient.description, delivery: delivery, purpose: request.purpose.rawValue, reason: reason,
             client: request.client.rawValue, basis: decision.basis, fields: request.fields, records: minimised.records)
         return ExportPlan(manifest: manifest, minimised: minimised, basis: decision.basis, override: decision.override,
-                          withheldReasons: decision.withheldReasons, receivedLeftOut: all.count - own.count,
+                          withheldReasons: decision.withheldReasons, receivedLeftOut: all.count - revisions.count,
                           recipient: request.recipient, purpose: request.purpose)
     }
 
