@@ -120,6 +120,10 @@ import CasebookTestSupport
         try cli.expectFailure(3, ["consent", "grant", "--client", "C-0042", "--purpose", "court", "--to", "org:x", "--method", "written",
                                   "--valid-from", "2026-12-31", "--valid-until", "2026-01-01"], message: "the consent")
         try cli.expectFailure(4, base + window + ["--evidence", cli.folder.file("missing.pdf").path], message: "cannot read the evidence file")
+        try cli.expectFailure(4, base + window + ["--evidence", cli.folder.url.path], message: "cannot read the evidence file")
+        let empty = cli.folder.file("empty.pdf")
+        try Data().write(to: empty)
+        try cli.expectFailure(3, base + window + ["--evidence", empty.path], message: "is empty")
         try cli.expectFailure(3, ["consent", "show", "not-an-id!"], message: "is not a consent id")
         try cli.expectFailure(4, ["consent", "show", "0000000000"], message: "no consent 0000000000")
         try cli.expectFailure(4, ["consent", "withdraw", "0000000000", "--reason", "x"], message: "no consent 0000000000")

@@ -142,6 +142,19 @@ import CasebookTestSupport
         try ada.expectFailure(3, base + ["--to", recipient, "--fields", "focus,nonsense", "-o", file], message: "'nonsense' is not a section")
         try ada.expectFailure(3, ["export", "--client", "Jane Smith", "--purpose", "court", "--to", recipient, "-o", file], message: "client reference")
         try ada.expectFailure(4, ["export", "--client", "C-0100", "--purpose", "court", "--to", recipient, "-o", file], message: "no records of C-0100")
+        // --override files that are missing, too large, or not an override at all.
+        let missing = ada.folder.file("no-such-approval.txt").path
+        try ada.expectFailure(4, base + ["--to", recipient, "--override", missing, "-o", file], message: "cannot read the override approval")
+        let huge = ada.folder.file("huge.txt")
+        try Data(repeating: 0x61, count: 70_000).write(to: huge)
+        try ada.expectFailure(3, base + ["--to", recipient, "--override", huge.path, "-o", file], message: "too large to be an override approval")
+        var generator = SystemRandomNumberGenerator()
+        for (index, garbage) in [[UInt8](), Array("casebook-override/v1\n{}\n".utf8), (0..<600).map { _ in UInt8.random(in: 0...255, using: &generator) }].enumerated() {
+            let path = ada.folder.file("garbage-\(index).txt")
+            try Data(garbage).write(to: path)
+            try ada.expectFailure(3, base + ["--to", recipient, "--override", path.path, "-o", file], message: "override")
+        }
+        #expect(!FileManager.default.fileExists(atPath: file))
         #expect(FileManager.default.createFile(atPath: file, contents: Data("keep me".utf8)))
         try ada.expectFailure(7, base + ["--to", recipient, "-o", file], message: "already exists")
         #expect(try String(contentsOfFile: file, encoding: .utf8) == "keep me")

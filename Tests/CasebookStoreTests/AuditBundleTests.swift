@@ -365,6 +365,34 @@ import CasebookTestSupport
 
 /// `audit verify` of a vault's own log against trusted checkpoints.
 @Suite struct OwnAuditLogTests {
+    /// A checkpoint in the trusted folder that names this log but whose owner signature does
+    /// not verify — the signature bytes changed, or the tree head under it — is refused
+    /// by name, however the rest of the log checks out.
+    @Test func aTrustedCheckpointWithABrokenOwnerSignatureIsRefused() throws {
+        let ada = try AuditParty("Dr Ada Example", role: .psychologist)
+        try ada.write(2)
+        let genuine = String(decoding: try ada.checkpoint(), as: UTF8.self)
+        var lines = genuine.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // lines: origin, size, root, "", "— name base64", ""
+        let signatureLine = try #require(lines.firstIndex { $0.hasPrefix("\u{2014} ") })
+        let parts = lines[signatureLine].split(separator: " ")
+        var signature = try #require(Data(base64Encoded: String(parts[2])))
+        signature[20] ^= 0x01
+        var flipped = lines
+        flipped[signatureLine] = "\(parts[0]) \(parts[1]) \(signature.base64EncodedString())"
+        // The root of another tree under the genuine signature.
+        lines[2] = Data(repeating: 7, count: 32).base64EncodedString()
+        for (name, text) in [("flipped-signature", flipped.joined(separator: "\n")), ("other-root", lines.joined(separator: "\n"))] {
+            let trusted = try TemporaryDirectory()
+            try trusted.put(name, Array(text.utf8))
+            let verification = try ada.vault.verifyOwnAuditLog(trustedDirectory: trusted.url, collectingReport: false)
+            guard case .trustedNotSigned(trusted: name, _) = verification.failure else {
+                Issue.record("\(name): \(String(describing: verification.failure))")
+                continue
+            }
+        }
+    }
+
     @Test func theOwnLogIsMeasuredAgainstTrustedCheckpoints() throws {
         let ada = try AuditParty("Dr Ada Example", role: .psychologist)
         let trusted = try TemporaryDirectory()

@@ -2,6 +2,7 @@ import Testing
 import Foundation
 import GRDB
 import CasebookCore
+import CasebookFormat
 import CasebookStore
 import CasebookTestSupport
 
@@ -13,6 +14,9 @@ import CasebookTestSupport
         let gone = try vault.createRecord(parse(SampleDocuments.hii(client: "C-0002", marker: "Zebra gone")))
         _ = try vault.createRecord(parse(SampleDocuments.mentor(client: "C-0002")))
         let before = try vault.auditEvents()
+        // A checkpoint compliance kept from before the erasure.
+        let trusted = try TemporaryDirectory()
+        try Data(try vault.signedAuditCheckpoint().note.bytes).write(to: trusted.file("before-erasure"))
         #expect(try vault.eraseClient(ClientReference("C-0002"), reason: "erasure request DP-1") == 2)
 
         let reopened = try fixture.open()
@@ -35,6 +39,12 @@ import CasebookTestSupport
         #expect(event.client == "C-0002")
         #expect(event.count == 2)
         #expect(event.detail == "reason: erasure request DP-1")
+        // And the whole log still verifies: every event, the tree, and consistency with the
+        // checkpoint from before the erasure (nothing in the log was rewritten to erase).
+        let verification = try reopened.verifyOwnAuditLog(trustedDirectory: trusted.url, collectingReport: false)
+        #expect(verification.failure == nil)
+        #expect(verification.eventCount == UInt64(events.count))
+        #expect(verification.trusted.map(\.checkpoint.size) == [UInt64(before.count)])
         // The reference cannot be reused, and a second erasure is refused.
         #expect(expectCasebookError(.invalidInput) { _ = try reopened.createRecord(parse(SampleDocuments.hii(client: "C-0002"))) } != nil)
         #expect(expectCasebookError(.alreadyExists) { _ = try reopened.eraseClient(ClientReference("C-0002"), reason: "again") } != nil)

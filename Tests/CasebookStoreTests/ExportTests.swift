@@ -364,9 +364,20 @@ import CasebookTestSupport
         let requestOnly = Array(String(decoding: approval, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).dropLast(2)
             .joined(separator: "\n").utf8) + [10]
         #expect(try attempt { $0.overrideApproval = requestOnly }?.message.contains("not an approval") == true)
+        // An altered approval, or a file that is not one, is bad input, not a policy
+        // refusal: refused, and the vault is exactly as it was (no event either).
         var tampered = approval
         tampered[40] ^= 1
-        _ = try attempt { $0.overrideApproval = tampered }
+        for (code, file) in [(CasebookError.Code.integrity, tampered), (.invalidInput, Array("not an override\n".utf8)), (.invalidInput, [])] {
+            var attempt = try request(outsider)
+            attempt.overrideApproval = file
+            let before = try ada.fixture.databaseBytes()
+            let events = try vault.auditEvents().count
+            #expect(expectCasebookError(code) { try vault.export(attempt, armor: false, writingTo: url) } != nil, "\(code)")
+            #expect(try ada.fixture.databaseBytes() == before)
+            #expect(try vault.auditEvents().count == events)
+            #expect(!FileManager.default.fileExists(atPath: url.path))
+        }
         // With everything matching, it goes (the theological record is named this time).
         var good = try request(outsider, acceptPartial: true)
         good.overrideApproval = approval

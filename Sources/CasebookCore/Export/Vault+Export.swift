@@ -186,7 +186,7 @@ extension Vault {
     /// §4.3). The override must be this vault's own request, countersigned by a supervisor
     /// contact, unexpired, and name this client, recipient and purpose; it releases the
     /// sections it names of records whose special categories it names. What neither basis
-    /// covers is withheld, which needs --accept-partial. Any refusal is audited.
+    /// covers is withheld, which needs --accept-partial. Every policy refusal is audited.
     private func overrideDecision(_ request: ExportRequest, _ revisions: [RecordRevision], wanted: Set<String>?) throws -> ExportDecision {
         func refuse(_ error: CasebookError, override: String?, basis: [String]) throws -> Never {
             _ = try store.write { writer in
@@ -210,7 +210,9 @@ extension Vault {
             // Client, recipient and purpose must be the override's; sections and special
             // categories are matched record by record below.
             try approved.check(client: request.client, recipient: target, purpose: request.purpose, fields: [], specialCategories: [])
-        } catch let error as CasebookError {
+        } catch let error as CasebookError where error.code == .refused {
+            // A policy refusal is audited; a file that is not an approval, or one that was
+            // altered, is bad input and leaves the vault exactly as it was.
             try refuse(error, override: nil, basis: [])
         }
         let gate = try consentGate(revisions, wanted: wanted, recipients: [request.recipient.disclosure], purpose: request.purpose,

@@ -114,6 +114,10 @@ struct ConsentProvisionOptions: ParsableArguments {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CasebookError(.notFound, "cannot read the evidence file \(path)", hint: "check the path; the file is hashed, never stored")
         }
+        // An empty file is a failed scan or a wrong path, never evidence of consent.
+        guard !data.isEmpty else {
+            throw CasebookError(.invalidInput, "the evidence file \(path) is empty", hint: "give the signed form itself; its SHA-256 is recorded")
+        }
         return Hex.encode(SHA256.hash(Array(data)))
     }
 
