@@ -167,6 +167,12 @@ import CasebookTestSupport
         }
         let add = { (path: String) in ["contacts", "add", path, "--fingerprint", fingerprint] }
 
+        // Your own card is not a contact.
+        let own = cli.folder.file("own.card").path
+        let wrote = try cli.run("whoami", "--card", "-o", own)
+        let ownFingerprint = try #require(wrote.stdout.split(separator: "\n").last?.split(separator: " ").dropFirst().first)
+        try cli.expectFailure(3, ["contacts", "add", own, "--fingerprint", String(ownFingerprint)], message: "carries your own keys")
+
         try cli.expectFailure(3, add(try variant("truncated", String(good.prefix(good.count / 2)))), message: "truncated")
         try cli.expectFailure(3, add(try variant("no-signature", lines.prefix(6).joined(separator: "\n") + "\n")),
                               message: "line 7 of the card file")

@@ -38,6 +38,7 @@ extension Vault {
         let contact = Contact(name: name, card: card, added: Timestamp.string(clock.now()))
         let id = keys.contactID(for: card.fingerprint)
         let sealed = try sealContact(contact, id: id)
+        try refuseOwnKeys(card)
         try store.write { writer in
             try Self.checkNewContact(card: card, name: name, existing: writer.contactRows().map(openContact))
             try writer.insertContact(ContactRow(id: id, sealedContact: sealed))
@@ -51,7 +52,17 @@ extension Vault {
     /// lets a caller check before asking a person to confirm the fingerprint.
     public func checkNewContact(card: IdentityCard, name: String? = nil) throws {
         let name = try Self.validatedContactName(name ?? card.name)
+        try refuseOwnKeys(card)
         try Self.checkNewContact(card: card, name: name, existing: contacts())
+    }
+
+    /// A card carrying this vault's own age or signing key is not a contact: a handover to
+    /// it would come back to you, and an approval "from" it would be your own signature.
+    private func refuseOwnKeys(_ card: IdentityCard) throws(CasebookError) {
+        if card.ageRecipient == ageRecipient || card.minisignKey.key == minisignPublicKey.key {
+            throw CasebookError(.invalidInput, "this card carries your own keys; you cannot add yourself as a contact",
+                                hint: "add the cards of the colleagues you exchange with; 'casebook whoami' shows your own keys")
+        }
     }
 
     /// A contact name follows the rules of a card's `name` line.
