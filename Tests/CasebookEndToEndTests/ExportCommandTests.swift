@@ -140,14 +140,15 @@ import CasebookTestSupport
         try ada.expectFailure(4, base + ["--to", "Nobody Known", "-o", file], message: "no contact named 'Nobody Known'")
         try ada.expectFailure(2, base + ["--to", recipient, "--since", "2026-13-01", "-o", file], message: "--since")
         try ada.expectFailure(3, base + ["--to", recipient, "--fields", "focus,nonsense", "-o", file], message: "'nonsense' is not a section")
+        try ada.expectFailure(2, base + ["--to", recipient, "--fields", "focus,,plan", "-o", file], message: "has an empty entry")
         try ada.expectFailure(3, ["export", "--client", "Jane Smith", "--purpose", "court", "--to", recipient, "-o", file], message: "client reference")
         try ada.expectFailure(4, ["export", "--client", "C-0100", "--purpose", "court", "--to", recipient, "-o", file], message: "no records of C-0100")
         // --override files that are missing, too large, or not an override at all.
         let missing = ada.folder.file("no-such-approval.txt").path
-        try ada.expectFailure(4, base + ["--to", recipient, "--override", missing, "-o", file], message: "cannot read the override approval")
+        try ada.expectFailure(4, base + ["--to", recipient, "--override", missing, "-o", file], message: "cannot read \(missing)")
         let huge = ada.folder.file("huge.txt")
         try Data(repeating: 0x61, count: 70_000).write(to: huge)
-        try ada.expectFailure(3, base + ["--to", recipient, "--override", huge.path, "-o", file], message: "too large to be an override approval")
+        try ada.expectFailure(3, base + ["--to", recipient, "--override", huge.path, "-o", file], message: "not an override file")
         var generator = SystemRandomNumberGenerator()
         for (index, garbage) in [[UInt8](), Array("casebook-override/v1\n{}\n".utf8), (0..<600).map { _ in UInt8.random(in: 0...255, using: &generator) }].enumerated() {
             let path = ada.folder.file("garbage-\(index).txt")

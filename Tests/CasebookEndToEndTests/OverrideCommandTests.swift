@@ -210,7 +210,7 @@ import CasebookTestSupport
         try refused(3, "has already passed", changing: ["--expires": date(-1)])
         try refused(3, "more than 30 days ahead", changing: ["--expires": date(31)])
         try refused(3, "'nonsense' is not a section", changing: ["--fields": "plan,nonsense"])
-        try refused(2, "--fields has an empty entry", changing: ["--fields": "plan,,focus"])
+        try refused(2, "--fields 'plan,,focus' has an empty entry", changing: ["--fields": "plan,,focus"])
         try refused(3, "special category 'family' is not one", changing: ["--special-categories": "family"])
         try refused(2, "--purpose", changing: ["--purpose": "gossip"])
         try refused(2, "--consent-sought", changing: ["--consent-sought": "maybe"])

@@ -200,9 +200,7 @@ extension Vault {
         }
         let approved: ApprovedOverride
         do {
-            approved = try verifiedOverride(request.overrideApproval ?? []) { fingerprint in
-                try self.contact(withFingerprint: fingerprint).map { HandoverParty(name: $0.name, card: $0.card) }
-            }
+            approved = try verifiedOverride(request.overrideApproval ?? [], approver: contactParty(withFingerprint:))
             guard let target = request.recipient.overrideTarget else {
                 throw CasebookError(.refused, "an override names a contact or an age1… recipient; it cannot cover an export sealed to a passphrase",
                                     hint: "export to the recipient the override names (--to)")

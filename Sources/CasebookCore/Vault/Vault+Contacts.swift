@@ -20,6 +20,9 @@ public struct Contact: Equatable, Sendable {
         self.added = added
     }
 
+    /// This contact as a recipient or signer of a package.
+    public var party: HandoverParty { HandoverParty(name: name, card: card) }
+
     public var fingerprint: IdentityFingerprint { card.fingerprint }
 }
 
@@ -111,6 +114,12 @@ extension Vault {
         let contact = try openContact(row)
         guard contact.fingerprint == fingerprint else { throw Self.contactIntegrity }
         return contact
+    }
+
+    /// The contact with `fingerprint` as a party to a signed file (a handover's sender, an
+    /// override's requester or approver): what the file checks take to know who signed.
+    public func contactParty(withFingerprint fingerprint: IdentityFingerprint) throws -> HandoverParty? {
+        try contact(withFingerprint: fingerprint)?.party
     }
 
     /// Removes the contact known by `name`, audited as `contact.removed`. What was already

@@ -99,15 +99,9 @@ struct ConsentProvisionOptions: ParsableArguments {
                        evidenceSHA256: evidenceSHA256, validFrom: validFrom, validUntil: validUntil, provisions: [provision])
     }
 
-    /// A comma-separated list: no empty entries.
+    /// A comma-separated list, or none.
     private static func list(_ text: String?, _ flag: String) throws -> [String] {
-        guard let text else { return [] }
-        let items = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-        guard !items.contains(where: \.isEmpty) else {
-            throw CasebookError(.usage, "\(flag) '\(text.prefix(40))' has an empty entry",
-                                hint: "separate values with single commas, e.g. \(flag) a,b")
-        }
-        return items
+        try text.map { try CommaList.parse($0, flag: flag) } ?? []
     }
 
     private static func evidenceHash(_ path: String) throws -> String {

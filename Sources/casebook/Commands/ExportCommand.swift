@@ -108,17 +108,8 @@ struct ExportCommand: ParsableCommand {
         }
         let clientReference = try ClientReference(client)
         let sinceDate = try since.map { try DateArgument.parse($0, flag: "--since", endOfDay: false) }
-        let fieldList = fields.map { $0.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) } }
-        var approval: [UInt8]?
-        if let overrideApproval {
-            guard let data = FileManager.default.contents(atPath: overrideApproval) else {
-                throw CasebookError(.notFound, "cannot read the override approval \(overrideApproval)")
-            }
-            guard data.count <= SignedNote.maxNoteBytes else {
-                throw CasebookError(.invalidInput, "\(overrideApproval) is too large to be an override approval")
-            }
-            approval = [UInt8](data)
-        }
+        let fieldList = try fields.map { try CommaList.parse($0, flag: "--fields") }
+        let approval = try overrideApproval.map(OverrideFile.read)
         let opened = try vault.open(readOnly: false)
         var recipient: ExportRecipient
         if let to {
@@ -128,8 +119,7 @@ struct ExportCommand: ParsableCommand {
                 if recipientRole != nil {
                     throw CasebookError(.usage, "--recipient-role is for age1… and passphrase recipients; a contact's role is on its card")
                 }
-                let contact = try opened.contact(named: to)
-                recipient = try .contact(HandoverParty(name: contact.name, card: contact.card), organisation: recipientOrg)
+                recipient = try .contact(opened.contact(named: to).party, organisation: recipientOrg)
             }
         } else {
             let secret = try PassphraseSource.read(file: exportPassphraseFile, environment: "CASEBOOK_EXPORT_PASSPHRASE",

@@ -71,10 +71,7 @@ struct HandoverSeal: ParsableCommand {
 
     func run() throws {
         let opened = try vault.open(readOnly: false)
-        let parties = try recipients.map { name in
-            let contact = try opened.contact(named: name)
-            return HandoverParty(name: contact.name, card: contact.card)
-        }
+        let parties = try recipients.map { try opened.contact(named: $0).party }
         var ids = notes
         if let client {
             let filter = RecordFilter(client: try ClientReference(client), kind: kind,
@@ -84,7 +81,7 @@ struct HandoverSeal: ParsableCommand {
                 throw CasebookError(.notFound, "no records of \(client) match", hint: "'casebook note list --client \(client)' shows them")
             }
         }
-        let fieldList = fields.map { $0.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) } }
+        let fieldList = try fields.map { try CommaList.parse($0, flag: "--fields") }
         let manifest = try opened.sealHandover(recordIDs: ids, to: parties, purpose: purpose, reason: reason, fields: fieldList,
                                                acceptPartial: acceptPartial, armor: armor, writingTo: URL(fileURLWithPath: output))
         let withheld = manifest.records.reduce(0) { $0 + $1.withheld.count }
@@ -125,9 +122,7 @@ struct HandoverOpen: ParsableCommand {
             throw CasebookError(.notFound, "cannot read \(file)")
         }
         let opened = try vault.open(readOnly: !`import`)
-        let handover = try opened.openHandover(bytes) { fingerprint in
-            try opened.contact(withFingerprint: fingerprint).map { HandoverParty(name: $0.name, card: $0.card) }
-        }
+        let handover = try opened.openHandover(bytes, sender: opened.contactParty(withFingerprint:))
         if let saveCheckpoint, FileManager.default.fileExists(atPath: saveCheckpoint) {
             throw CasebookError(.alreadyExists, "\(saveCheckpoint) already exists; it is never overwritten", hint: "choose another name")
         }

@@ -85,8 +85,8 @@ struct OverrideRequestCommand: ParsableCommand {
     func run() throws {
         // Check the command line before asking for the passphrase.
         let client = try ClientReference(client)
-        let fieldList = try OverrideOutput.list(fields, "--fields")
-        let categories = try specialCategories.map { try OverrideOutput.list($0, "--special-categories") } ?? []
+        let fieldList = try CommaList.parse(fields, flag: "--fields")
+        let categories = try specialCategories.map { try CommaList.parse($0, flag: "--special-categories") } ?? []
         let expiry = try OverrideExpiry.parse(expires)
         let opened = try vault.open(readOnly: false)
         let target = try opened.overrideRecipient(recipient)
@@ -124,9 +124,9 @@ struct OverrideApprove: ParsableCommand {
     var output: String
 
     func run() throws {
-        let bytes = try OverrideOutput.read(request)
+        let bytes = try OverrideFile.read(request)
         let opened = try vault.open(readOnly: false)
-        let (approved, requester, _) = try opened.approveOverride(bytes, requester: OverrideOutput.lookUp(opened),
+        let (approved, requester, _) = try opened.approveOverride(bytes, requester: opened.contactParty(withFingerprint:),
                                                                   writingTo: URL(fileURLWithPath: output))
         print("Approved override \(approved.id); the approval is in \(output).")
         print(OverrideOutput.summary(approved, requester: requester).joined(separator: "\n"))
@@ -154,9 +154,9 @@ struct OverrideShow: ParsableCommand {
     var json = false
 
     func run() throws {
-        let bytes = try OverrideOutput.read(file)
+        let bytes = try OverrideFile.read(file)
         let opened = try vault.open(readOnly: true)
-        let inspection = try opened.inspectOverride(bytes, contacts: OverrideOutput.lookUp(opened))
+        let inspection = try opened.inspectOverride(bytes, contacts: opened.contactParty(withFingerprint:))
         if json {
             try JSONOutput.print(OverrideShowJSON(inspection))
             return
@@ -234,31 +234,5 @@ enum OverrideOutput {
             "expires:        \(Timestamp.string(request.expires))",
         ]
         return lines
-    }
-
-    /// A comma-separated list: no empty entries.
-    static func list(_ text: String, _ flag: String) throws -> [String] {
-        let items = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-        guard !items.contains(where: \.isEmpty) else {
-            throw CasebookError(.usage, "\(flag) has an empty entry", hint: "separate values with single commas, e.g. \(flag) a,b")
-        }
-        return items
-    }
-
-    /// Reads at most one byte more than a signed note may have.
-    static func read(_ path: String) throws -> [UInt8] {
-        guard let handle = FileHandle(forReadingAtPath: path),
-              let data = try? handle.read(upToCount: SignedNote.maxNoteBytes + 1) ?? Data() else {
-            throw CasebookError(.notFound, "cannot read \(path)")
-        }
-        try? handle.close()
-        guard data.count <= SignedNote.maxNoteBytes else {
-            throw CasebookError(.invalidInput, "\(path) is larger than \(SignedNote.maxNoteBytes) bytes: not an override file")
-        }
-        return Array(data)
-    }
-
-    static func lookUp(_ vault: Vault) -> (IdentityFingerprint) throws -> HandoverParty? {
-        { fingerprint in try vault.contact(withFingerprint: fingerprint).map { HandoverParty(name: $0.name, card: $0.card) } }
     }
 }
