@@ -141,6 +141,9 @@ import CasebookTestSupport
         try ada.expectFailure(2, base + ["--to", recipient, "--since", "2026-13-01", "-o", file], message: "--since")
         try ada.expectFailure(3, base + ["--to", recipient, "--fields", "focus,nonsense", "-o", file], message: "'nonsense' is not a section")
         try ada.expectFailure(2, base + ["--to", recipient, "--fields", "focus,,plan", "-o", file], message: "has an empty entry")
+        try ada.expectFailure(3, base + ["--to", recipient, "--recipient-org", "Probation\n# London", "-o", file], message: "is not a valid organisation")
+        try ada.expectFailure(3, base + ["--to", recipient, "--recipient-role", "Offender Manager", "-o", file], message: "is not a valid role")
+        try ada.expectFailure(3, base + ["--to", recipient, "--reason", "MAPPA \u{202E}gnimoc", "-o", file], message: "bidirectional formatting character U+202E")
         try ada.expectFailure(3, ["export", "--client", "Jane Smith", "--purpose", "court", "--to", recipient, "-o", file], message: "client reference")
         try ada.expectFailure(4, ["export", "--client", "C-0100", "--purpose", "court", "--to", recipient, "-o", file], message: "no records of C-0100")
         // --override files that are missing, too large, or not an override at all.

@@ -153,7 +153,7 @@ import CasebookTestSupport
         let url = ada.fixture.folder.file("sar.age")
         let outcome = try vault.export(
             ExportRequest(client: try ClientReference("C-0042"),
-                          recipient: .passphrase(AgeScryptRecipient(passphrase: secret("correct horse battery staple"), logN: 10),
+                          recipient: try .passphrase(AgeScryptRecipient(passphrase: secret("correct horse battery staple"), logN: 10),
                                                  organisation: nil, role: "client"),
                           purpose: .subjectAccess, markdown: true),
             armor: true, writingTo: url)
@@ -220,9 +220,10 @@ import CasebookTestSupport
         other.client = try ClientReference("C-0100")
         #expect(expectCasebookError(.notFound) { try vault.export(other, armor: false, writingTo: url) } != nil)
         #expect(expectCasebookError(.notFound) { try vault.export(try request(outsider, kinds: [.mentorLog]), armor: false, writingTo: url) } != nil)
-        var badOrg = try request(outsider)
-        badOrg.recipient = try .age(outsider.recipient, organisation: "Probation North!", role: nil)
-        #expect(expectCasebookError(.invalidInput) { try vault.export(badOrg, armor: false, writingTo: url) } != nil)
+        // Organisation and role follow the consent provisions' token rule, whatever the recipient.
+        #expect(expectCasebookError(.invalidInput) { _ = try ExportRecipient.age(outsider.recipient, organisation: "Probation North!", role: nil) } != nil)
+        #expect(expectCasebookError(.invalidInput) { _ = try ExportRecipient.age(outsider.recipient, organisation: nil, role: "Offender\nManager") } != nil)
+        #expect(expectCasebookError(.invalidInput) { _ = try ExportRecipient.contact(ada.party, organisation: "# heading") } != nil)
         #expect(!FileManager.default.fileExists(atPath: url.path))
         #expect(try ada.fixture.databaseBytes() == before)
     }
@@ -357,7 +358,7 @@ import CasebookTestSupport
         #expect(otherFields?.message.contains("section 'client-report' is covered by neither consent nor the override") == true)
         func secret(_ text: String) -> SecureBytes { var bytes = Array(text.utf8); return SecureBytes(consuming: &bytes) }
         let passphrase = try attempt {
-            $0.recipient = .passphrase(AgeScryptRecipient(passphrase: secret("a long export passphrase"), logN: 10), organisation: nil, role: nil)
+            $0.recipient = try .passphrase(AgeScryptRecipient(passphrase: secret("a long export passphrase"), logN: 10), organisation: nil, role: nil)
         }
         #expect(passphrase?.message.contains("cannot cover an export sealed to a passphrase") == true)
         // The request alone (Ada's signature only) is not an approval; nor is garbage.

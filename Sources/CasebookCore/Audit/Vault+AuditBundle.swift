@@ -90,7 +90,7 @@ extension Vault {
     public func verifyAuditBundle(
         from input: some ByteSource, trustedDirectory: URL?, collectingReport: Bool, purpose: String = "verify"
     ) throws -> AuditVerification {
-        let me = IdentityFingerprint(ageRecipient: identity.ageRecipient, minisignKey: identity.minisignPublicKey)
+        let me = ownFingerprint
         var exporter: Contact?
         var trustedSet = TrustedCheckpointSet.empty
         var events: [AuditEvent] = []

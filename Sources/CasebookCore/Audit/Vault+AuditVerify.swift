@@ -9,7 +9,7 @@ extension Vault {
     /// Reads only; a failure is returned in `failure`, not thrown. Throws for a trusted
     /// folder that cannot be read or holds something other than checkpoints.
     public func verifyOwnAuditLog(trustedDirectory: URL?, collectingReport: Bool) throws -> AuditVerification {
-        let me = IdentityFingerprint(ageRecipient: identity.ageRecipient, minisignKey: identity.minisignPublicKey)
+        let me = ownFingerprint
         var trustedSet = TrustedCheckpointSet.empty
         var failure: AuditLogFailure?
         var verifier = AuditLogVerifier()

@@ -179,7 +179,7 @@ extension ConsentProvision {
         return !previousWasDash
     }
 
-    private static func tokenHint(_ example: String) -> String {
+    static func tokenHint(_ example: String) -> String {
         "use lower-case letters and digits, words joined by single '-', at most \(ConsentRecipient.maximumTokenLength) characters (e.g. \(example))"
     }
 }

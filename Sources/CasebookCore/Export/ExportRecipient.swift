@@ -16,6 +16,7 @@ public struct ExportRecipient {
     let overrideTarget: OverrideRecipient?
 
     public static func contact(_ party: HandoverParty, organisation: String? = nil) throws(CasebookError) -> ExportRecipient {
+        try checkTokens(organisation: organisation, role: nil)
         let sealer: AgeX25519Recipient
         do { sealer = try AgeX25519Recipient(encoded: party.card.ageRecipient) } catch {
             throw CasebookError(.invalidInput, "\(party.name)'s card has an unusable age recipient")
@@ -30,6 +31,7 @@ public struct ExportRecipient {
     }
 
     public static func age(_ encoded: String, organisation: String?, role: String?) throws(CasebookError) -> ExportRecipient {
+        try checkTokens(organisation: organisation, role: role)
         let sealer: AgeX25519Recipient
         let target: OverrideRecipient
         do {
@@ -46,11 +48,25 @@ public struct ExportRecipient {
     }
 
     /// Sealed with age's scrypt recipient: whoever is told the passphrase can open it.
-    public static func passphrase(_ sealer: AgeScryptRecipient, organisation: String?, role: String?) -> ExportRecipient {
-        ExportRecipient(
+    public static func passphrase(_ sealer: AgeScryptRecipient, organisation: String?, role: String?) throws(CasebookError) -> ExportRecipient {
+        try checkTokens(organisation: organisation, role: role)
+        return ExportRecipient(
             description: .init(kind: "passphrase", name: nil, fingerprint: nil, age: nil, organisation: organisation, role: role),
             disclosure: DisclosureRecipient(name: "the passphrase holder", organisation: organisation, role: role),
             sealer: sealer, auditName: "passphrase", overrideTarget: nil)
+    }
+
+    /// Organisation and role are matched against consent provisions and written into the
+    /// signed export, so they follow the provisions' token rule (`probation-london`).
+    private static func checkTokens(organisation: String?, role: String?) throws(CasebookError) {
+        if let organisation, !ConsentProvision.isToken(organisation) {
+            throw CasebookError(.invalidInput, "--recipient-org '\(Vault.displayed(String(organisation.prefix(70))))' is not a valid organisation",
+                                hint: ConsentProvision.tokenHint("probation-london"))
+        }
+        if let role, !ConsentProvision.isToken(role) {
+            throw CasebookError(.invalidInput, "--recipient-role '\(Vault.displayed(String(role.prefix(70))))' is not a valid role",
+                                hint: ConsentProvision.tokenHint("offender-manager"))
+        }
     }
 
     /// The same recipient, for a plaintext export: described, checked and audited, not sealed to.

@@ -282,12 +282,14 @@ extension Vault {
                         contact: request.recipient.description.name, basis: basis, clients: clients)
     }
 
-    /// A disclosure's free-text reason: one line of at most 200 characters, or nil.
+    /// A disclosure's free-text reason: one line of at most 200 characters, without control
+    /// or bidirectional formatting characters (it is shown to the recipient), or nil. The
+    /// rule is the override texts' (`OverrideRequest.textProblem`).
     static func validatedReason(_ raw: String?, what: String) throws(CasebookError) -> String? {
         guard let raw else { return nil }
         let reason = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !reason.isEmpty, reason.count <= 200, !reason.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-            throw CasebookError(.invalidInput, "\(what)'s reason is one line of at most 200 characters",
+        if let problem = OverrideRequest.textProblem(reason, limit: 200) {
+            throw CasebookError(.invalidInput, "\(what)'s reason \(problem); it is one line of at most 200 characters",
                                 hint: "for example --reason \"MAPPA level 2 meeting, 3 December\"")
         }
         return reason

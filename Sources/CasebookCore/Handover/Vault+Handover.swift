@@ -171,7 +171,7 @@ extension Vault {
         guard let embedded = try? IdentityCard.parse(manifest.sender.card), embedded.fingerprint == sender.card.fingerprint else {
             throw CasebookError(.integrity, "the handover's sender card does not match \(sender.name)'s contact card")
         }
-        let me = IdentityFingerprint(ageRecipient: identity.ageRecipient, minisignKey: identity.minisignPublicKey).description
+        let me = ownFingerprint.description
         guard manifest.recipients.contains(where: { $0.fingerprint == me }) else {
             throw CasebookError(.invalidInput, "this handover was not meant for you: \(sender.name) addressed it to \(manifest.recipients.map(\.name).joined(separator: ", ")) (it was forwarded or re-sealed)",
                                 hint: "ask \(sender.name) to send it to you directly")

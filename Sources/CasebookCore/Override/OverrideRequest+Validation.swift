@@ -76,7 +76,7 @@ extension OverrideRequest {
                 return "contains a line break (\(code(scalar)))"
             }
             if category == .control { return "contains the control character \(code(scalar))" }
-            if Self.bidiControls.contains(scalar.value) { return "contains the bidirectional formatting character \(code(scalar))" }
+            if IdentityCard.bidiControls.contains(scalar.value) { return "contains the bidirectional formatting character \(code(scalar))" }
         }
         if text.unicodeScalars.first!.properties.isWhitespace || text.unicodeScalars.last!.properties.isWhitespace {
             return "has leading or trailing white space"
@@ -84,6 +84,4 @@ extension OverrideRequest {
         return nil
     }
 
-    /// U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069 (as for identity-card names).
-    static let bidiControls: Set<UInt32> = [0x061C, 0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069]
 }

@@ -9,14 +9,10 @@ import Logging
 /// knows, the second a supervisor, before the expiry. Two people, two keys: no one vault
 /// can make an approval it would accept.
 extension Vault {
-    /// This vault's card fingerprint.
-    var ownFingerprint: IdentityFingerprint {
-        IdentityFingerprint(ageRecipient: identity.ageRecipient, minisignKey: identity.minisignPublicKey)
-    }
-
     /// Resolves what a person typed after `--to`: an `age1…` recipient as itself, anything
-    /// else as the name of a contact of this vault (by its card fingerprint). Export uses
-    /// the same resolution so its recipient compares equal to the override's.
+    /// else as the name of a contact of this vault (by its card fingerprint). Export's `--to`
+    /// resolves the same way (`age1…` first, else a contact's name), so an export's recipient
+    /// compares equal to the override's.
     public func overrideRecipient(_ text: String) throws -> OverrideRequest.Recipient {
         if text.utf8.starts(with: "age1".utf8) {
             return OverrideRequest.Recipient(target: try OverrideRecipient(ageRecipient: text), name: nil)

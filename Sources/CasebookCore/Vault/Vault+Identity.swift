@@ -3,6 +3,11 @@ public import CasebookCrypto
 public import CasebookFormat
 
 extension Vault {
+    /// This vault's card fingerprint: what contacts know it by.
+    var ownFingerprint: IdentityFingerprint {
+        IdentityFingerprint(ageRecipient: identity.ageRecipient, minisignKey: identity.minisignPublicKey)
+    }
+
     /// Writes the identity file (secret keys) to `url`, created `0600`, refusing to
     /// overwrite, and audits that the keys left the vault. For backups and restores.
     public func exportIdentity(to url: URL) throws {

@@ -190,7 +190,9 @@ public struct IdentityCard: Equatable, Sendable {
     /// Bound on a name's UTF-8 size: 100 characters can otherwise hide any number of combining marks.
     static let maximumNameByteCount = 1000
 
-    static let bidiControls: Set<UInt32> = [0x061C, 0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069]
+    /// U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069: they can make shown text read
+    /// differently from its bytes, so names and one-line texts refuse them.
+    public static let bidiControls: Set<UInt32> = [0x061C, 0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069]
 
     /// Why `name` cannot be a card's name (the rules of the `name` line), or nil when it can.
     /// Also the rule for the name a contact is known by locally.

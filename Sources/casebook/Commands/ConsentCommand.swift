@@ -65,7 +65,7 @@ struct ConsentProvisionOptions: ParsableArguments {
 
     /// Everything that can be checked before the vault is opened; the `--to` values
     /// that name contacts are resolved with the vault.
-    func draft(effect: ConsentEffect, contact: (String) throws -> ConsentRecipient) throws -> Consent {
+    func draft(effect: ConsentEffect, evidenceSHA256: String?, contact: (String) throws -> ConsentRecipient) throws -> Consent {
         let client = try ClientReference(client)
         guard !purposes.isEmpty else {
             throw CasebookError(.usage, "give at least one --purpose",
@@ -81,7 +81,6 @@ struct ConsentProvisionOptions: ParsableArguments {
         let validFrom = try DateArgument.parse(validFrom, flag: "--valid-from", endOfDay: false)
         let validUntil = try DateArgument.parse(validUntil, flag: "--valid-until", endOfDay: true)
         let method = try ConsentMethod.parse(method)
-        let evidenceSHA256 = try evidence.map(Self.evidenceHash)
         var resolved = Set<ConsentRecipient>()
         for text in recipients {
             if text.hasPrefix("org:") {
@@ -104,22 +103,35 @@ struct ConsentProvisionOptions: ParsableArguments {
         try text.map { try CommaList.parse($0, flag: flag) } ?? []
     }
 
+    /// SHA-256 of the evidence file, read in 64 KiB pieces (a scanned form can be large).
     private static func evidenceHash(_ path: String) throws -> String {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw CasebookError(.notFound, "cannot read the evidence file \(path)", hint: "check the path; the file is hashed, never stored")
+        }
+        defer { try? handle.close() }
+        var hasher = SHA256.Hasher()
+        var total = 0
+        do {
+            while let piece = try handle.read(upToCount: 65_536), !piece.isEmpty {
+                total += piece.count
+                hasher.update([UInt8](piece))
+            }
+        } catch {
             throw CasebookError(.notFound, "cannot read the evidence file \(path)", hint: "check the path; the file is hashed, never stored")
         }
         // An empty file is a failed scan or a wrong path, never evidence of consent.
-        guard !data.isEmpty else {
+        guard total > 0 else {
             throw CasebookError(.invalidInput, "the evidence file \(path) is empty", hint: "give the signed form itself; its SHA-256 is recorded")
         }
-        return Hex.encode(SHA256.hash(Array(data)))
+        return Hex.encode(hasher.finalize())
     }
 
     func record(effect: ConsentEffect, vault options: VaultOptions) throws {
         // Check the command line before asking for the passphrase.
-        _ = try draft(effect: effect) { _ in .role("checked-with-the-vault") }
+        let evidenceSHA256 = try evidence.map(Self.evidenceHash)
+        _ = try draft(effect: effect, evidenceSHA256: evidenceSHA256) { _ in .role("checked-with-the-vault") }
         let vault = try options.open(readOnly: false)
-        let recorded = try vault.recordConsent(draft(effect: effect) { name in
+        let recorded = try vault.recordConsent(draft(effect: effect, evidenceSHA256: evidenceSHA256) { name in
             let found = try vault.contact(named: name)
             return .contact(name: found.name, fingerprint: found.fingerprint)
         })

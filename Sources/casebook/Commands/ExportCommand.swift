@@ -125,7 +125,7 @@ struct ExportCommand: ParsableCommand {
             let secret = try PassphraseSource.read(file: exportPassphraseFile, environment: "CASEBOOK_EXPORT_PASSPHRASE",
                                                    prompt: "Passphrase to seal the export with: ", confirm: true)
             try Vault.checkNewPassphrase(secret)
-            recipient = .passphrase(AgeScryptRecipient(passphrase: secret), organisation: recipientOrg, role: recipientRole)
+            recipient = try .passphrase(AgeScryptRecipient(passphrase: secret), organisation: recipientOrg, role: recipientRole)
         }
         if plaintext { recipient = recipient.forPlaintext }
         let request = ExportRequest(client: clientReference, kinds: kind, since: sinceDate, recipient: recipient, purpose: purpose,
