@@ -13,8 +13,10 @@ struct ConsentGateResult {
     var withheldReasons: [String] = []
     /// `ID vN sha256:HASH` of every consent relied on, sorted.
     var basis: [String] = []
-    /// Reasons for a deny, when the gate refuses the whole disclosure.
+    /// Reasons for a deny, when the gate refuses the whole disclosure: what was withheld,
+    /// and (apart, because they are usually why) the withdrawn or expired consents.
     var denied: [String] = []
+    var inactive: [String] = []
 
     var isPartial: Bool { !excluded.isEmpty || !withheldReasons.isEmpty }
 
@@ -25,10 +27,9 @@ struct ConsentGateResult {
     /// partial result the sender did not accept. `lines` say why, inactive consents first.
     func refusal(of revisions: [RecordRevision], acceptPartial: Bool) -> (denied: Bool, lines: [String])? {
         let nothingLeft = revisions.allSatisfy { excluded[$0.recordID] != nil }
-        if !denied.isEmpty || nothingLeft {
-            // Withdrawn or expired consents first: they are usually why.
-            let inactive = denied.filter { $0.contains(": consent ") }
-            return (true, inactive + denied.filter { !$0.contains(": consent ") } + (denied.isEmpty ? withheldLines : []))
+        let isDenied = !denied.isEmpty || !inactive.isEmpty
+        if isDenied || nothingLeft {
+            return (true, inactive + denied + (isDenied ? [] : withheldLines))
         }
         return isPartial && !acceptPartial ? (false, withheldLines) : nil
     }
@@ -65,7 +66,10 @@ extension Vault {
                 let decision = try ConsentEvaluator.evaluate(request, consents: consents)
                 basis.formUnion(decision.reliedOn)
                 if decision.outcome == .deny {
-                    result.denied += decision.reasons.map { "\(client) to \(recipient.name ?? recipient.description): \($0)" }
+                    let who = "\(client) to \(recipient.name ?? recipient.description)"
+                    // `reasons` ends with the inactive consents; they are listed first.
+                    result.denied += decision.reasons.dropLast(decision.inactive.count).map { "\(who): \($0)" }
+                    result.inactive += decision.inactive.map { "\(who): \($0)" }
                     continue
                 }
                 for record in decision.records {
