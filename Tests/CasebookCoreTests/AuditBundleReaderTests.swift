@@ -7,7 +7,7 @@ import Testing
 /// The streaming reader of a bundle's plaintext: however age cuts the plaintext into pieces,
 /// it reads the same bundle; every truncation is refused; it never needs more than one line.
 @Suite struct AuditBundleReaderTests {
-    static let origin = AuditBundleHeader.originPrefix + "00112233445566778899aabbccddeeff"
+    static let origin = AuditOrigin.prefix + "00112233445566778899aabbccddeeff"
 
     /// A bundle plaintext of `count` events written with `AuditBundleSource`, read back in
     /// pieces of `piece` bytes.

@@ -137,11 +137,13 @@ import CasebookTestSupport
         #expect(toSam.status == 0 && toSam.stderr.contains("role 'supervisor', not 'compliance'"))
         try amira.expectFailure(4, ["audit", "export", "--to", "Nobody", "-o", amira.folder.file("x.age").path], message: "Nobody")
         try amira.expectFailure(2, ["audit", "export", "-o", amira.folder.file("x.age").path], message: "--to")
+        try amira.expectFailure(2, ["audit", "export", "--to", "Chris Example", "-o", "-"], message: "-o needs a file name")
         // Chris does not know Amira yet; Sam is not the recipient.
         try chris.expectFailure(4, ["audit", "verify", "--bundle", bundle], message: "who is not in your contacts")
         try sam.expectFailure(3, ["audit", "verify", "--bundle", bundle], message: "not addressed to you")
         try chris.expectFailure(4, ["audit", "verify", "--bundle", chris.folder.file("missing.age").path], message: "cannot read")
         try chris.expectFailure(2, ["audit", "verify", "--bundle", bundle, "--save-checkpoint"], message: "--save-checkpoint needs")
+        try chris.expectFailure(2, ["audit", "report", "--bundle", bundle, "--format", "csv", "-o", "-"], message: "-o needs a file name")
         try chris.expectFailure(2, ["audit", "report", "--bundle", bundle, "--format", "pdf", "-o", chris.folder.file("r").path], message: "pdf")
         try chris.expectFailure(2, ["audit", "report", "--bundle", bundle, "--format", "csv", "--from", "2026-02-30", "-o", chris.folder.file("r").path],
                                 message: "not a valid date")

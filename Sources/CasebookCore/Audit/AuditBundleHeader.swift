@@ -16,8 +16,6 @@ public struct AuditBundleHeader: Equatable, Sendable {
     /// Header lines before the card, and the card's own.
     public static let fieldLineCount = 4
     public static let lineCount = fieldLineCount + 7
-    /// Casebook vault origins: this prefix and 32 lower-case hex digits.
-    public static let originPrefix = "casebook.example/vault/"
 
     public let origin: String
     public let created: String
@@ -36,14 +34,6 @@ public struct AuditBundleHeader: Equatable, Sendable {
         Array("\(Self.formatLine)\norigin: \(origin)\ncreated: \(created)\nevents: \(eventCount)\n".utf8) + Array(card.rendered().utf8)
     }
 
-    /// Whether `origin` is a Casebook vault's checkpoint origin.
-    public static func isVaultOrigin(_ origin: String) -> Bool {
-        let bytes = Array(origin.utf8)
-        let prefix = Array(originPrefix.utf8)
-        return bytes.count == prefix.count + 32 && bytes.starts(with: prefix)
-            && bytes[prefix.count...].allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
-    }
-
     /// Parses the header from its lines (without their LFs): strictly, each line exactly as
     /// `encoded()` writes it. Throws `CasebookError` for a file that is not an audit bundle
     /// or is a newer version (exit 3), `AuditLogFailure.malformedBundle` otherwise.
@@ -58,8 +48,8 @@ public struct AuditBundleHeader: Equatable, Sendable {
             return found
         }
         let origin = try value(1, "origin")
-        guard isVaultOrigin(origin) else {
-            throw AuditLogFailure.malformedBundle(line: 2, reason: "the origin is not a Casebook vault's (\(originPrefix)<32 hex digits>)")
+        guard AuditOrigin.isVaultOrigin(origin) else {
+            throw AuditLogFailure.malformedBundle(line: 2, reason: "the origin is not a Casebook vault's (\(AuditOrigin.prefix)<32 hex digits>)")
         }
         let created = try value(2, "created")
         guard Timestamp.parse(created).map(Timestamp.string) == created else {

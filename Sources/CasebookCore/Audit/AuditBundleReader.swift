@@ -104,7 +104,7 @@ public final class AuditBundleReader: ByteSink {
             if stage == .header {
                 throw AuditLogFailure.malformedBundle(line: UInt64(headerLines.count + 1), reason: "the line is longer than \(limit) bytes")
             }
-            throw AuditLogFailure.malformedEvent(index: verifier.count, reason: "the line is longer than 16 MiB")
+            throw AuditLogFailure.malformedEvent(index: verifier.count, reason: "the line is longer than \(AuditEventLine.maximumByteCount >> 20) MiB")
         }
         carry.append(contentsOf: piece)
     }

@@ -33,7 +33,7 @@ public enum AuditEventLine {
 
     /// Scans `line` (without its newline) strictly; returns the fields or the first problem.
     public static func scan(_ line: UnsafeRawBufferPointer) throws(Problem) -> Fields {
-        guard line.count <= maximumByteCount else { throw Problem(offset: maximumByteCount, reason: "the line is longer than 16 MiB") }
+        guard line.count <= maximumByteCount else { throw Problem(offset: maximumByteCount, reason: "the line is longer than \(maximumByteCount >> 20) MiB") }
         guard let base = line.baseAddress, line.count > 0 else { throw Problem(offset: 0, reason: "the line is empty") }
         var scanner = Scanner(base: base.assumingMemoryBound(to: UInt8.self), end: line.count)
         return try scanner.event()
@@ -134,17 +134,19 @@ private struct Scanner {
         }
         guard index == end else { throw fail("text after the event's closing '}'") }
         guard seen == 63, let sequence, let action, let time else {
-            let names = ["action", "actor", "salt", "sequence", "time", "version"]
-            let missing = names.enumerated().filter { seen & (1 << $0.offset) == 0 }.map(\.element)
+            let missing = Self.requiredKeys.map(\.description).enumerated().filter { seen & (1 << $0.offset) == 0 }.map(\.element)
             throw AuditEventLine.Problem(offset: index, reason: "the event has no '\(missing.joined(separator: "', '"))'")
         }
         return AuditEventLine.Fields(sequence: sequence, action: action, time: time)
     }
 
+    /// The keys every event has, in the order of the `seen` bits.
+    static let requiredKeys: [StaticString] = ["action", "actor", "salt", "sequence", "time", "version"]
+    static let timestampShape = Array("dddd-dd-ddTdd:dd:ddZ".utf8)
+
     /// Which required key `key` is (1–6), or 0.
     func keyID(_ key: Range<Int>) -> Int {
-        let names: [StaticString] = ["action", "actor", "salt", "sequence", "time", "version"]
-        for (offset, name) in names.enumerated() where name.utf8CodeUnitCount == key.count {
+        for (offset, name) in Self.requiredKeys.enumerated() where name.utf8CodeUnitCount == key.count {
             if Self.equal(name.utf8Start, base + key.lowerBound, key.count) { return offset + 1 }
         }
         return 0
@@ -319,12 +321,11 @@ private struct Scanner {
     /// `YYYY-MM-DDTHH:MM:SSZ` by shape (digits and separators where they belong).
     func isTimestamp(_ range: Range<Int>) -> Bool {
         guard range.count == 20 else { return false }
-        let shape = Array("dddd-dd-ddTdd:dd:ddZ".utf8)
         for offset in 0..<20 {
             let byte = base[range.lowerBound + offset]
-            if shape[offset] == UInt8(ascii: "d") {
+            if Self.timestampShape[offset] == UInt8(ascii: "d") {
                 guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return false }
-            } else if byte != shape[offset] {
+            } else if byte != Self.timestampShape[offset] {
                 return false
             }
         }

@@ -100,7 +100,7 @@ public enum AuditLogFailure: Error, Equatable, Sendable {
         case let .trustedNotSigned(trusted, reason):
             "the trusted checkpoint \(trusted) is for this log but is not signed by its owner's key: \(reason)"
         case let .otherLogOfSigner(trusted, origin):
-            "the trusted checkpoint \(trusted) is signed by the same key for another audit log (\(origin)): the owner started a second vault with the same identity, which can hide a rollback"
+            "the trusted checkpoint \(trusted) is signed by the same key for another audit log (\(Vault.displayed(origin))): the owner started a second vault with the same identity, which can hide a rollback"
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import CasebookFormat
 
 extension AuditReport {
     /// One self-contained HTML file: inline CSS, an inline SVG chart of the disclosures and
@@ -167,8 +168,7 @@ extension AuditReport {
             case "'": out += "&#39;"
             default:
                 let value = scalar.value
-                if value < 0x20 || (0x7F...0x9F).contains(value) || value == 0x061C || value == 0x200E || value == 0x200F
-                    || (0x202A...0x202E).contains(value) || (0x2066...0x2069).contains(value) {
+                if value < 0x20 || (0x7F...0x9F).contains(value) || IdentityCard.bidiControls.contains(value) {
                     out += "\u{FFFD}"
                 } else {
                     out.unicodeScalars.append(scalar)

@@ -61,7 +61,7 @@ public struct PackageAuditProof: Equatable, Sendable {
         } catch {
             throw bad("the checkpoint is malformed (\(error))")
         }
-        guard AuditOrigin.isVaultOrigin(origin) else { throw bad("the checkpoint's origin '\(origin.prefix(80))' is not a Casebook vault's") }
+        guard AuditOrigin.isVaultOrigin(origin) else { throw bad("the checkpoint's origin '\(Vault.displayed(String(origin.prefix(80))))' is not a Casebook vault's") }
         let opened: Checkpoint
         do {
             let verifier = try NoteVerifier(name: origin, publicKey: signer)
@@ -147,18 +147,4 @@ public struct InclusionProofFile: Codable, Equatable, Sendable {
     }
 
     private static let proofName = PackageAuditProof.proofFileName
-}
-
-/// Origins of Casebook vault checkpoints: `casebook.example/vault/` and the vault id in hex.
-public enum AuditOrigin {
-    public static let prefix = "casebook.example/vault/"
-
-    public static func origin(vaultID: [UInt8]) -> String { prefix + Hex.encode(vaultID) }
-
-    /// True for `casebook.example/vault/` followed by exactly 32 lower-case hex digits.
-    public static func isVaultOrigin(_ origin: String) -> Bool {
-        guard origin.hasPrefix(prefix) else { return false }
-        let id = origin.utf8.dropFirst(prefix.utf8.count)
-        return id.count == 32 && id.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
-    }
 }

@@ -123,7 +123,7 @@ public enum TrustedCheckpoints {
     /// The file name a saved checkpoint gets: `<vault id>-<size>.checkpoint` for a Casebook
     /// vault's origin (the origin's other characters replaced by `_` otherwise).
     public static func fileName(for checkpoint: Checkpoint) -> String {
-        let prefix = "casebook.example/vault/"
+        let prefix = AuditOrigin.prefix
         let stem = checkpoint.origin.hasPrefix(prefix) ? String(checkpoint.origin.dropFirst(prefix.count)) : checkpoint.origin
         let safe = String(stem.unicodeScalars.map { scalar -> Character in
             scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "-" || scalar == ".")

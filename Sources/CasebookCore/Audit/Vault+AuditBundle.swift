@@ -8,7 +8,6 @@ public struct AuditBundleExport: Sendable {
     public let eventCount: UInt64
     /// The checkpoint over all of them, as signed into the bundle.
     public let checkpoint: Checkpoint
-    public let recipient: Contact
 }
 
 /// Audit bundles (docs/formats.md §9): the whole log, sealed with age to a compliance
@@ -37,16 +36,8 @@ extension Vault {
                 }
                 guard rows.count == count else { throw CasebookError(.internalError, "the audit log changed while it was exported") }
                 let root = try MerkleTree.rootHash(contiguousLeafHashes: rows.flatMap(\.leafHash))
-                let checkpoint: Checkpoint
-                let note: SignedNote
-                let card: IdentityCard
-                do {
-                    checkpoint = try Checkpoint(origin: auditOrigin, size: UInt64(count), rootHash: root)
-                    note = try checkpoint.signed(privateKey: identity.signing)
-                    card = try IdentityCard.make(name: profile.name, role: profile.role.rawValue, created: event.time, identity: identity)
-                } catch {
-                    throw CasebookError(.internalError, "cannot sign the audit bundle: \(error)")
-                }
+                let (checkpoint, note) = try signedCheckpoint(size: UInt64(count), rootHash: root)
+                let card = try senderCard(created: event.time)
                 let header = AuditBundleHeader(origin: auditOrigin, created: event.time, eventCount: UInt64(count), card: card)
                 var source = AuditBundleSource(header: header, checkpoint: note) { index in
                     let row = rows[Int(index)]
@@ -66,7 +57,7 @@ extension Vault {
                     throw CasebookError(.environment, "cannot write \(url.path): \(error)")
                 }
                 guard fsync(fd) == 0 else { throw CasebookError(.environment, "cannot write \(url.path)") }
-                return AuditBundleExport(eventCount: UInt64(count), checkpoint: checkpoint, recipient: contact)
+                return AuditBundleExport(eventCount: UInt64(count), checkpoint: checkpoint)
             }
         } catch {
             if created { unlink(url.path) }
@@ -95,8 +86,9 @@ extension Vault {
         var trustedSet = TrustedCheckpointSet.empty
         var events: [AuditEvent] = []
         var exportEvent: AuditEvent?
-        var reader: AuditBundleReader!
-        reader = AuditBundleReader(onHeader: { header in
+        var eventCount: UInt64 = 0
+        let reader = AuditBundleReader(onHeader: { header in
+            eventCount = header.eventCount
             guard let contact = try self.contact(withFingerprint: header.card.fingerprint) else {
                 throw CasebookError(.notFound, "this audit bundle is from \(Vault.displayed(header.card.name)) (\(header.card.fingerprint)), who is not in your contacts",
                                     hint: "get their card from them ('casebook whoami --card'), check the fingerprint with them, then 'casebook contacts add CARD'")
@@ -106,7 +98,7 @@ extension Vault {
                 trustedSet = try TrustedCheckpoints.load(directory: trustedDirectory, origin: header.origin, signer: contact.card.minisignKey.key)
             }
         }, onEvent: { index, line, fields in
-            let last = index + 1 == reader.header!.eventCount
+            let last = index + 1 == eventCount
             guard last || (collectingReport && AuditReport.isReported(line, fields.action)) else { return }
             let event = try Self.decodeEvent(line, index: index)
             if last { exportEvent = event }
@@ -163,15 +155,6 @@ extension Vault {
     }
 
     // MARK: Helpers
-
-    /// A stored audit row's canonical bytes, checked against its leaf hash; nil if they are not.
-    func openAuditRow(_ row: AuditRow) -> [UInt8]? {
-        let ad = AssociatedData.make("audit-event", [header.vaultID, UInt64(row.sequence).bigEndianBytes, row.leafHash])
-        guard let canonical = try? XChaCha20Poly1305.open(row.sealedEvent, using: keys.audit, authenticating: ad),
-              ConstantTime.equals(AuditEvent.leafHash(of: canonical), row.leafHash)
-        else { return nil }
-        return canonical
-    }
 
     /// An event line as an `AuditEvent` (unknown keys are ignored).
     static func decodeEvent(_ line: UnsafeRawBufferPointer, index: UInt64) throws(AuditLogFailure) -> AuditEvent {

@@ -44,9 +44,15 @@ extension Vault {
     /// the origin as key name.
     public func signedAuditCheckpoint() throws -> (head: AuditTreeHead, note: SignedNote) {
         let head = try auditTreeHead()
+        return (head, try signedCheckpoint(size: head.size, rootHash: head.rootHash).note)
+    }
+
+    /// This vault's checkpoint of a tree of `size` with `rootHash`, signed with its identity
+    /// key: for `audit checkpoint`, packages and audit bundles alike.
+    func signedCheckpoint(size: UInt64, rootHash: MerkleHash) throws -> (checkpoint: Checkpoint, note: SignedNote) {
         do {
-            let checkpoint = try Checkpoint(origin: auditOrigin, size: head.size, rootHash: head.rootHash)
-            return (head, try checkpoint.signed(privateKey: identity.signing))
+            let checkpoint = try Checkpoint(origin: auditOrigin, size: size, rootHash: rootHash)
+            return (checkpoint, try checkpoint.signed(privateKey: identity.signing))
         } catch {
             throw CasebookError(.internalError, "cannot sign the audit checkpoint: \(error)")
         }

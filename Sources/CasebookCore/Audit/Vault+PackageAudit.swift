@@ -1,4 +1,3 @@
-import CasebookCrypto
 import CasebookFormat
 
 extension Vault {
@@ -13,12 +12,7 @@ extension Vault {
         var leaves: [MerkleHash] = []
         leaves.reserveCapacity(rows.count)
         for (index, row) in rows.enumerated() {
-            let ad = AssociatedData.make("audit-event", [header.vaultID, UInt64(row.sequence).bigEndianBytes, row.leafHash])
-            guard row.sequence == index,
-                  let canonical = try? XChaCha20Poly1305.open(row.sealedEvent, using: keys.audit, authenticating: ad),
-                  ConstantTime.equals(AuditEvent.leafHash(of: canonical), row.leafHash),
-                  let leaf = MerkleHash(bytes: row.leafHash)
-            else {
+            guard row.sequence == index, openAuditRow(row) != nil, let leaf = MerkleHash(bytes: row.leafHash) else {
                 throw CasebookError.integrity("audit event \(index) does not decrypt, is out of place or does not match its hash")
             }
             leaves.append(leaf)
@@ -26,13 +20,12 @@ extension Vault {
         let tree = MerkleTree(leafHashes: leaves)
         let index = UInt64(event.sequence)
         guard index < tree.size else { throw CasebookError(.internalError, "the package's audit event is not in the log") }
+        let note = try signedCheckpoint(size: tree.size, rootHash: tree.rootHash).note
         do {
-            let checkpoint = try Checkpoint(origin: auditOrigin, size: tree.size, rootHash: tree.rootHash)
-            let note = try checkpoint.signed(privateKey: identity.signing)
             let proof = InclusionProofFile(index: index, size: tree.size, hashes: try tree.inclusionProof(index: index, size: tree.size))
             return PackageAuditProof(event: event.canonicalBytes(), proof: proof, checkpoint: note.bytes)
         } catch {
-            throw CasebookError(.internalError, "cannot sign the package's audit checkpoint: \(error)")
+            throw CasebookError(.internalError, "cannot prove the package's audit event: \(error)")
         }
     }
 }

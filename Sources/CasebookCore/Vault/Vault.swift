@@ -128,9 +128,7 @@ public final class Vault {
     /// Every audit event, decrypted and checked against its stored leaf hash.
     public func auditEvents() throws -> [AuditEvent] {
         try store.auditRows().map { row in
-            let ad = AssociatedData.make("audit-event", [header.vaultID, UInt64(row.sequence).bigEndianBytes, row.leafHash])
-            guard let canonical = try? XChaCha20Poly1305.open(row.sealedEvent, using: keys.audit, authenticating: ad),
-                  ConstantTime.equals(AuditEvent.leafHash(of: canonical), row.leafHash),
+            guard let canonical = openAuditRow(row),
                   let event = try? JSONDecoder().decode(AuditEvent.self, from: Data(canonical)),
                   event.sequence == row.sequence
             else {
@@ -138,6 +136,16 @@ public final class Vault {
             }
             return event
         }
+    }
+
+    /// A stored audit row's canonical bytes: decrypted under its own position and leaf hash,
+    /// and matching that hash; nil if they do not.
+    func openAuditRow(_ row: AuditRow) -> [UInt8]? {
+        let ad = AssociatedData.make("audit-event", [header.vaultID, UInt64(row.sequence).bigEndianBytes, row.leafHash])
+        guard let canonical = try? XChaCha20Poly1305.open(row.sealedEvent, using: keys.audit, authenticating: ad),
+              ConstantTime.equals(AuditEvent.leafHash(of: canonical), row.leafHash)
+        else { return nil }
+        return canonical
     }
 
     /// Appends an audit event inside the caller's transaction.

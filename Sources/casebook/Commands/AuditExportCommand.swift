@@ -26,7 +26,7 @@ struct AuditExport: ParsableCommand {
     var armor = false
 
     func run() throws {
-        _ = try AgeOutput(path: output)  // refuses an existing file before the passphrase is asked for
+        try NewFile.checkAbsent(output)
         let opened = try vault.open(readOnly: false)
         let contact = try opened.contact(named: recipient)
         if contact.card.role != "compliance" {

@@ -47,7 +47,7 @@ struct AuditReportCommand: ParsableCommand {
     var output: String
 
     func run() throws {
-        _ = try AgeOutput(path: output)  // refuses an existing file before the passphrase is asked for
+        try NewFile.checkAbsent(output)
         try AuditReport.checkPeriod(from: from, until: until)
         let directory = trusted.map { URL(fileURLWithPath: $0) }
         let verification: AuditVerification
@@ -63,7 +63,7 @@ struct AuditReportCommand: ParsableCommand {
             verification = try opened.verifyOwnAuditLog(trustedDirectory: directory, collectingReport: true)
         }
         let report = try AuditReport(verification, from: from, until: until)
-        var bytes: [UInt8]
+        let bytes: [UInt8]
         switch format {
         case .csv: bytes = Array(report.csv().utf8)
         case .json: bytes = report.json()
@@ -71,7 +71,7 @@ struct AuditReportCommand: ParsableCommand {
             let names = Dictionary(try opened.contacts().map { ($0.fingerprint.description, $0.name) }) { first, _ in first }
             bytes = Array(report.html(names: names).utf8)
         }
-        try SecretFile.create(at: URL(fileURLWithPath: output), contents: SecureBytes(consuming: &bytes))
+        try bytes.withUnsafeBytes { try ExclusiveFile.write($0, to: URL(fileURLWithPath: output)) }  // 0600: it names clients
         if let failure = verification.failure {
             throw CasebookError(.integrity, failure.message,
                                 hint: "the \(format.rawValue) report in \(output) is marked FAILED; \(failure.casebookError.hint ?? "")")

@@ -103,9 +103,7 @@ struct ExportCommand: ParsableCommand {
     }
 
     func run() throws {
-        if let output, FileManager.default.fileExists(atPath: output) {
-            throw CasebookError(.alreadyExists, "\(output) already exists; exports never overwrite", hint: "choose a new file name")
-        }
+        if let output { try NewFile.checkAbsent(output) }
         let clientReference = try ClientReference(client)
         let sinceDate = try since.map { try DateArgument.parse($0, flag: "--since", endOfDay: false) }
         let fieldList = try fields.map { try CommaList.parse($0, flag: "--fields") }

@@ -121,11 +121,9 @@ struct HandoverOpen: ParsableCommand {
         } catch {
             throw CasebookError(.notFound, "cannot read \(file)")
         }
+        if let saveCheckpoint { try NewFile.checkAbsent(saveCheckpoint, flag: "--save-checkpoint") }
         let opened = try vault.open(readOnly: !`import`)
         let handover = try opened.openHandover(bytes, sender: opened.contactParty(withFingerprint:))
-        if let saveCheckpoint, FileManager.default.fileExists(atPath: saveCheckpoint) {
-            throw CasebookError(.alreadyExists, "\(saveCheckpoint) already exists; it is never overwritten", hint: "choose another name")
-        }
         var imported: [String]?
         if `import` { imported = try opened.importHandover(handover) }
         if let saveCheckpoint {

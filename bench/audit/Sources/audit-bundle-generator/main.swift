@@ -24,7 +24,7 @@ let identity = try IdentityFile.parse(SecureBytes(consuming: &identityBytes))
 let recipientCard = try IdentityCard.parse(String(contentsOfFile: arguments[3], encoding: .utf8))
 let created = "2026-12-31T23:59:59Z"
 let card = try IdentityCard.make(name: "Dr Amira Example", role: "psychologist", created: created, identity: identity)
-let origin = AuditBundleHeader.originPrefix + "5eed5eed5eed5eed5eed5eed5eed5eed"
+let origin = AuditOrigin.prefix + "5eed5eed5eed5eed5eed5eed5eed5eed"
 let actor = identity.minisignPublicKey.keyIDHex
 
 /// A fast deterministic generator (splitmix64): event i is a pure function of i.

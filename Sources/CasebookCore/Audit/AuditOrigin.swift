@@ -1,0 +1,15 @@
+import CasebookFormat
+
+/// Origins of Casebook vault checkpoints: `casebook.example/vault/` and the vault id in hex.
+public enum AuditOrigin {
+    public static let prefix = "casebook.example/vault/"
+
+    public static func origin(vaultID: [UInt8]) -> String { prefix + Hex.encode(vaultID) }
+
+    /// True for `casebook.example/vault/` followed by exactly 32 lower-case hex digits.
+    public static func isVaultOrigin(_ origin: String) -> Bool {
+        guard origin.hasPrefix(prefix) else { return false }
+        let id = origin.utf8.dropFirst(prefix.utf8.count)
+        return id.count == 32 && id.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
+    }
+}
