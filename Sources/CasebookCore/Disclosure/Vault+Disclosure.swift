@@ -114,21 +114,29 @@ extension Vault {
         _ signed: [(name: String, contents: [UInt8])], to recipients: [any AgeRecipient], armor: Bool, at url: URL,
         audit: (any VaultStoreWriter) throws -> AuditEvent
     ) throws {
+        try writeAuditedFile(at: url) { writer in
+            let event = try audit(writer)
+            let proof = try packageAuditProof(for: event, writer: writer)
+            let mtime = UInt64(max(0, clock.now().timeIntervalSince1970))
+            do {
+                let archive = try UstarArchive.write((signed + proof.entries).map {
+                    UstarArchive.Entry(name: $0.name, contents: $0.contents, modificationTime: mtime)
+                })
+                return try Age.encrypt(archive, to: recipients, armor: armor)
+            } catch {
+                throw CasebookError(.internalError, "cannot build the package: \(error)")
+            }
+        }
+    }
+
+    /// Inside one transaction, runs `contents` (which appends the audit event and returns
+    /// the file's bytes) and creates `url` with them (never overwriting, `0600`): the file
+    /// exists exactly when its event does.
+    func writeAuditedFile(at url: URL, contents: (any VaultStoreWriter) throws -> [UInt8]) throws {
         var created = false
         do {
             try store.write { writer in
-                let event = try audit(writer)
-                let proof = try packageAuditProof(for: event, writer: writer)
-                let mtime = UInt64(max(0, clock.now().timeIntervalSince1970))
-                let file: [UInt8]
-                do {
-                    let archive = try UstarArchive.write((signed + proof.entries).map {
-                        UstarArchive.Entry(name: $0.name, contents: $0.contents, modificationTime: mtime)
-                    })
-                    file = try Age.encrypt(archive, to: recipients, armor: armor)
-                } catch {
-                    throw CasebookError(.internalError, "cannot build the package: \(error)")
-                }
+                let file = try contents(writer)
                 try PackageFile.create(at: url, contents: file)
                 created = true
             }

@@ -77,10 +77,11 @@ extension Vault {
             throw CasebookError(.internalError, "cannot sign the override request: \(error)")
         }
         let file = note.bytes
-        try writeOverrideFile(file, to: url) { writer in
+        try writeAuditedFile(at: url) { writer in
             try appendAudit(writer, action: .overrideRequested, client: client.rawValue, digest: Hex.encode(SHA256.hash(file)),
                             detail: request.citation, recipients: [Self.auditName(of: request.recipient.target)],
                             purpose: purpose.rawValue, fields: request.fields, override: request.id)
+            return file
         }
         logger.debug("override requested")
         return (request, file)
@@ -132,11 +133,12 @@ extension Vault {
         } catch {
             throw CasebookError(.internalError, "cannot countersign the override request: \(error)")
         }
-        try writeOverrideFile(approval, to: url) { writer in
+        try writeAuditedFile(at: url) { writer in
             try appendAudit(writer, action: .overrideApproved, client: request.client.rawValue, digest: Hex.encode(SHA256.hash(approval)),
                             detail: request.citation, recipients: [Self.auditName(of: request.recipient.target)],
                             purpose: request.purpose.rawValue, fields: request.fields, contact: requester.name,
                             fingerprint: requester.card.fingerprint.description, override: request.id)
+            return approval
         }
         logger.debug("override approved")
         return (request, requester, approval)
@@ -235,23 +237,6 @@ extension Vault {
             throw error
         } catch {
             throw failure
-        }
-    }
-
-    /// Audits and writes `bytes` to `url` in one transaction: exclusive create, `0600`. If
-    /// the file cannot be made the event rolls back; if the commit fails the file is removed.
-    private func writeOverrideFile(_ bytes: [UInt8], to url: URL, audit: (any VaultStoreWriter) throws -> Void) throws {
-        var created = false
-        do {
-            try store.write { writer in
-                try audit(writer)
-                var copy = bytes
-                try SecretFile.create(at: url, contents: SecureBytes(consuming: &copy))
-                created = true
-            }
-        } catch {
-            if created { unlink(url.path) }
-            throw error
         }
     }
 }
