@@ -73,7 +73,7 @@ extension Vault {
         } catch {
             let why = (error as? CasebookError)?.message ?? "\(error)"
             try? store.write { writer in
-                try auditRefusal(writer, request, plan.basis, clients: plan.minimised.clients,
+                try auditRefusal(writer, request, plan.manifest.basis, clients: plan.minimised.clients,
                                  detail: "aborted: " + String(why.prefix(200)))
             }
             throw error
@@ -98,14 +98,12 @@ extension Vault {
     // MARK: The shared decision
 
     private struct ExportPlan {
+        var request: ExportRequest
         var manifest: ExportManifest
         var minimised: MinimisedDisclosure
-        var basis: [String]
         var override: ApprovedOverride?
         var withheldReasons: [String]
         var receivedLeftOut: Int
-        var recipient: ExportRecipient
-        var purpose: ConsentPurpose
 
         /// For the audit event: the approval file's digest, when an override was relied on.
         var overrideDetail: String { override.map { "; override approval sha256:\($0.digest)" } ?? "" }
@@ -134,8 +132,7 @@ extension Vault {
         let decision = request.overrideApproval == nil
             ? try consentDecision(request, revisions, wanted: wanted)
             : try overrideDecision(request, revisions, wanted: wanted)
-        let wantedSections = decision.wanted
-        let minimised = Self.minimise(revisions, wanted: wantedSections) { revision in
+        let minimised = Self.minimise(revisions, wanted: wanted) { revision in
             decision.excluded[revision.recordID] == nil ? (decision.allowed[revision.recordID] ?? []) : nil
         }
         let created = Timestamp.string(clock.now())
@@ -145,15 +142,12 @@ extension Vault {
             sender: .init(card: card.rendered(), fingerprint: card.fingerprint.description),
             recipient: request.recipient.description, delivery: delivery, purpose: request.purpose.rawValue, reason: reason,
             client: request.client.rawValue, basis: decision.basis, fields: request.fields, records: minimised.records)
-        return ExportPlan(manifest: manifest, minimised: minimised, basis: decision.basis, override: decision.override,
-                          withheldReasons: decision.withheldReasons, receivedLeftOut: all.count - revisions.count,
-                          recipient: request.recipient, purpose: request.purpose)
+        return ExportPlan(request: request, manifest: manifest, minimised: minimised, override: decision.override,
+                          withheldReasons: decision.withheldReasons, receivedLeftOut: all.count - revisions.count)
     }
 
     /// What an export may carry, decided by consent or by an override.
     private struct ExportDecision {
-        /// The sections asked for (nil: all).
-        var wanted: Set<String>?
         var allowed: [String: Set<String>]
         var excluded: [String: String]
         var withheldReasons: [String]
@@ -165,20 +159,13 @@ extension Vault {
     private func consentDecision(_ request: ExportRequest, _ revisions: [RecordRevision], wanted: Set<String>?) throws -> ExportDecision {
         let gate = try consentGate(revisions, wanted: wanted, recipients: [request.recipient.disclosure], purpose: request.purpose,
                                    action: .export)
-        if let refusal = gate.refusal(of: revisions, acceptPartial: request.acceptPartial) {
+        try gate.enforce(on: revisions, acceptPartial: request.acceptPartial, what: "this export", consent: "the client's consent",
+                         denyHint: "record the client's consent ('casebook consent grant --client \(request.client) --purpose \(request.purpose.rawValue) --actions export …'), or use an approved lawful-basis override (--override)") { detail in
             _ = try store.write { writer in
-                try auditRefusal(writer, request, gate.basis, clients: [request.client.rawValue],
-                                 detail: refusal.denied ? "denied" : "partial, not accepted", records: revisions.map(\.recordID))
+                try auditRefusal(writer, request, gate.basis, clients: [request.client.rawValue], detail: detail, records: revisions.map(\.recordID))
             }
-            let listed = ConsentGateResult.summary(refusal.lines)
-            if !refusal.denied {
-                throw CasebookError(.refused, "the client's consent covers this export only in part: \(listed)",
-                                    hint: "add --accept-partial to send what consent covers (the rest is listed as withheld), or record the consent with 'casebook consent grant'")
-            }
-            throw CasebookError(.refused, "no consent covers this export: \(listed)",
-                                hint: "record the client's consent ('casebook consent grant --client \(request.client) --purpose \(request.purpose.rawValue) --actions export …'), or use an approved lawful-basis override (--override)")
         }
-        return ExportDecision(wanted: wanted, allowed: gate.allowed, excluded: gate.excluded, withheldReasons: gate.withheldLines,
+        return ExportDecision(allowed: gate.allowed, excluded: gate.excluded, withheldReasons: gate.withheldLines,
                               basis: gate.basis, override: nil)
     }
 
@@ -259,7 +246,7 @@ extension Vault {
                                                 : "add --accept-partial to send what they cover (the rest is listed as withheld), or choose --fields the override names"),
                        override: approved.id, basis: basis)
         }
-        return ExportDecision(wanted: wanted, allowed: allowed, excluded: excluded, withheldReasons: listedReasons,
+        return ExportDecision(allowed: allowed, excluded: excluded, withheldReasons: listedReasons,
                               basis: basis, override: usedOverride ? approved : nil)
     }
 
@@ -269,8 +256,8 @@ extension Vault {
         let minimised = plan.minimised
         return try appendAudit(
             writer, action: action, records: minimised.records.map(\.id), kinds: minimised.kinds, count: minimised.records.count,
-            digest: digest, detail: detail, recipients: [plan.recipient.auditName], purpose: plan.purpose.rawValue,
-            fields: minimised.sent, contact: plan.recipient.description.name, basis: plan.basis, clients: minimised.clients,
+            digest: digest, detail: detail, recipients: [plan.request.recipient.auditName], purpose: plan.request.purpose.rawValue,
+            fields: minimised.sent, contact: plan.request.recipient.description.name, basis: plan.manifest.basis, clients: minimised.clients,
             withheld: minimised.withheld.isEmpty ? nil : minimised.withheld,
             excluded: minimised.excluded.isEmpty ? nil : minimised.excluded, override: plan.override?.id, export: plan.manifest.id)
     }

@@ -63,20 +63,12 @@ extension Vault {
         // The consent gate: nothing leaves that the clients' consent does not cover.
         let gate = try consentGate(revisions, wanted: wanted, recipients: recipients.map(\.disclosureRecipient), purpose: purpose,
                                    action: .handover)
-        if let refusal = gate.refusal(of: revisions, acceptPartial: acceptPartial) {
+        try gate.enforce(on: revisions, acceptPartial: acceptPartial, what: "this handover", consent: "the clients' consent",
+                         denyHint: "record the client's consent first: 'casebook consent grant --client REF --purpose \(purpose.rawValue) --to NAME …'") { detail in
             _ = try store.write { writer in
-                try appendAudit(writer, action: .handoverRefused, records: ids, count: ids.count,
-                                detail: refusal.denied ? "denied" : "partial, not accepted",
-                                recipients: recipientPrints, purpose: purpose.rawValue, fields: fields, basis: gate.basis,
-                                clients: clients)
+                try appendAudit(writer, action: .handoverRefused, records: ids, count: ids.count, detail: detail,
+                                recipients: recipientPrints, purpose: purpose.rawValue, fields: fields, basis: gate.basis, clients: clients)
             }
-            let listed = ConsentGateResult.summary(refusal.lines)
-            if !refusal.denied {
-                throw CasebookError(.refused, "the clients' consent covers this handover only in part: \(listed)",
-                                    hint: "add --accept-partial to send what consent covers (the rest is listed as withheld), or record the consent with 'casebook consent grant'")
-            }
-            throw CasebookError(.refused, "no consent covers this handover: \(listed)",
-                                hint: "record the client's consent first: 'casebook consent grant --client REF --purpose \(purpose.rawValue) --to NAME …'")
         }
         let minimised = Self.minimise(revisions, wanted: wanted) { revision in
             gate.excluded[revision.recordID] == nil ? (gate.allowed[revision.recordID] ?? []) : nil
