@@ -260,7 +260,7 @@ struct AgeOutput {
     }
 }
 
-/// The temporary output file to delete if the process is interrupted.
+/// The output file (or its temporary) to delete if the process is interrupted.
 enum PendingFile {
     nonisolated(unsafe) static var path: UnsafeMutablePointer<CChar>?
     nonisolated(unsafe) static var installed = false
@@ -277,6 +277,15 @@ enum PendingFile {
         let old = path
         path = nil
         free(old)
+    }
+
+    /// Runs `body`, which creates the file at `path` together with its audit event in one
+    /// transaction; if the process is interrupted meanwhile, the file is removed, so no
+    /// package, bundle or override file is left behind without its event.
+    static func whileCreating<T>(_ path: String, _ body: () throws -> T) rethrows -> T {
+        register(path)
+        defer { clear() }
+        return try body()
     }
 }
 

@@ -135,7 +135,9 @@ struct ExportCommand: ParsableCommand {
             report(outcome, to: FileHandle.standardError, where: "standard output (plaintext)")
             return
         }
-        let outcome = try opened.export(request, armor: armor, writingTo: URL(fileURLWithPath: output!))
+        let outcome = try PendingFile.whileCreating(output!) {
+            try opened.export(request, armor: armor, writingTo: URL(fileURLWithPath: output!))
+        }
         report(outcome, to: FileHandle.standardOutput, where: output!)
     }
 

@@ -82,8 +82,10 @@ struct HandoverSeal: ParsableCommand {
             }
         }
         let fieldList = try fields.map { try CommaList.parse($0, flag: "--fields") }
-        let manifest = try opened.sealHandover(recordIDs: ids, to: parties, purpose: purpose, reason: reason, fields: fieldList,
-                                               acceptPartial: acceptPartial, armor: armor, writingTo: URL(fileURLWithPath: output))
+        let manifest = try PendingFile.whileCreating(output) {
+            try opened.sealHandover(recordIDs: ids, to: parties, purpose: purpose, reason: reason, fields: fieldList,
+                                    acceptPartial: acceptPartial, armor: armor, writingTo: URL(fileURLWithPath: output))
+        }
         let withheld = manifest.records.reduce(0) { $0 + $1.withheld.count }
         print("Sealed \(manifest.records.count) record(s) to \(parties.map(\.name).joined(separator: ", ")) in \(output).")
         print("handover \(manifest.id); \(withheld) section(s) withheld")

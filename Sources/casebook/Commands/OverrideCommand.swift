@@ -90,10 +90,12 @@ struct OverrideRequestCommand: ParsableCommand {
         let expiry = try OverrideExpiry.parse(expires)
         let opened = try vault.open(readOnly: false)
         let target = try opened.overrideRecipient(recipient)
-        let (request, _) = try opened.requestOverride(
-            client: client, to: target.target, purpose: purpose, fields: fieldList, specialCategories: categories,
-            citation: citation, justification: justification, consentSought: consentSought, reason: reason,
-            clientInformed: clientInformed, expires: expiry, writingTo: URL(fileURLWithPath: output))
+        let (request, _) = try PendingFile.whileCreating(output) {
+            try opened.requestOverride(
+                client: client, to: target.target, purpose: purpose, fields: fieldList, specialCategories: categories,
+                citation: citation, justification: justification, consentSought: consentSought, reason: reason,
+                clientInformed: clientInformed, expires: expiry, writingTo: URL(fileURLWithPath: output))
+        }
         print("Wrote override request \(request.id) to \(output).")
         print(OverrideOutput.summary(request, requester: nil).joined(separator: "\n"))
         print("It counts only once a supervisor approves it: they run 'casebook override approve \(output) -o APPROVAL'.")
@@ -126,8 +128,9 @@ struct OverrideApprove: ParsableCommand {
     func run() throws {
         let bytes = try OverrideFile.read(request)
         let opened = try vault.open(readOnly: false)
-        let (approved, requester, _) = try opened.approveOverride(bytes, requester: opened.contactParty(withFingerprint:),
-                                                                  writingTo: URL(fileURLWithPath: output))
+        let (approved, requester, _) = try PendingFile.whileCreating(output) {
+            try opened.approveOverride(bytes, requester: opened.contactParty(withFingerprint:), writingTo: URL(fileURLWithPath: output))
+        }
         print("Approved override \(approved.id); the approval is in \(output).")
         print(OverrideOutput.summary(approved, requester: requester).joined(separator: "\n"))
         print("Send \(output) back to \(requester.name); only they can use it, until it expires.")
