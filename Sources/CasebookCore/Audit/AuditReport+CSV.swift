@@ -15,13 +15,7 @@ extension AuditReport {
         let check = verification
         records.append(["", check.exported ?? "", "verification", check.result, check.fingerprint, "", "", "", "", "", "", "", "",
                         check.root, "\(check.message); log of \(check.owner), origin \(check.origin)"])
-        for row in rows {
-            records.append([String(row.sequence), row.time, row.action, row.outcome, row.actor, row.recipients.joined(separator: "; "),
-                            row.clients.joined(separator: "; "), row.kinds.joined(separator: "; "),
-                            row.fields?.joined(separator: "; ") ?? "all", row.withheld.joined(separator: "; "),
-                            row.excluded.joined(separator: "; "), row.purpose ?? "", row.basis.joined(separator: "; "),
-                            row.digest ?? "", row.detail ?? ""])
-        }
+        records += rows.map { $0.cells() }
         return records.map { $0.map(Self.csvCell).joined(separator: ",") + "\r\n" }.joined()
     }
 

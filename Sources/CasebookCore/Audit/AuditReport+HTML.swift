@@ -68,8 +68,14 @@ extension AuditReport {
     private func chart(names: [String: String]) -> String {
         guard !rows.isEmpty else { return "<p>No disclosure or refusal in this period.</p>\n" }
         let noRecipient = "(no recipient)"
-        let lanes = Array(Set(rows.flatMap { $0.recipients.isEmpty ? [noRecipient] : $0.recipients })).sorted()
-        let times = rows.compactMap { Timestamp.parse($0.time)?.timeIntervalSince1970 }
+        // Each row's time, parsed once, and the rows of each lane (recipient).
+        let seconds = rows.map { Timestamp.parse($0.time)?.timeIntervalSince1970 }
+        var lanesRows: [String: [Int]] = [:]
+        for (index, row) in rows.enumerated() {
+            for lane in row.recipients.isEmpty ? [noRecipient] : row.recipients { lanesRows[lane, default: []].append(index) }
+        }
+        let lanes = lanesRows.keys.sorted()
+        let times = seconds.compactMap { $0 }
         let day = 86_400.0
         var start = from.flatMap { Timestamp.parse($0 + "T00:00:00Z")?.timeIntervalSince1970 } ?? ((times.min() ?? 0) / day).rounded(.down) * day
         var end = until.flatMap { Timestamp.parse($0 + "T00:00:00Z")?.timeIntervalSince1970 }.map { $0 + day }
@@ -79,7 +85,7 @@ extension AuditReport {
         let width = left + plot + right
         let height = top + laneHeight * Double(lanes.count) + 40
         func x(_ seconds: Double) -> Double { left + (min(max(seconds, start), end) - start) / (end - start) * plot }
-        func n(_ value: Double) -> String { String(format: "%.1f", value) }
+        let n = Self.n
         var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(n(width))\" height=\"\(n(height))\" viewBox=\"0 0 \(n(width)) \(n(height))\" role=\"img\" aria-label=\"Disclosures and refusals over time, one lane per recipient\">\n"
         // Legend.
         var legendX = left
@@ -95,11 +101,11 @@ extension AuditReport {
             svg += "<line x1=\"\(n(left))\" y1=\"\(n(y))\" x2=\"\(n(left + plot))\" y2=\"\(n(y))\" stroke=\"#d0d0d5\"/>\n"
             svg += "<text x=\"\(n(left - 8))\" y=\"\(n(y + 4))\" text-anchor=\"end\">\(Self.escape(String(label.prefix(60))))</text>\n"
             var counts: [String: Int] = [:]
-            for row in rows where (row.recipients.isEmpty ? [noRecipient] : row.recipients).contains(lane) {
+            for index in lanesRows[lane] ?? [] {
+                let row = rows[index]
                 counts[row.outcome, default: 0] += 1
-                let seconds = Timestamp.parse(row.time)?.timeIntervalSince1970 ?? start
                 let colour = Self.outcomes.first { $0.name == row.outcome }?.colour ?? "#555"
-                svg += Self.marker(row.outcome, x: x(seconds), y: y, colour: colour,
+                svg += Self.marker(row.outcome, x: x(seconds[index] ?? start), y: y, colour: colour,
                                    title: "\(row.time) \(row.action) \(row.outcome) \(row.clients.joined(separator: ", "))")
             }
             let summary = Self.outcomes.compactMap { outcome in counts[outcome.name].map { "\($0) \(outcome.name)" } }.joined(separator: ", ")
@@ -121,7 +127,6 @@ extension AuditReport {
     /// A marker: a filled circle (disclosed), a diamond (partial), a cross (refused) or a
     /// square (plaintext), with a tooltip.
     private static func marker(_ outcome: String, x: Double, y: Double, colour: String, title: String?) -> String {
-        func n(_ value: Double) -> String { String(format: "%.1f", value) }
         let tip = title.map { "<title>\(escape($0))</title>" } ?? ""
         switch outcome {
         case "partial":
@@ -135,6 +140,9 @@ extension AuditReport {
         }
     }
 
+    /// A coordinate, to one decimal place.
+    private static func n(_ value: Double) -> String { String(format: "%.1f", value) }
+
     // MARK: Table
 
     private func table(names: [String: String]) -> String {
@@ -142,11 +150,7 @@ extension AuditReport {
         var out = "<table>\n<tr>" + Self.csvColumns.map { "<th>\(Self.escape($0))</th>" }.joined() + "</tr>\n"
         for row in rows {
             let recipients = row.recipients.map { fingerprint in names[fingerprint].map { "\($0) (\(fingerprint))" } ?? fingerprint }
-            let cells = [String(row.sequence), row.time, row.action, row.outcome, row.actor, recipients.joined(separator: "; "),
-                         row.clients.joined(separator: "; "), row.kinds.joined(separator: "; "), row.fields?.joined(separator: "; ") ?? "all",
-                         row.withheld.joined(separator: "; "), row.excluded.joined(separator: "; "), row.purpose ?? "",
-                         row.basis.joined(separator: "; "), row.digest ?? "", row.detail ?? ""]
-            out += "<tr>" + cells.enumerated().map { index, cell in
+            out += "<tr>" + row.cells(recipients: recipients).enumerated().map { index, cell in
                 index == 3 ? "<td class=\"\(Self.escape(row.outcome))\">\(Self.escape(cell))</td>" : "<td>\(Self.escape(cell))</td>"
             }.joined() + "</tr>\n"
         }

@@ -41,6 +41,15 @@ public struct AuditReport: Sendable {
         public let digest: String?
         public let detail: String?
 
+        /// The row's cells in `csvColumns` order, lists joined with "; " (`fields` is `all`
+        /// when every section was asked for); `recipients` as they are to be shown.
+        func cells(recipients shown: [String]? = nil) -> [String] {
+            [String(sequence), time, action, outcome, actor, (shown ?? recipients).joined(separator: "; "),
+             clients.joined(separator: "; "), kinds.joined(separator: "; "), fields?.joined(separator: "; ") ?? "all",
+             withheld.joined(separator: "; "), excluded.joined(separator: "; "), purpose ?? "", basis.joined(separator: "; "),
+             digest ?? "", detail ?? ""]
+        }
+
         init(_ event: AuditEvent) {
             sequence = event.sequence
             time = event.time
