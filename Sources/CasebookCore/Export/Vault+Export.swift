@@ -194,7 +194,7 @@ extension Vault {
             }
             // Client, recipient and purpose must be the override's; sections and special
             // categories are matched record by record below.
-            try approved.check(client: request.client, recipient: target, purpose: request.purpose, fields: [], specialCategories: [])
+            try approved.check(client: request.client, recipient: target, purpose: request.purpose)
         } catch let error as CasebookError where error.code == .refused {
             // A policy refusal is audited; a file that is not an approval, or one that was
             // altered, is bad input and leaves the vault exactly as it was.
@@ -215,8 +215,7 @@ extension Vault {
             // excluded record leaves `allowed` unset).
             let consentCoversRecord = gate.excluded[id] == nil && gate.allowed[id] != nil
             let byConsent = consentCoversRecord ? (gate.allowed[id] ?? []) : []
-            let special = Set(content.header.labels + content.header.kind.defaultLabels).intersection(RecordHeader.specialCategoryLabels)
-            let unnamed = special.subtracting(approved.request.specialCategories).sorted()
+            let unnamed = approved.unnamedSpecialCategories(content.header.specialCategories)
             let byOverride = unnamed.isEmpty ? overrideFields : []
             if !consentCoversRecord && !unnamed.isEmpty {
                 excluded[id] = "neither consent nor the override covers it (the override does not name \(unnamed.joined(separator: ", ")))"

@@ -27,7 +27,7 @@ public struct ApprovedOverride: Sendable {
     /// `fields` are the sections to be released under it; `specialCategories` the labels of
     /// the records they belong to (labels that are not special categories are ignored).
     public func check(client: ClientReference, recipient: OverrideRecipient, purpose: ConsentPurpose,
-                      fields: Set<String>, specialCategories: Set<String>) throws(CasebookError) {
+                      fields: Set<String> = [], specialCategories: Set<String> = []) throws(CasebookError) {
         let hint = "an override covers only what it names; request a new one ('casebook override request') for this disclosure"
         let label = "override \(request.id)"
         guard client == request.client else {
@@ -45,11 +45,17 @@ public struct ApprovedOverride: Sendable {
                 + (missing.count > 5 ? ", …" : "")
             throw CasebookError(.refused, "\(label) does not cover the section\(missing.count == 1 ? "" : "s") \(listed)", hint: hint)
         }
-        let unnamed = specialCategories.intersection(RecordHeader.specialCategoryLabels).subtracting(request.specialCategories).sorted()
+        let unnamed = unnamedSpecialCategories(specialCategories)
         guard unnamed.isEmpty else {
             throw CasebookError(.refused, "\(label) does not name the special categor\(unnamed.count == 1 ? "y" : "ies") \(unnamed.joined(separator: ", "))",
                                 hint: hint)
         }
+    }
+
+    /// The special categories (`health`, `religious-belief`) among `labels` that this override
+    /// does not name: a record carrying any of them is not released under it.
+    func unnamedSpecialCategories(_ labels: some Sequence<String>) -> [String] {
+        Set(labels).intersection(RecordHeader.specialCategoryLabels).subtracting(request.specialCategories).sorted()
     }
 
     private static func shown(_ recipient: OverrideRequest.Recipient) -> String {
