@@ -90,9 +90,7 @@ public struct AuditEvent: Codable, Equatable, Sendable {
 
     /// The canonical encoding hashed into the log.
     public func canonicalBytes() -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array(try! encoder.encode(self))
+        return CanonicalJSON.encode(self)
     }
 
     /// RFC 6962 leaf hash of the canonical encoding.

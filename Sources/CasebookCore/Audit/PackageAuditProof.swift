@@ -131,9 +131,7 @@ public struct InclusionProofFile: Codable, Equatable, Sendable {
     }
 
     public func encoded() -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array(try! encoder.encode(self))
+        return CanonicalJSON.encode(self)
     }
 
     /// Parses canonical bytes only: anything that does not re-encode to the same bytes is refused.

@@ -12,9 +12,7 @@ extension Consent {
 
     /// The canonical bytes of this version.
     public func canonicalBytes() -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array(try! encoder.encode(CanonicalConsent(self)))
+        return CanonicalJSON.encode(CanonicalConsent(self))
     }
 
     /// SHA-256 of ``canonicalBytes()``, 64 lower-case hex digits.

@@ -69,9 +69,7 @@ public struct HandoverManifest: Codable, Equatable, Sendable {
 
     /// The canonical bytes.
     public func encoded() -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array(try! encoder.encode(self))
+        return CanonicalJSON.encode(self)
     }
 
     /// Parses canonical bytes (see the type's documentation).

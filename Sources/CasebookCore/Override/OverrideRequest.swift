@@ -210,8 +210,6 @@ public struct OverrideRequest: Codable, Equatable, Sendable {
 
     /// The canonical JSON: keys sorted, no insignificant whitespace, `/` not escaped.
     public func canonicalJSON() -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array(try! encoder.encode(self))
+        return CanonicalJSON.encode(self)
     }
 }

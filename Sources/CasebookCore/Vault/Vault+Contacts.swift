@@ -197,9 +197,7 @@ enum ContactCoding {
     }
 
     static func encode(_ contact: Contact) throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array(try encoder.encode(Stored(added: contact.added, card: contact.card.rendered(), name: contact.name)))
+        return CanonicalJSON.encode(Stored(added: contact.added, card: contact.card.rendered(), name: contact.name))
     }
 
     /// Nil unless every value meets its rule (the card must parse and verify strictly).
