@@ -134,7 +134,7 @@ import Testing
 
     @Test func errorsReadAsSentences() {
         let errors: [AgeError] = [
-            .armor("x"), .header("x"), .unsupportedRecipientType("mlkem768x25519"), .noMatch, .headerMAC,
+            .armor("x"), .armorTruncated, .header("x"), .unsupportedRecipientType("mlkem768x25519"), .noMatch, .headerMAC,
             .payload("x"), .io("x"), .invalidKey("x"), .invalidRecipients("x"),
         ]
         for error in errors {

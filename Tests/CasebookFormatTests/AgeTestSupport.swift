@@ -91,7 +91,7 @@ struct AgeOutcome {
         case .headerMAC?: return "HMAC failure"
         case .header?: return "header failure"
         case .payload?: return "payload failure"
-        case .armor?: return "armor failure"
+        case .armor?, .armorTruncated?: return "armor failure"
         case .unsupportedRecipientType?: return "unsupported recipient type"
         case .io?: return "I/O failure"
         case .invalidKey?: return "invalid key"

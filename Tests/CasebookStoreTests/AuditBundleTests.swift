@@ -294,7 +294,8 @@ import CasebookTestSupport
             state = state &* 6364136223846793005 &+ 1442695040888963407
             return UInt8(truncatingIfNeeded: state >> 33)
         }
-        try expectRefusal(.integrity, chris, random, "damaged")
+        // Not an age file at all: invalid input, as from every reader of age files.
+        try expectRefusal(.invalidInput, chris, random, "not a valid age file")
         try expectRefusal(.integrity, chris, Array(bundle.prefix(bundle.count - 20)), "damaged")
         var flipped = bundle
         flipped[flipped.count - 40] ^= 0x10

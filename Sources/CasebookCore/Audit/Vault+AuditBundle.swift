@@ -189,7 +189,12 @@ extension Vault {
         case .unsupportedRecipientType(let type):
             CasebookError(.invalidInput, "this audit bundle's envelope uses the unsupported recipient type '\(Vault.displayed(type))'")
         default:
-            AuditLogFailure.damaged(error.message)
+            switch error.category {
+            case .damaged: AuditLogFailure.damaged(error.message)
+            case .environment: CasebookError(.environment, error.message)
+            case .invalid: CasebookError(.invalidInput, "the audit bundle file is not a valid age file (\(error.message))",
+                                         hint: "an audit bundle is the file 'casebook audit export' writes; ask the sender for a new copy")
+            }
         }
     }
 

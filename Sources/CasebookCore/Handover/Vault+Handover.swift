@@ -116,9 +116,14 @@ extension Vault {
                                 hint: "ask the sender to seal it to the card 'casebook whoami --card' prints")
         } catch .unsupportedRecipientType(let type) {
             throw CasebookError(.invalidInput, "this handover's envelope uses the unsupported recipient type '\(type)'")
-        } catch {
+        } catch where error.category == .damaged {
             throw CasebookError(.integrity, "the handover file is damaged, truncated or was altered (\(error))",
                                 hint: "ask the sender for a new copy")
+        } catch where error.category == .environment {
+            throw CasebookError(.environment, error.message)
+        } catch {
+            throw CasebookError(.invalidInput, "the handover file is not a valid age file (\(error))",
+                                hint: "a handover is the .age file 'casebook handover seal' writes; ask the sender for a new copy")
         }
         guard archive.count <= Self.maximumHandoverBytes else {
             throw CasebookError(.invalidInput, "the handover is larger than \(Self.maximumHandoverBytes >> 20) MiB")

@@ -22,4 +22,14 @@ public struct OverrideInspection: Sendable {
     public let expired: Bool
 
     public var isApproval: Bool { signers.count == 2 }
+
+    /// Refuses a file whose signature by a key this vault knows (its own, or a contact's)
+    /// does not verify: that file was altered, whatever `override show` printed of it. A
+    /// signature by someone who is not a contact cannot be checked and is not refused here.
+    public func requireKnownSignaturesVerify() throws(CasebookError) {
+        guard let broken = signers.first(where: { !$0.verified && ($0.isThisVault || $0.contact != nil) }) else { return }
+        let who = broken.isThisVault ? "you" : broken.contact.map { Vault.displayed($0.name) } ?? ""
+        throw CasebookError(.integrity, "the override's signatures do not verify with the keys of \(who): it was altered, or was not signed by them",
+                            hint: "do not use it; ask for a new copy")
+    }
 }

@@ -97,6 +97,8 @@ extension Vault {
     public func approveOverride(
         _ file: [UInt8], requester lookUp: (IdentityFingerprint) throws -> HandoverParty?, writingTo url: URL
     ) throws -> (request: OverrideRequest, requester: HandoverParty, file: [UInt8]) {
+        // Integrity before policy: an altered file is refused as altered, whoever reads it.
+        try inspectOverride(file, contacts: lookUp).requireKnownSignaturesVerify()
         let parsed = try OverrideNote(parsing: file)
         let request = parsed.request
         guard parsed.signers.count == 1 else {
@@ -151,6 +153,7 @@ extension Vault {
     /// vault's; unexpired now. Reads only: nothing is written or audited here (export
     /// audits the use).
     public func verifiedOverride(_ file: [UInt8], approver lookUp: (IdentityFingerprint) throws -> HandoverParty?) throws -> ApprovedOverride {
+        try inspectOverride(file, contacts: lookUp).requireKnownSignaturesVerify()
         let parsed = try OverrideNote(parsing: file)
         let request = parsed.request
         let me = ownFingerprint

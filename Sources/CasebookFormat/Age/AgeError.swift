@@ -4,6 +4,9 @@
 public enum AgeError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The ASCII armor (`-----BEGIN AGE ENCRYPTED FILE-----`) is malformed.
     case armor(String)
+    /// Valid armor that ends before its `-----END AGE ENCRYPTED FILE-----` line: a
+    /// truncated file, not a file of another kind.
+    case armorTruncated
     /// The header is malformed or violates the format (including a stanza that an
     /// identity recognises but that is invalid, such as a low-order X25519 share).
     case header(String)
@@ -27,11 +30,28 @@ public enum AgeError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String { message }
 
+    /// What kind of failure this is, decided here once for every reader of age files (the
+    /// command line's exit status follows from it): an age file that was altered or
+    /// truncated after it was sealed is `damaged`; input that is not a well-formed age file,
+    /// a key or recipient that is malformed or unsupported, or a file not sealed to us is
+    /// `invalid`; reading or writing failed is `environment`.
+    public enum Category: Sendable { case invalid, damaged, environment }
+
+    public var category: Category {
+        switch self {
+        case .headerMAC, .payload, .armorTruncated: .damaged
+        case .io: .environment
+        case .armor, .header, .unsupportedRecipientType, .noMatch, .invalidKey, .invalidRecipients: .invalid
+        }
+    }
+
     /// A one-line message for a user.
     public var message: String {
         switch self {
         case .armor(let detail):
             return "the armored age file is malformed: \(detail)"
+        case .armorTruncated:
+            return "the armored age file is truncated: the '\(AgeArmor.endLine)' line is missing"
         case .header(let detail):
             return "the age file header is invalid: \(detail)"
         case .unsupportedRecipientType(let type):
@@ -60,7 +80,7 @@ public enum AgeError: Error, Equatable, Sendable, CustomStringConvertible {
             return "ask the sender to encrypt to your age1… recipient or with a passphrase"
         case .noMatch:
             return "check that the file was encrypted to your age1… recipient, or that the passphrase is right"
-        case .headerMAC, .payload:
+        case .headerMAC, .payload, .armorTruncated:
             return "the file was modified or truncated after it was encrypted; do not trust its contents, ask for a fresh copy"
         case .io:
             return nil

@@ -168,14 +168,14 @@ struct ArmorDecodingSource<Inner: ByteSource>: ByteSource {
     /// byte count; at the END line, checks what follows and returns 0.
     private mutating func decodeNextLine(into target: UnsafeMutableRawPointer) throws(AgeError) -> Int {
         guard let line = try nextLine(limit: AgeArmor.columns) else {
-            throw .armor("the '\(AgeArmor.endLine)' line is missing")
+            throw .armorTruncated
         }
         if matches(line, AgeArmor.endLine) {
             if line.terminated { try checkTrailingWhitespace() }
             state = .finished
             return 0
         }
-        guard line.terminated else { throw .armor("the '\(AgeArmor.endLine)' line is missing") }
+        guard line.terminated else { throw .armorTruncated }
         guard !mustEnd else {
             throw .armor("a line shorter than \(AgeArmor.columns) columns or with padding is followed by more data")
         }

@@ -142,13 +142,10 @@ enum AgeCLI {
     /// an altered or truncated file (header MAC, payload chunk) → 6 (integrity);
     /// reading or writing failed → 9 (environment).
     static func casebookError(_ error: AgeError) -> CasebookError {
-        switch error {
-        case .armor, .header, .unsupportedRecipientType, .noMatch, .invalidKey, .invalidRecipients:
-            return CasebookError(.invalidInput, error.message, hint: error.hint)
-        case .headerMAC, .payload:
-            return CasebookError(.integrity, error.message, hint: error.hint)
-        case .io:
-            return CasebookError(.environment, error.message, hint: error.hint)
+        switch error.category {
+        case .invalid: CasebookError(.invalidInput, error.message, hint: error.hint)
+        case .damaged: CasebookError(.integrity, error.message, hint: error.hint)
+        case .environment: CasebookError(.environment, error.message, hint: error.hint)
         }
     }
 

@@ -145,7 +145,8 @@ struct OverrideShow: ParsableCommand {
             Signatures are checked against your own key and your contacts' cards. Showing changes
             nothing and decides nothing: 'override approve' and 'export --override' do their own checks.
 
-            Exit statuses: 3 not a valid override file; 4 the file cannot be read.
+            Exit statuses: 3 not a valid override file; 4 the file cannot be read; 6 a signature by
+            you or a contact does not verify (the file was altered; it is shown all the same).
             """)
 
     @OptionGroup var vault: VaultOptions
@@ -162,6 +163,7 @@ struct OverrideShow: ParsableCommand {
         let inspection = try opened.inspectOverride(bytes, contacts: opened.contactParty(withFingerprint:))
         if json {
             try JSONOutput.print(OverrideShowJSON(inspection))
+            try inspection.requireKnownSignaturesVerify()
             return
         }
         let request = inspection.request
@@ -182,6 +184,7 @@ struct OverrideShow: ParsableCommand {
             lines.append("signature \(index + 1):    \(role) \(signer.fingerprint), \(who): \(signer.verified ? "verified" : "NOT verified")")
         }
         print(lines.joined(separator: "\n"))
+        try inspection.requireKnownSignaturesVerify()
     }
 }
 
