@@ -24,7 +24,7 @@ public final class SQLiteVaultStore: VaultStore {
             }
             if files.fileExists(atPath: databaseURL.path) {
                 throw CasebookError(.alreadyExists, "a vault already exists in \(folder.path)",
-                                    hint: "Casebook never overwrites a vault; choose another folder with --vault")
+                                    remedy: .chooseAnotherVaultFolder)
             }
             let contents = (try? files.contentsOfDirectory(atPath: folder.path)) ?? []
             guard contents.isEmpty else {
@@ -60,7 +60,7 @@ public final class SQLiteVaultStore: VaultStore {
         let databaseURL = folder.appendingPathComponent(databaseFileName)
         guard FileManager.default.fileExists(atPath: databaseURL.path) else {
             throw CasebookError(.notFound, "no vault in \(folder.path)",
-                                hint: "create one with 'casebook init', or point CASEBOOK_VAULT or --vault at an existing vault")
+                                remedy: .createVault)
         }
         do {
             let queue = try DatabaseQueue(path: databaseURL.path, configuration: configuration(readOnly: readOnly))

@@ -337,7 +337,7 @@ import CasebookTestSupport
         let forwarded = try plaintext.sealed(to: dana)
         let unknown = expectCasebookError(.notFound) { _ = try dana.verify(forwarded) }
         #expect(unknown?.message == "this audit bundle is from Dr Ada Example (\(ada.fingerprint)), who is not in your contacts")
-        #expect(unknown?.hint?.contains("contacts add") == true)
+        #expect(unknown?.remedy == .addTheirCard)
         // Ada is her contact: the bundle still names Chris as its recipient.
         try dana.knows(ada)
         try expectRefusal(.invalidInput, dana, forwarded, "not meant for you: Dr Ada Example exported it to Chris Example")

@@ -125,7 +125,7 @@ import CasebookTestSupport
         let url = ada.fixture.folder.file("partial.age")
         let refused = expectCasebookError(.refused) { try vault.export(try request(outsider), armor: false, writingTo: url) }
         #expect(refused?.message.hasPrefix("the client's consent covers this export only in part") == true)
-        #expect(refused?.hint?.contains("--accept-partial") == true)
+        #expect(refused?.remedy == .acceptPartialOrGrantConsent)
         #expect(!FileManager.default.fileExists(atPath: url.path))
         #expect(try vault.auditEvents().last?.detail == "partial, not accepted")
         let outcome = try vault.export(try request(outsider, acceptPartial: true), armor: false, writingTo: url)
@@ -185,7 +185,7 @@ import CasebookTestSupport
         // A plaintext request cannot be sealed by mistake.
         var plain = try request(outsider)
         plain.recipient = plain.recipient.forPlaintext
-        #expect(expectCasebookError(.usage) { try vault.export(plain, armor: false, writingTo: ada.fixture.folder.file("x.age")) } != nil)
+        #expect(expectCasebookError(.invalidArgument) { try vault.export(plain, armor: false, writingTo: ada.fixture.folder.file("x.age")) } != nil)
     }
 
     @Test func anExportThatCannotBeWrittenIsAuditedAsAborted() throws {

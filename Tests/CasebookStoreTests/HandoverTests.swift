@@ -163,7 +163,7 @@ func permitSupervision(_ vault: Vault, client: String, to party: Party, fields: 
         // Sender unknown to Sam.
         let unknown = expectCasebookError(.notFound) { _ = try sam.vault().openHandover(file, sender: self.contacts()) }
         #expect(unknown?.message.contains("not in your contacts") == true)
-        #expect(unknown?.hint?.contains("contacts add") == true)
+        #expect(unknown?.remedy == .addTheirCard)
         // A contact with Ada's name but another key: the signature does not verify.
         let impostor = HandoverParty(name: "Dr Ada Example", card: eve.card)
         let badSignature = expectCasebookError(.integrity) { _ = try sam.vault().openHandover(file, sender: { _ in impostor }) }
@@ -355,7 +355,7 @@ func permitSupervision(_ vault: Vault, client: String, to party: Party, fields: 
         let consent = try permitSupervision(vault, client: "C-0042", to: sam, fields: ["focus", "plan"])
         let partial = expectCasebookError(.refused) { _ = try seal() }
         #expect(partial?.message.contains("only in part") == true)
-        #expect(partial?.hint?.contains("--accept-partial") == true)
+        #expect(partial?.remedy == .acceptPartialOrGrantConsent)
         let manifest = try seal(acceptPartial: true)
         let sent = try #require(manifest.records.first)
         #expect(Set(sent.sections.keys) == ["focus", "plan"])

@@ -78,7 +78,7 @@ public struct AuditBundleHeader: Equatable, Sendable {
                                 hint: "update Casebook to verify it")
         }
         throw CasebookError(.invalidInput, "this file is not an audit bundle (it does not start with \(formatLine))",
-                            hint: "audit bundles are made with 'casebook audit export'")
+                            remedy: .auditBundlesAreMadeByExport)
     }
 
     /// `bytes[start...]` as a string, nil unless strict UTF-8 without control characters.

@@ -121,13 +121,13 @@ public struct AuditReport: Sendable {
 
     /// Refuses a date that is not a real `YYYY-MM-DD` (exit 2), or a period that ends before it starts.
     public static func checkPeriod(from: String?, until: String?) throws(CasebookError) {
-        for (flag, date) in [("--from", from), ("--until", until)] {
+        for (flag, date) in [(CallArgument.from, from), (CallArgument.until, until)] {
             if let date, !isDate(date) {
-                throw CasebookError(.usage, "\(flag) '\(Vault.displayed(date))' is not a valid date", hint: "use YYYY-MM-DD, e.g. 2026-11-24")
+                throw CasebookError(.invalidArgument, "'\(Vault.displayed(date))' is not a valid date", hint: "use YYYY-MM-DD, e.g. 2026-11-24", argument: flag)
             }
         }
         if let from, let until, until < from {
-            throw CasebookError(.usage, "the period ends (--until \(until)) before it starts (--from \(from))")
+            throw CasebookError(.invalidArgument, "the period ends (\(until)) before it starts (\(from))")
         }
     }
 

@@ -52,7 +52,7 @@ public enum TrustedCheckpoints {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue else {
             throw CasebookError(.notFound, "the trusted folder \(path) does not exist or is not a folder",
-                                hint: "create it and put the checkpoints you hold in it, or leave out --trusted")
+                                remedy: .leaveOutTrustedFolder)
         }
         let names: [String]
         do {
@@ -102,7 +102,7 @@ public enum TrustedCheckpoints {
             claimed = try Checkpoint(parsing: SignedNote(parsing: bytes).text).origin
         } catch {
             throw CasebookError(.invalidInput, "\(name) in the trusted folder is not a signed checkpoint: \(error)",
-                                hint: "the trusted folder holds only checkpoints ('casebook audit checkpoint' output, or files saved by 'audit verify --save-checkpoint')")
+                                remedy: .trustedFolderHoldsCheckpoints)
         }
         if claimed == origin {
             do {

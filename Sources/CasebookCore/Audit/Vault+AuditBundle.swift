@@ -91,7 +91,7 @@ extension Vault {
             eventCount = header.eventCount
             guard let contact = try self.contact(withFingerprint: header.card.fingerprint) else {
                 throw CasebookError(.notFound, "this audit bundle is from \(Vault.displayed(header.card.name)) (\(header.card.fingerprint)), who is not in your contacts",
-                                    hint: "get their card from them ('casebook whoami --card'), check the fingerprint with them, then 'casebook contacts add CARD'")
+                                    remedy: .addTheirCard)
             }
             exporter = contact
             if let trustedDirectory {
@@ -176,7 +176,7 @@ extension Vault {
         }
         guard event.recipients?.contains(me.description) == true else {
             throw CasebookError(.invalidInput, "this audit bundle was not meant for you: \(exporter.name) exported it to \(event.contact.map(Vault.displayed) ?? "someone else") (it was forwarded or re-sealed)",
-                                hint: "ask \(exporter.name) to export it to you: 'casebook audit export --to NAME'")
+                                remedy: .exportAuditBundleToYou(exporter: exporter.name))
         }
     }
 
@@ -185,7 +185,7 @@ extension Vault {
         switch error {
         case .noMatch:
             CasebookError(.invalidInput, "this audit bundle is not addressed to you: none of its envelope's recipients is this vault's identity",
-                          hint: "ask the sender to export it to your card ('casebook audit export --to NAME')")
+                          remedy: .exportAuditBundleToYou(exporter: nil))
         case .unsupportedRecipientType(let type):
             CasebookError(.invalidInput, "this audit bundle's envelope uses the unsupported recipient type '\(Vault.displayed(type))'")
         default:
@@ -193,7 +193,7 @@ extension Vault {
             case .damaged: AuditLogFailure.damaged(error.message)
             case .environment: CasebookError(.environment, error.message)
             case .invalid: CasebookError(.invalidInput, "the audit bundle file is not a valid age file (\(error.message))",
-                                         hint: "an audit bundle is the file 'casebook audit export' writes; ask the sender for a new copy")
+                                         remedy: .askForAnAuditBundleFile)
             }
         }
     }

@@ -139,7 +139,7 @@ extension ConsentProvision {
             guard scope.contains(where: { $0.field(forKey: field) != nil }) else {
                 let names = kinds.isEmpty ? "any record kind" : scope.map(\.rawValue).joined(separator: " or ")
                 throw CasebookError(.invalidInput, "'\(field.prefix(70))' is not a section of \(names)",
-                                    hint: "'casebook note template --kind K' shows a kind's sections; give their keys, such as focus,plan")
+                                    remedy: .showTemplate)
             }
         }
         for label in labels.sorted() {

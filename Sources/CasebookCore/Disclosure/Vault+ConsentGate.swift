@@ -37,17 +37,17 @@ struct ConsentGateResult {
     /// Refuses the disclosure if the gate does not let it through (see `refusal`): first
     /// `audit` records the refused event with its detail (`denied` or `partial, not
     /// accepted`), then the refusal is thrown, worded for `what` ("this export") and whose
-    /// consent it is (`consent`: "the client's consent"), with `denyHint` for a deny.
-    func enforce(on revisions: [RecordRevision], acceptPartial: Bool, what: String, consent: String, denyHint: String,
+    /// consent it is (`consent`: "the client's consent"), with `denyRemedy` for a deny.
+    func enforce(on revisions: [RecordRevision], acceptPartial: Bool, what: String, consent: String, denyRemedy: Remedy,
                  audit: (_ detail: String) throws -> Void) throws {
         guard let refusal = refusal(of: revisions, acceptPartial: acceptPartial) else { return }
         try audit(refusal.denied ? "denied" : "partial, not accepted")
         let listed = Self.summary(refusal.lines)
         if !refusal.denied {
             throw CasebookError(.refused, "\(consent) covers \(what) only in part: \(listed)",
-                                hint: "add --accept-partial to send what consent covers (the rest is listed as withheld), or record the consent with 'casebook consent grant'")
+                                remedy: .acceptPartialOrGrantConsent)
         }
-        throw CasebookError(.refused, "no consent covers \(what): \(listed)", hint: denyHint)
+        throw CasebookError(.refused, "no consent covers \(what): \(listed)", remedy: denyRemedy)
     }
 
     /// The first three lines, for a one-line error message.

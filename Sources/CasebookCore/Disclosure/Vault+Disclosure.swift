@@ -24,9 +24,9 @@ extension Vault {
         let known = Set(RecordKind.allCases.flatMap { $0.fields.map(\.key) })
         for field in fields where !known.contains(field) {
             throw CasebookError(.invalidInput, "'\(Self.displayed(field))' is not a section of any record kind",
-                                hint: "'casebook note template --kind K' shows a kind's sections; give their keys, such as focus,plan")
+                                remedy: .showTemplate)
         }
-        guard !fields.isEmpty else { throw CasebookError(.invalidInput, "--fields names no section") }
+        guard !fields.isEmpty else { throw CasebookError(.invalidInput, "names no section", argument: .fields) }
         return Set(fields)
     }
 
@@ -34,7 +34,7 @@ extension Vault {
     /// records go back through their sender, never onwards from here).
     func disclosableRevisions(_ ids: [String]) throws -> [RecordRevision] {
         guard !ids.isEmpty else {
-            throw CasebookError(.invalidInput, "no records were selected", hint: "name them with --note ID, or select with --client")
+            throw CasebookError(.invalidInput, "no records were selected", remedy: .selectRecords)
         }
         guard Set(ids).count == ids.count else { throw CasebookError(.invalidInput, "a record was named twice") }
         let revisions = try latestRecords(ids: ids)

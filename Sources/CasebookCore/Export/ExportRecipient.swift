@@ -39,7 +39,7 @@ public struct ExportRecipient {
             target = try OverrideRecipient(ageRecipient: encoded)
         } catch {
             throw CasebookError(.invalidInput, "'\(Vault.displayed(String(encoded.prefix(80))))' is not an age X25519 recipient (age1…, lower case)",
-                                hint: "give a contact's name, an age1… recipient, or --passphrase")
+                                remedy: .giveExportRecipient)
         }
         return ExportRecipient(
             description: .init(kind: "age", name: nil, fingerprint: nil, age: encoded, organisation: organisation, role: role),
@@ -60,12 +60,12 @@ public struct ExportRecipient {
     /// signed export, so they follow the provisions' token rule (`probation-london`).
     private static func checkTokens(organisation: String?, role: String?) throws(CasebookError) {
         if let organisation, !ConsentProvision.isToken(organisation) {
-            throw CasebookError(.invalidInput, "--recipient-org '\(Vault.displayed(String(organisation.prefix(70))))' is not a valid organisation",
-                                hint: ConsentProvision.tokenHint("probation-london"))
+            throw CasebookError(.invalidInput, "'\(Vault.displayed(String(organisation.prefix(70))))' is not a valid organisation",
+                                hint: ConsentProvision.tokenHint("probation-london"), argument: .recipientOrganisation)
         }
         if let role, !ConsentProvision.isToken(role) {
-            throw CasebookError(.invalidInput, "--recipient-role '\(Vault.displayed(String(role.prefix(70))))' is not a valid role",
-                                hint: ConsentProvision.tokenHint("offender-manager"))
+            throw CasebookError(.invalidInput, "'\(Vault.displayed(String(role.prefix(70))))' is not a valid role",
+                                hint: ConsentProvision.tokenHint("offender-manager"), argument: .recipientRole)
         }
     }
 

@@ -55,7 +55,7 @@ extension Vault {
     @discardableResult
     public func export(_ request: ExportRequest, armor: Bool, writingTo url: URL) throws -> ExportOutcome {
         guard let sealer = request.recipient.sealer else {
-            throw CasebookError(.usage, "a plaintext export goes to standard output; use exportPlaintext")
+            throw CasebookError(.invalidArgument, "a plaintext export goes to standard output; use exportPlaintext")
         }
         guard !FileManager.default.fileExists(atPath: url.path) else {
             throw CasebookError(.alreadyExists, "\(url.path) already exists; exports never overwrite", hint: "choose a new file name")
@@ -119,7 +119,7 @@ extension Vault {
             .sorted { ($0.start.date, $0.recordID) < ($1.start.date, $1.recordID) }
         guard !listed.isEmpty else {
             throw CasebookError(.notFound, "no records of \(request.client) match",
-                                hint: "'casebook note list --client \(request.client)' shows them")
+                                remedy: .listRecords(client: request.client.rawValue))
         }
         // Read once: received records are left out here (they go back through their sender),
         // so what remains is exactly what disclosableRevisions would return.
@@ -160,7 +160,7 @@ extension Vault {
         let gate = try consentGate(revisions, wanted: wanted, recipients: [request.recipient.disclosure], purpose: request.purpose,
                                    action: .export)
         try gate.enforce(on: revisions, acceptPartial: request.acceptPartial, what: "this export", consent: "the client's consent",
-                         denyHint: "record the client's consent ('casebook consent grant --client \(request.client) --purpose \(request.purpose.rawValue) --actions export …'), or use an approved lawful-basis override (--override)") { detail in
+                         denyRemedy: .grantConsentOrOverrideForExport(client: request.client.rawValue, purpose: request.purpose.rawValue)) { detail in
             _ = try store.write { writer in
                 try auditRefusal(writer, request, gate.basis, clients: [request.client.rawValue], detail: detail, records: revisions.map(\.recordID))
             }
@@ -190,7 +190,7 @@ extension Vault {
             approved = try verifiedOverride(request.overrideApproval ?? [], approver: contactParty(withFingerprint:))
             guard let target = request.recipient.overrideTarget else {
                 throw CasebookError(.refused, "an override names a contact or an age1… recipient; it cannot cover an export sealed to a passphrase",
-                                    hint: "export to the recipient the override names (--to)")
+                                    remedy: .exportToOverrideRecipient)
             }
             // Client, recipient and purpose must be the override's; sections and special
             // categories are matched record by record below.
@@ -241,8 +241,7 @@ extension Vault {
             let listed = ConsentGateResult.summary(listedReasons)
             let none = excluded.count == revisions.count
             try refuse(CasebookError(.refused, "consent and override \(approved.id) cover this export \(none ? "for none of the records" : "only in part"): \(listed)",
-                                     hint: none ? "request an override that names the special categories needed (--special-categories)"
-                                                : "add --accept-partial to send what they cover (the rest is listed as withheld), or choose --fields the override names"),
+                                     remedy: none ? .requestOverrideNamingSpecialCategories : .acceptPartialOrChooseOverrideFields),
                        override: approved.id, basis: basis)
         }
         return ExportDecision(allowed: allowed, excluded: excluded, withheldReasons: listedReasons,
@@ -276,7 +275,7 @@ extension Vault {
         let reason = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         if let problem = OverrideRequest.textProblem(reason, limit: 200) {
             throw CasebookError(.invalidInput, "\(what)'s reason \(problem); it is one line of at most 200 characters",
-                                hint: "for example --reason \"MAPPA level 2 meeting, 3 December\"")
+                                remedy: .giveReason(example: "MAPPA level 2 meeting, 3 December"))
         }
         return reason
     }

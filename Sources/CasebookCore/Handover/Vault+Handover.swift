@@ -54,7 +54,7 @@ extension Vault {
         let reason = try Self.validatedReason(reason, what: "a handover")
         var seen = Set<IdentityFingerprint>()
         let recipients = recipients.filter { seen.insert($0.card.fingerprint).inserted }
-        guard !recipients.isEmpty else { throw CasebookError(.invalidInput, "a handover needs at least one recipient", hint: "add --to NAME") }
+        guard !recipients.isEmpty else { throw CasebookError(.invalidInput, "a handover needs at least one recipient", remedy: .giveRecipient) }
         let ids = try recordIDs.map(RecordID.normalized)
         let wanted = try Self.wantedSections(fields)
         let revisions = try disclosableRevisions(ids)
@@ -64,7 +64,7 @@ extension Vault {
         let gate = try consentGate(revisions, wanted: wanted, recipients: recipients.map(\.disclosureRecipient), purpose: purpose,
                                    action: .handover)
         try gate.enforce(on: revisions, acceptPartial: acceptPartial, what: "this handover", consent: "the clients' consent",
-                         denyHint: "record the client's consent first: 'casebook consent grant --client REF --purpose \(purpose.rawValue) --to NAME …'") { detail in
+                         denyRemedy: .grantConsentForHandover(purpose: purpose.rawValue)) { detail in
             _ = try store.write { writer in
                 try appendAudit(writer, action: .handoverRefused, records: ids, count: ids.count, detail: detail,
                                 recipients: recipientPrints, purpose: purpose.rawValue, fields: fields, basis: gate.basis, clients: clients)
@@ -113,7 +113,7 @@ extension Vault {
             archive = try Age.decrypt(file, identities: [recorder])
         } catch .noMatch {
             throw CasebookError(.invalidInput, "this handover is not addressed to you: none of its envelope's recipients is this vault's identity",
-                                hint: "ask the sender to seal it to the card 'casebook whoami --card' prints")
+                                remedy: .sealToYourCard)
         } catch .unsupportedRecipientType(let type) {
             throw CasebookError(.invalidInput, "this handover's envelope uses the unsupported recipient type '\(type)'")
         } catch where error.category == .damaged {
@@ -123,7 +123,7 @@ extension Vault {
             throw CasebookError(.environment, error.message)
         } catch {
             throw CasebookError(.invalidInput, "the handover file is not a valid age file (\(error))",
-                                hint: "a handover is the .age file 'casebook handover seal' writes; ask the sender for a new copy")
+                                remedy: .askForAHandoverFile)
         }
         guard archive.count <= Self.maximumHandoverBytes else {
             throw CasebookError(.invalidInput, "the handover is larger than \(Self.maximumHandoverBytes >> 20) MiB")
@@ -157,7 +157,7 @@ extension Vault {
         let claimedName = (try? IdentityCard.parse(manifest.sender.card).name) ?? "an unknown sender"
         guard let sender = try lookUp(claimed) else {
             throw CasebookError(.notFound, "this handover says it is from \(claimedName) (\(claimed)), who is not in your contacts",
-                                hint: "get their card from them ('casebook whoami --card'), check the fingerprint with them, then 'casebook contacts add CARD'")
+                                remedy: .addTheirCard)
         }
         do {
             try signature.verify(message: json, publicKey: sender.card.minisignKey, allowingLegacy: false)
@@ -202,7 +202,7 @@ extension Vault {
         let manifest = opened.manifest
         if let importedAt = try opened.importedAt ?? receivedHandover(id: manifest.id) {
             throw CasebookError(.alreadyExists, "handover \(manifest.id) was already imported on \(importedAt)",
-                                hint: "its records are in your vault: 'casebook note list'")
+                                remedy: .alreadyImported)
         }
         let now = Timestamp.string(clock.now())
         let senderText = "\(opened.sender.name) (\(opened.sender.card.fingerprint))"

@@ -28,27 +28,26 @@ public struct ApprovedOverride: Sendable {
     /// the records they belong to (labels that are not special categories are ignored).
     public func check(client: ClientReference, recipient: OverrideRecipient, purpose: ConsentPurpose,
                       fields: Set<String> = [], specialCategories: Set<String> = []) throws(CasebookError) {
-        let hint = "an override covers only what it names; request a new one ('casebook override request') for this disclosure"
         let label = "override \(request.id)"
         guard client == request.client else {
-            throw CasebookError(.refused, "\(label) is for client \(request.client), not \(client)", hint: hint)
+            throw CasebookError(.refused, "\(label) is for client \(request.client), not \(client)", remedy: .requestNewOverride)
         }
         guard recipient == request.recipient.target else {
-            throw CasebookError(.refused, "\(label) is for \(Self.shown(request.recipient)), not \(Self.shown(recipient))", hint: hint)
+            throw CasebookError(.refused, "\(label) is for \(Self.shown(request.recipient)), not \(Self.shown(recipient))", remedy: .requestNewOverride)
         }
         guard purpose == request.purpose else {
-            throw CasebookError(.refused, "\(label) is for the purpose \(request.purpose.rawValue), not \(purpose.rawValue)", hint: hint)
+            throw CasebookError(.refused, "\(label) is for the purpose \(request.purpose.rawValue), not \(purpose.rawValue)", remedy: .requestNewOverride)
         }
         let missing = fields.subtracting(request.fields).sorted()
         guard missing.isEmpty else {
             let listed = missing.prefix(5).map { "'\(Vault.displayed(String($0.prefix(40))))'" }.joined(separator: ", ")
                 + (missing.count > 5 ? ", …" : "")
-            throw CasebookError(.refused, "\(label) does not cover the section\(missing.count == 1 ? "" : "s") \(listed)", hint: hint)
+            throw CasebookError(.refused, "\(label) does not cover the section\(missing.count == 1 ? "" : "s") \(listed)", remedy: .requestNewOverride)
         }
         let unnamed = unnamedSpecialCategories(specialCategories)
         guard unnamed.isEmpty else {
             throw CasebookError(.refused, "\(label) does not name the special categor\(unnamed.count == 1 ? "y" : "ies") \(unnamed.joined(separator: ", "))",
-                                hint: hint)
+                                remedy: .requestNewOverride)
         }
     }
 

@@ -1,13 +1,13 @@
 public import Foundation
 
-/// What `--expires` accepts. A date means the end of that day in UTC, so an override
+/// What an override's expiry (`--expires`) accepts. A date means the end of that day in UTC, so an override
 /// "until 3 December" can be used all of 3 December (UTC) and stops at
 /// 2026-12-04T00:00:00Z; a full RFC 3339 UTC time means exactly that instant. UTC,
 /// not local time, because the request travels to another person's machine.
 public enum OverrideExpiry {
     public static func parse(_ text: String) throws(CasebookError) -> Date {
-        let bad = CasebookError(.usage, "--expires '\(Vault.displayed(String(text.prefix(40))))' is not a date or a UTC time",
-                                hint: "use YYYY-MM-DD (the end of that day, UTC) or YYYY-MM-DDTHH:MM:SSZ")
+        let bad = CasebookError(.invalidArgument, "'\(Vault.displayed(String(text.prefix(40))))' is not a date or a UTC time",
+                                hint: "use YYYY-MM-DD (the end of that day, UTC) or YYYY-MM-DDTHH:MM:SSZ", argument: .expires)
         let bytes = Array(text.utf8)
         if bytes.count == 10 {
             let digits = [0, 1, 2, 3, 5, 6, 8, 9]

@@ -10,8 +10,8 @@ extension OverrideRequest {
 
     /// Throws unless every field meets its rule; returns the request unchanged.
     public func validated() throws(CasebookError) -> OverrideRequest {
-        func bad(_ message: String, hint: String? = nil) -> CasebookError {
-            CasebookError(.invalidInput, "the override request's \(message)", hint: hint)
+        func bad(_ message: String, hint: String? = nil, remedy: Remedy? = nil) -> CasebookError {
+            CasebookError(.invalidInput, "the override request's \(message)", hint: hint, remedy: remedy)
         }
         guard id.utf8.count == 32, id.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
             throw bad("id is not 32 lower-case hex digits")
@@ -39,11 +39,11 @@ extension OverrideRequest {
             }
             guard recipient.name == nil else { throw bad("age recipient has a name; only a contact has one") }
         }
-        guard !fields.isEmpty else { throw bad("fields name no section", hint: "name the sections it covers, e.g. --fields risk-new-information,risk-actions") }
+        guard !fields.isEmpty else { throw bad("fields name no section", remedy: .nameOverrideFields) }
         guard fields == Array(Set(fields)).sorted() else { throw bad("fields are not sorted and unique") }
         for field in fields where !Self.sectionKeys.contains(field) {
             throw bad("field '\(Vault.displayed(String(field.prefix(40))))' is not a section of any record kind",
-                      hint: "'casebook note template --kind K' shows a kind's sections; give their keys, such as focus,plan")
+                      remedy: .showTemplate)
         }
         guard specialCategories == Array(Set(specialCategories)).sorted() else { throw bad("special categories are not sorted and unique") }
         for label in specialCategories where !RecordHeader.specialCategoryLabels.contains(label) {

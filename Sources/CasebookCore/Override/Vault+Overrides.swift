@@ -38,7 +38,7 @@ extension Vault {
         let expires = Date(timeIntervalSince1970: expires.timeIntervalSince1970.rounded(.down))
         guard expires > now else {
             throw CasebookError(.invalidInput, "the expiry \(Timestamp.string(expires)) has already passed",
-                                hint: "give --expires a day or time in the next 30 days")
+                                remedy: .giveExpiryWithin(days: 30))
         }
         let latest = now.addingTimeInterval(OverrideRequest.maximumValidity)
         guard expires <= latest else {
@@ -53,7 +53,7 @@ extension Vault {
         case .contact(let fingerprint):
             guard let found = try contact(withFingerprint: fingerprint) else {
                 throw CasebookError(.notFound, "no contact with the fingerprint \(fingerprint) in this vault",
-                                    hint: "'casebook contacts list' shows your contacts")
+                                    remedy: .listContacts)
             }
             resolved = .init(target: recipient, name: found.name)
         case .age(let text):
@@ -103,12 +103,12 @@ extension Vault {
         let request = parsed.request
         guard parsed.signers.count == 1 else {
             throw CasebookError(.invalidInput, "this override file is already approved: it carries a second signature",
-                                hint: "'casebook override show FILE' shows who signed it")
+                                remedy: .showOverride)
         }
         let me = ownFingerprint
         guard request.requester.fingerprint != me else {
             throw CasebookError(.refused, "you cannot approve your own override request: an override needs a second person's key",
-                                hint: "ask your supervisor to approve it: they run 'casebook override approve REQUEST -o APPROVAL'")
+                                remedy: .askSupervisorToApprove)
         }
         guard profile.role == .supervisor else {
             throw CasebookError(.refused, "only a supervisor can approve an override; this vault's role is \(profile.role.rawValue)",
@@ -117,7 +117,7 @@ extension Vault {
         let claimed = "\(Vault.displayed(request.requester.name)) (\(request.requester.fingerprint))"
         guard let requester = try lookUp(request.requester.fingerprint) else {
             throw CasebookError(.notFound, "this override request says it is from \(claimed), who is not in your contacts",
-                                hint: "get their card from them ('casebook whoami --card'), check the fingerprint with them, then 'casebook contacts add CARD'")
+                                remedy: .addTheirCard)
         }
         guard requester.card.minisignKey.key != identity.minisignPublicKey.key else {
             throw CasebookError(.refused, "the requester's contact card carries your own signing key: you cannot approve your own request",
@@ -159,18 +159,18 @@ extension Vault {
         let me = ownFingerprint
         guard parsed.signers.count == 2 else {
             throw CasebookError(.refused, "this is an override request, not an approval: only the requester has signed it",
-                                hint: "ask a supervisor to approve it ('casebook override approve REQUEST -o APPROVAL') and use the approval file")
+                                remedy: .useAnApproval)
         }
         guard request.requester.fingerprint == me else {
             throw CasebookError(.refused, "this override was requested by someone else (\(Vault.displayed(request.requester.name)), \(request.requester.fingerprint)); only its requester can use it",
-                                hint: "request your own override with 'casebook override request'")
+                                remedy: .requestOwnOverride)
         }
         let selfApproval = CasebookError(.refused, "this override is approved with your own key: an override needs a supervisor's approval (two people, two keys)",
-                                         hint: "ask your supervisor to approve the request with 'casebook override approve'")
+                                         remedy: .supervisorMustApprove)
         guard parsed.signers[1] != me else { throw selfApproval }
         guard let approver = try lookUp(parsed.signers[1]) else {
             throw CasebookError(.notFound, "this override was approved by \(parsed.signers[1]), who is not in your contacts",
-                                hint: "if that is your supervisor, add their card after checking its fingerprint with them ('casebook contacts add CARD')")
+                                remedy: .addApproverCard)
         }
         guard approver.card.minisignKey.key != identity.minisignPublicKey.key else { throw selfApproval }
         try verify(parsed.note, with: [ownVerifier, OverrideNote.verifier(for: approver.card)], signedBy: "you and \(approver.name)")

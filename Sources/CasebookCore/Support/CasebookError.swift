@@ -1,28 +1,43 @@
-/// The one error type users see. `code` decides the exit status; `message` and
-/// `hint` are shown as `casebook: error: …` and `hint: …`. Messages never contain
-/// secrets or note text.
+/// The domain library's one error type. `code` says what kind of failure it is; an
+/// interface (the command line) turns that into its own signal, such as an exit status.
+/// `message` reads as a sentence; `hint` is advice in words that name no command or option,
+/// and `remedy` is advice an interface spells out in its own terms (a command to run, an
+/// option to add). Neither ever contains secrets or note text.
 public struct CasebookError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// Stable categories; their raw values are the command's exit statuses (README).
-    public enum Code: Int32, Sendable, CaseIterable {
-        case internalError = 1
-        case usage = 2
-        case invalidInput = 3
-        case notFound = 4
-        case wrongPassphrase = 5
-        case integrity = 6
-        case alreadyExists = 7
-        case refused = 8
-        case environment = 9
+    /// What kind of failure this is. Stable: interfaces map each one to their signal.
+    public enum Code: Sendable, CaseIterable {
+        /// A bug: something that should not happen did.
+        case internalError
+        /// A call's argument is malformed or out of range (a date, a period, an option's value).
+        case invalidArgument
+        /// Input (a document, file, key, card or passphrase) does not meet the rules.
+        case invalidInput
+        case notFound
+        case wrongPassphrase
+        /// Ciphertext, a database, a signature, a proof or a log failed its check.
+        case integrity
+        case alreadyExists
+        /// Policy said no: consent, an override, a confirmation that was not given.
+        case refused
+        /// The system failed: no terminal, no memory, disk full, the vault busy.
+        case environment
     }
 
     public let code: Code
+    /// The sentence. When `argument` is set, it follows the argument's name (the command
+    /// line shows "--expires 'x' is not a date").
     public let message: String
     public let hint: String?
+    public let remedy: Remedy?
+    /// The argument the message is about, when it is about one.
+    public let argument: CallArgument?
 
-    public init(_ code: Code, _ message: String, hint: String? = nil) {
+    public init(_ code: Code, _ message: String, hint: String? = nil, remedy: Remedy? = nil, argument: CallArgument? = nil) {
         self.code = code
         self.message = message
         self.hint = hint
+        self.remedy = remedy
+        self.argument = argument
     }
 
     public var description: String { message }

@@ -35,6 +35,6 @@ public enum RecordID {
     }
 
     private static func invalid(_ text: String) -> CasebookError {
-        CasebookError(.invalidInput, "'\(text.prefix(40))' is not a record id", hint: "record ids are 10 characters, as 'casebook note list' shows them")
+        CasebookError(.invalidInput, "'\(text.prefix(40))' is not a record id", remedy: .recordIDForm)
     }
 }

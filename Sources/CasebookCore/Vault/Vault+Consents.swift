@@ -83,7 +83,7 @@ extension Vault {
             rows.append(row)
         }
         guard let first = rows.first else {
-            throw CasebookError(.notFound, "no consent \(id) in this vault", hint: "'casebook consent list' shows the consents")
+            throw CasebookError(.notFound, "no consent \(id) in this vault", remedy: .listConsents)
         }
         if try store.wrappedClientKey(id: first.clientID) == nil, let erased = try erasure(of: first.clientID) {
             throw CasebookError(.notFound, "consent \(id) belonged to a client who was erased on \(erased.erasedAt); it can no longer be read")
@@ -105,7 +105,7 @@ extension Vault {
         try store.write { writer in
             guard try writer.consentRow(id: keys.consentRowID(id: withdrawn.id, version: withdrawn.version)) == nil else {
                 throw CasebookError(.refused, "\(current.label) changed while it was being withdrawn; nothing was recorded",
-                                    hint: "'casebook consent show \(withdrawn.id)' shows its latest version; try again")
+                                    remedy: .showConsent(id: withdrawn.id))
             }
             try writer.insertConsent(sealConsent(withdrawn, clientID: clientID, key: key))
             try appendAudit(writer, action: .consentWithdrawn, revision: withdrawn.version, client: withdrawn.client.rawValue,
@@ -123,7 +123,7 @@ extension Vault {
             return try RecordID.normalized(text)
         } catch {
             throw CasebookError(.invalidInput, "'\(displayed(String(text.prefix(40))))' is not a consent id",
-                                hint: "consent ids are 10 characters, as 'casebook consent list' shows them")
+                                remedy: .consentIDForm)
         }
     }
 

@@ -64,7 +64,7 @@ extension Vault {
     private func refuseOwnKeys(_ card: IdentityCard) throws(CasebookError) {
         if card.ageRecipient == ageRecipient || card.minisignKey.key == minisignPublicKey.key {
             throw CasebookError(.invalidInput, "this card carries your own keys; you cannot add yourself as a contact",
-                                hint: "add the cards of the colleagues you exchange with; 'casebook whoami' shows your own keys")
+                                remedy: .ownKeysAreNotContacts)
         }
     }
 
@@ -81,12 +81,12 @@ extension Vault {
     private static func checkNewContact(card: IdentityCard, name: String, existing: [Contact]) throws(CasebookError) {
         if let same = existing.first(where: { $0.fingerprint == card.fingerprint }) {
             throw CasebookError(.alreadyExists, "this card (fingerprint \(card.fingerprint)) is already a contact as '\(same.name)'",
-                                hint: "nothing was changed; 'casebook contacts show \"\(same.name)\"' shows it")
+                                remedy: .showContact(name: same.name))
         }
         if let clash = existing.first(where: { sameContactName($0.name, name) }) {
             throw CasebookError(.alreadyExists,
                                 "a different card is already a contact named '\(clash.name)' (fingerprint \(clash.fingerprint)); this card's fingerprint is \(card.fingerprint)",
-                                hint: "to keep both, add this card under another name with --name; if the person has new keys, remove the old contact first")
+                                remedy: .chooseAnotherContactName)
         }
     }
 
@@ -103,7 +103,7 @@ extension Vault {
     public func contact(named name: String) throws -> Contact {
         guard let found = try contacts().first(where: { Self.sameContactName($0.name, name) }) else {
             throw CasebookError(.notFound, "no contact named '\(Self.displayed(name))' in this vault",
-                                hint: "'casebook contacts list' shows your contacts")
+                                remedy: .listContacts)
         }
         return found
     }
@@ -128,7 +128,7 @@ extension Vault {
         try store.write { writer in
             guard let found = try writer.contactRows().map(openContact).first(where: { Self.sameContactName($0.name, name) }) else {
                 throw CasebookError(.notFound, "no contact named '\(Self.displayed(name))' in this vault",
-                                    hint: "'casebook contacts list' shows your contacts")
+                                    remedy: .listContacts)
             }
             try writer.deleteContact(id: keys.contactID(for: found.fingerprint))
             try appendAudit(writer, action: .contactRemoved, contact: found.name, fingerprint: found.fingerprint.description)

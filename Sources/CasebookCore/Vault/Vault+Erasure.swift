@@ -21,7 +21,7 @@ extension Vault {
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty, reason.count <= 500, !reason.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             throw CasebookError(.invalidInput, "an erasure needs a reason: one line of at most 500 characters",
-                                hint: "for example --reason \"client's erasure request of 2026-11-20, ref DP-114\"")
+                                remedy: .giveReason(example: "client's erasure request of 2026-11-20, ref DP-114"))
         }
         let clientID = keys.clientID(for: client.rawValue)
         if let erased = try erasure(of: clientID) {
@@ -29,7 +29,7 @@ extension Vault {
         }
         let count = try listings(RecordFilter(client: client)).count
         guard count > 0 else {
-            throw CasebookError(.notFound, "this vault holds no records of client \(client)", hint: "'casebook note list' shows your records")
+            throw CasebookError(.notFound, "this vault holds no records of client \(client)", remedy: .listRecords(client: nil))
         }
         let info = Erasure(erasedAt: Timestamp.string(clock.now()), reason: reason)
         try store.write { writer in

@@ -114,11 +114,11 @@ extension Vault {
     /// The rules an amendment must follow: a reason, the same client and kind, and a change.
     public func checkAmendment(of current: RecordRevision, to content: RecordContent, reason: String) throws {
         guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-            throw CasebookError(.invalidInput, "an amendment needs a reason", hint: "add --reason \"what changed and why\"")
+            throw CasebookError(.invalidInput, "an amendment needs a reason", remedy: .giveReason(example: "what changed and why"))
         }
         guard current.metadata.origin != .received else {
             throw CasebookError(.invalidInput, "record \(current.recordID) was received in a handover and stays as its sender wrote it",
-                                hint: "write your own note about it with 'casebook note new'")
+                                remedy: .writeOwnNote)
         }
         guard current.content.header.client == content.header.client else {
             throw CasebookError(.invalidInput, "an amendment cannot move a record to another client (\(current.content.header.client) → \(content.header.client))",
@@ -282,7 +282,7 @@ extension Vault {
     private func checked(_ id: String, _ found: (rows: [RevisionRow], latest: Int)) throws -> [RevisionRow] {
         let (rows, latest) = found
         guard !rows.isEmpty else {
-            throw CasebookError(.notFound, "no record \(id) in this vault", hint: "'casebook note list' shows your records")
+            throw CasebookError(.notFound, "no record \(id) in this vault", remedy: .listRecords(client: nil))
         }
         guard rows.count == latest, rows.enumerated().allSatisfy({ $0.offset + 1 == $0.element.revision }) else {
             throw CasebookError.integrity("record \(id)'s revisions do not match its revision count")

@@ -91,7 +91,7 @@ public final class Vault {
             guard length == SymmetricKey.byteCount else { throw CryptoError.authenticationFailed }
         } catch {
             throw CasebookError(.wrongPassphrase, "wrong passphrase for this vault",
-                                hint: "check CASEBOOK_PASSPHRASE or --passphrase-file; the vault was not changed")
+                                remedy: .checkPassphrase)
         }
         let keys = VaultKeys(master: try SymmetricKey(masterBytes))
         let identity = try unsealIdentity(header, keys: keys)

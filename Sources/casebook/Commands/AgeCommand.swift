@@ -51,7 +51,7 @@ struct AgeEncryptCommand: ParsableCommand {
         for text in recipients { parsed.append(try AgeCLI.recipient(text)) }
         let destination = try AgeOutput(path: output)
         if destination.isStandardOutput && !armor && isatty(STDOUT_FILENO) == 1 {
-            throw CasebookError(.usage, "refusing to write a binary age file to the terminal",
+            throw CommandError(.usage, "refusing to write a binary age file to the terminal",
                                 hint: "use --armor, or -o FILE, or redirect the output")
         }
         let source = try AgeInput(path: input)
@@ -103,8 +103,8 @@ struct AgeDecryptCommand: ParsableCommand {
             keyDescription = identityFiles.count == 1 ? "the identity in \(identityFiles[0])" : "any of the identity files given"
         }
         try destination.write(describing: { error in
-            guard error == .noMatch else { return AgeCLI.casebookError(error) }
-            return CasebookError(.invalidInput, "no identity matches: the file was not encrypted to \(keyDescription)",
+            guard error == .noMatch else { return error }
+            return CommandError(.invalidInput, "no identity matches: the file was not encrypted to \(keyDescription)",
                                  hint: "check that the sender used your age1… recipient ('casebook whoami' shows the vault's)")
         }) { (sink: inout FileDescriptorSink) throws(AgeError) in
             var reader = FileDescriptorSource(fileDescriptor: source.fileDescriptor)
@@ -113,17 +113,17 @@ struct AgeDecryptCommand: ParsableCommand {
     }
 }
 
-/// Parsing keys and turning age failures into Casebook's errors and exit statuses.
+/// Parsing keys and files for the age commands (ErrorClassifier turns age failures into exit statuses).
 enum AgeCLI {
     static func recipient(_ text: String) throws -> AgeX25519Recipient {
         do {
             return try AgeX25519Recipient(encoded: text)
         } catch .unsupportedRecipientType(let type) {
-            throw CasebookError(.invalidInput,
+            throw CommandError(.invalidInput,
                                 "unsupported recipient type '\(type)' (-r \(abbreviate(text))): Casebook encrypts only to X25519 age1… recipients",
                                 hint: "ask the recipient for an X25519 recipient (age-keygen -y, or 'casebook whoami'), or use the reference age")
         } catch {
-            throw CasebookError(.invalidInput, "-r \(abbreviate(text)): \(error.message)", hint: error.hint)
+            throw CommandError(.invalidInput, "-r \(abbreviate(text)): \(error.message)", hint: error.hint)
         }
     }
 
@@ -133,19 +133,8 @@ enum AgeCLI {
             return try AgeIdentityFile.parse(contents)
         } catch {
             let place = error.line.map { "line \($0) of " } ?? ""
-            throw CasebookError(.invalidInput, "\(place)the identity file \(path) \(error.message)",
+            throw CommandError(.invalidInput, "\(place)the identity file \(path) \(error.message)",
                                 hint: "an age identity file holds AGE-SECRET-KEY-1… lines, as age-keygen writes them")
-        }
-    }
-
-    /// Exit statuses: a malformed file or key, or a file not for us → 3 (invalid input);
-    /// an altered or truncated file (header MAC, payload chunk) → 6 (integrity);
-    /// reading or writing failed → 9 (environment).
-    static func casebookError(_ error: AgeError) -> CasebookError {
-        switch error.category {
-        case .invalid: CasebookError(.invalidInput, error.message, hint: error.hint)
-        case .damaged: CasebookError(.integrity, error.message, hint: error.hint)
-        case .environment: CasebookError(.environment, error.message, hint: error.hint)
         }
     }
 
@@ -168,12 +157,12 @@ struct AgeInput {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             let reason = errno == ENOENT ? "no such file" : String(cString: strerror(errno))
-            throw CasebookError(.notFound, "cannot read \(path): \(reason)")
+            throw CommandError(.notFound, "cannot read \(path): \(reason)")
         }
         var info = stat()
         if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
             Glibc.close(fd)
-            throw CasebookError(.notFound, "cannot read \(path): it is a folder")
+            throw CommandError(.notFound, "cannot read \(path): it is a folder")
         }
         fileDescriptor = fd
         owned = true
@@ -201,14 +190,14 @@ struct AgeOutput {
         if let target = self.path {
             var info = stat()
             if lstat(target, &info) == 0 {
-                throw CasebookError(.alreadyExists, "\(target) already exists",
+                throw CommandError(.alreadyExists, "\(target) already exists",
                                     hint: "choose a new file name; Casebook does not overwrite files")
             }
         }
     }
 
     /// Runs `body` with a sink on the destination and completes (or discards) it.
-    func write(describing describe: (AgeError) -> CasebookError = AgeCLI.casebookError,
+    func write(describing describe: (AgeError) -> any Error = { $0 },
                _ body: (inout FileDescriptorSink) throws(AgeError) -> Void) throws {
         guard let path else {
             var sink = FileDescriptorSink(fileDescriptor: STDOUT_FILENO)
@@ -220,7 +209,7 @@ struct AgeOutput {
         var template = Array("\(folder)/.\(url.lastPathComponent).casebook-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else {
-            throw CasebookError(.environment, "cannot create a file in \(folder): \(String(cString: strerror(errno)))")
+            throw CommandError(.environment, "cannot create a file in \(folder): \(String(cString: strerror(errno)))")
         }
         _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
         let temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
@@ -232,23 +221,23 @@ struct AgeOutput {
         }
         do {
             defer { Glibc.close(fd) }
-            guard fchmod(fd, 0o600) == 0 else { throw CasebookError(.environment, "cannot set the mode of \(temporary)") }
+            guard fchmod(fd, 0o600) == 0 else { throw CommandError(.environment, "cannot set the mode of \(temporary)") }
             var sink = FileDescriptorSink(fileDescriptor: fd)
             do throws(AgeError) { try body(&sink) } catch { throw describe(error) }
             guard fsync(fd) == 0 else {
-                throw CasebookError(.environment, "cannot write \(path): \(String(cString: strerror(errno)))")
+                throw CommandError(.environment, "cannot write \(path): \(String(cString: strerror(errno)))")
             }
         }
         if link(temporary, path) != 0 {
             let code = errno
             if code == EEXIST {
-                throw CasebookError(.alreadyExists, "\(path) already exists (it appeared while Casebook was writing)",
+                throw CommandError(.alreadyExists, "\(path) already exists (it appeared while Casebook was writing)",
                                     hint: "choose a new file name; Casebook does not overwrite files")
             }
             // Filesystems without hard links: rename, having checked that nothing is there.
             var info = stat()
             guard lstat(path, &info) != 0, rename(temporary, path) == 0 else {
-                throw CasebookError(.environment, "cannot create \(path): \(String(cString: strerror(code)))")
+                throw CommandError(.environment, "cannot create \(path): \(String(cString: strerror(code)))")
             }
         } else {
             unlink(temporary)

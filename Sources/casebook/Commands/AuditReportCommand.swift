@@ -73,7 +73,7 @@ struct AuditReportCommand: ParsableCommand {
         }
         try bytes.withUnsafeBytes { try ExclusiveFile.write($0, to: URL(fileURLWithPath: output)) }  // 0600: it names clients
         if let failure = verification.failure {
-            throw CasebookError(.integrity, failure.message,
+            throw CommandError(.integrity, failure.message,
                                 hint: "the \(format.rawValue) report in \(output) is marked FAILED; \(failure.casebookError.hint ?? "")")
         }
         print("Wrote the \(format.rawValue) report of \(verification.ownerName)'s audit log to \(output): \(report.rows.count) row(s); log verified (\(verification.eventCount) events).")

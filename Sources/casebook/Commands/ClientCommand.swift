@@ -37,14 +37,14 @@ struct ClientErase: ParsableCommand {
     func run() throws {
         let reference = try ClientReference(client)
         guard confirm != nil || Terminal.standardInputIsTerminal else {
-            throw CasebookError(.environment, "no terminal to confirm the erasure; nothing was erased",
+            throw CommandError(.environment, "no terminal to confirm the erasure; nothing was erased",
                                 hint: "run it in a terminal, or add --confirm \(reference)")
         }
         let opened = try vault.open(readOnly: false)
         let typed = try confirm ?? Terminal.readLine(
             prompt: "This destroys every record of \(reference) for good. Type \(reference) to confirm: ")
         guard let typed, typed.trimmingCharacters(in: .whitespaces) == reference.rawValue else {
-            throw CasebookError(.refused, "the reference was not confirmed; nothing was erased")
+            throw CommandError(.refused, "the reference was not confirmed; nothing was erased")
         }
         let count = try opened.eraseClient(reference, reason: reason)
         print("Erased \(count) record(s) of \(reference): their data key is destroyed.")

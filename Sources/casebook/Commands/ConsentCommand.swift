@@ -68,7 +68,7 @@ struct ConsentProvisionOptions: ParsableArguments {
     func draft(effect: ConsentEffect, evidenceSHA256: String?, contact: (String) throws -> ConsentRecipient) throws -> Consent {
         let client = try ClientReference(client)
         guard !purposes.isEmpty else {
-            throw CasebookError(.usage, "give at least one --purpose",
+            throw CommandError(.usage, "give at least one --purpose",
                                 hint: "the purposes are: " + ConsentPurpose.allCases.map(\.rawValue).joined(separator: ", "))
         }
         let purposes = Set(try purposes.map(ConsentPurpose.parse))
@@ -106,7 +106,7 @@ struct ConsentProvisionOptions: ParsableArguments {
     /// SHA-256 of the evidence file, read in 64 KiB pieces (a scanned form can be large).
     private static func evidenceHash(_ path: String) throws -> String {
         guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw CasebookError(.notFound, "cannot read the evidence file \(path)", hint: "check the path; the file is hashed, never stored")
+            throw CommandError(.notFound, "cannot read the evidence file \(path)", hint: "check the path; the file is hashed, never stored")
         }
         defer { try? handle.close() }
         var hasher = SHA256.Hasher()
@@ -117,11 +117,11 @@ struct ConsentProvisionOptions: ParsableArguments {
                 hasher.update([UInt8](piece))
             }
         } catch {
-            throw CasebookError(.notFound, "cannot read the evidence file \(path)", hint: "check the path; the file is hashed, never stored")
+            throw CommandError(.notFound, "cannot read the evidence file \(path)", hint: "check the path; the file is hashed, never stored")
         }
         // An empty file is a failed scan or a wrong path, never evidence of consent.
         guard total > 0 else {
-            throw CasebookError(.invalidInput, "the evidence file \(path) is empty", hint: "give the signed form itself; its SHA-256 is recorded")
+            throw CommandError(.invalidInput, "the evidence file \(path) is empty", hint: "give the signed form itself; its SHA-256 is recorded")
         }
         return Hex.encode(hasher.finalize())
     }

@@ -48,7 +48,7 @@ struct ContactsAdd: ParsableCommand {
         let expected = try fingerprint.map(FingerprintArgument.parse)
         if let name { _ = try Vault.validatedContactName(name) }
         guard expected != nil || Terminal.standardInputIsTerminal else {
-            throw CasebookError(.environment, "no terminal to confirm the card's fingerprint; nothing was stored",
+            throw CommandError(.environment, "no terminal to confirm the card's fingerprint; nothing was stored",
                                 hint: "run it in a terminal, or give --fingerprint FP as \(card.name) reads it to you from 'casebook whoami --card'")
         }
         let opened = try vault.open(readOnly: false)
@@ -61,14 +61,14 @@ struct ContactsAdd: ParsableCommand {
             """)
         if let expected {
             guard expected == card.fingerprint else {
-                throw CasebookError(.invalidInput, "the card's fingerprint \(card.fingerprint) does not match --fingerprint \(expected); nothing was stored",
+                throw CommandError(.invalidInput, "the card's fingerprint \(card.fingerprint) does not match --fingerprint \(expected); nothing was stored",
                                     hint: "the card may have been altered or be someone else's: get it again from \(card.name) and compare in person or by phone")
             }
         } else {
             let answer = try Terminal.readLine(prompt: "Add \(localName) as a contact? Compare the fingerprint with the one \(card.name)"
                                                + " reads to you from `casebook whoami --card`. [y/N] ")
             guard let answer, ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased()) else {
-                throw CasebookError(.refused, "\(localName) was not added: the fingerprint was not confirmed")
+                throw CommandError(.refused, "\(localName) was not added: the fingerprint was not confirmed")
             }
         }
         let added = try opened.addContact(card: card, name: name)
@@ -220,14 +220,14 @@ enum CardFileReader {
     static func read(_ path: String) throws -> IdentityCard {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw CasebookError(.notFound, "cannot read the card file \(path): no such file")
+            throw CommandError(.notFound, "cannot read the card file \(path): no such file")
         }
-        guard !isDirectory.boolValue else { throw CasebookError(.invalidInput, "the card file \(path) is a folder") }
+        guard !isDirectory.boolValue else { throw CommandError(.invalidInput, "the card file \(path) is a folder") }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw CasebookError(.notFound, "cannot read the card file \(path): permission denied or unreadable")
+            throw CommandError(.notFound, "cannot read the card file \(path): permission denied or unreadable")
         }
         guard data.count <= maximumBytes else {
-            throw CasebookError(.invalidInput, "the card file \(path) is larger than \(maximumBytes / 1024) KiB: not an identity card",
+            throw CommandError(.invalidInput, "the card file \(path) is larger than \(maximumBytes / 1024) KiB: not an identity card",
                                 hint: Self.hint)
         }
         do {
@@ -243,7 +243,7 @@ enum CardFileReader {
             default:
                 hint = Self.hint
             }
-            throw CasebookError(.invalidInput, "\(place)the card file \(path): \(error.message)", hint: hint)
+            throw CommandError(.invalidInput, "\(place)the card file \(path): \(error.message)", hint: hint)
         }
     }
 
@@ -256,7 +256,7 @@ enum FingerprintArgument {
         do {
             return try IdentityFingerprint(parsing: text)
         } catch {
-            throw CasebookError(.invalidInput, "--fingerprint: \(error.message)",
+            throw CommandError(.invalidInput, "--fingerprint: \(error.message)",
                                 hint: "type it as 'casebook whoami --card' shows it: 8 groups of 4 separated by '-'")
         }
     }

@@ -115,7 +115,7 @@ struct ExportCommand: ParsableCommand {
                 recipient = try .age(to, organisation: recipientOrg, role: recipientRole)
             } else {
                 if recipientRole != nil {
-                    throw CasebookError(.usage, "--recipient-role is for age1… and passphrase recipients; a contact's role is on its card")
+                    throw CommandError(.usage, "--recipient-role is for age1… and passphrase recipients; a contact's role is on its card")
                 }
                 recipient = try .contact(opened.contact(named: to).party, organisation: recipientOrg)
             }

@@ -78,7 +78,7 @@ struct HandoverSeal: ParsableCommand {
                                       since: try since.map { try DateArgument.parse($0, flag: "--since", endOfDay: false) })
             ids = try opened.listings(filter).map(\.recordID)
             guard !ids.isEmpty else {
-                throw CasebookError(.notFound, "no records of \(client) match", hint: "'casebook note list --client \(client)' shows them")
+                throw CommandError(.notFound, "no records of \(client) match", hint: "'casebook note list --client \(client)' shows them")
             }
         }
         let fieldList = try fields.map { try CommaList.parse($0, flag: "--fields") }
@@ -121,7 +121,7 @@ struct HandoverOpen: ParsableCommand {
         do {
             bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: file)))
         } catch {
-            throw CasebookError(.notFound, "cannot read \(file)")
+            throw CommandError(.notFound, "cannot read \(file)")
         }
         if let saveCheckpoint { try NewFile.checkAbsent(saveCheckpoint, flag: "--save-checkpoint") }
         let opened = try vault.open(readOnly: !`import`)

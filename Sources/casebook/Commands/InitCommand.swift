@@ -73,7 +73,7 @@ enum IdentityFileReader {
             return try IdentityFile.parse(secret)
         } catch {
             let place = error.line.map { "line \($0) of " } ?? ""
-            throw CasebookError(.invalidInput, "\(place)the identity file \(path) \(error.message)",
+            throw CommandError(.invalidInput, "\(place)the identity file \(path) \(error.message)",
                                 hint: "an identity file starts with '\(IdentityFile.header)'; see Keys-example/README.md")
         }
     }

@@ -46,14 +46,14 @@ enum DateArgument {
             let components = DateComponents(year: year, month: month, day: day)
             guard let date = calendar.date(from: components),
                   calendar.dateComponents([.year, .month, .day], from: date) == components else {
-                throw CasebookError(.usage, "\(flag) '\(text)' is not a valid date", hint: "use YYYY-MM-DD, e.g. 2026-11-24")
+                throw CommandError(.usage, "\(flag) '\(text)' is not a valid date", hint: "use YYYY-MM-DD, e.g. 2026-11-24")
             }
             return endOfDay ? calendar.date(byAdding: .day, value: 1, to: date)! : date
         }
         do {
             return try SessionStart(parsing: text, defaultTimeZone: .current).date
         } catch {
-            throw CasebookError(.usage, "\(flag) '\(text)' is not a valid date", hint: "use YYYY-MM-DD, e.g. 2026-11-24")
+            throw CommandError(.usage, "\(flag) '\(text)' is not a valid date", hint: "use YYYY-MM-DD, e.g. 2026-11-24")
         }
     }
 }
@@ -114,10 +114,10 @@ struct NoteNew: ParsableCommand {
                                              editorInitial: { try NoteTemplate.text(kind: kind, client: client) }) { text in
             let content = try NothingStored.parse(text)
             guard content.header.kind == kind else {
-                throw CasebookError(.invalidInput, "the document is a \(content.header.kind.rawValue) record but --kind is \(kind.rawValue); nothing was stored")
+                throw CommandError(.invalidInput, "the document is a \(content.header.kind.rawValue) record but --kind is \(kind.rawValue); nothing was stored")
             }
             guard content.header.client == client else {
-                throw CasebookError(.invalidInput, "the document is about client \(content.header.client) but --client is \(client); nothing was stored")
+                throw CommandError(.invalidInput, "the document is about client \(content.header.client) but --client is \(client); nothing was stored")
             }
             return content
         }
@@ -291,7 +291,7 @@ struct NoteImport: ParsableCommand {
 
     func run() throws {
         guard let data = FileManager.default.contents(atPath: file) else {
-            throw CasebookError(.notFound, "cannot read \(file)")
+            throw CommandError(.notFound, "cannot read \(file)")
         }
         let batch = try ImportBatch(jsonLines: Array(data))
         let opened = try vault.open(readOnly: false)
@@ -312,7 +312,7 @@ enum NothingStored {
         do {
             return try RecordDocument.parse(text)
         } catch {
-            throw CasebookError(.invalidInput, "\(error.description); nothing was stored", hint: error.hint)
+            throw CommandError(.invalidInput, "\(error.description); nothing was stored", hint: error.hint)
         }
     }
 }

@@ -7,7 +7,7 @@ enum CommaList {
     static func parse(_ text: String, flag: String) throws -> [String] {
         let items = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         guard !items.contains(where: \.isEmpty) else {
-            throw CasebookError(.usage, "\(flag) '\(text.prefix(40))' has an empty entry", hint: "separate values with single commas, e.g. \(flag) a,b")
+            throw CommandError(.usage, "\(flag) '\(text.prefix(40))' has an empty entry", hint: "separate values with single commas, e.g. \(flag) a,b")
         }
         return items
     }

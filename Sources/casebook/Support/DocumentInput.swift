@@ -8,7 +8,7 @@ enum DocumentInput {
     /// editor, a document that `accept` rejects can be corrected instead of lost.
     static func read<T>(file: String?, edit: Bool, editorInitial: () throws -> String, accept: (String) throws -> T) throws -> T {
         if edit {
-            guard file == nil else { throw CasebookError(.usage, "use either --file or --edit, not both") }
+            guard file == nil else { throw CommandError(.usage, "use either --file or --edit, not both") }
             return try EditorSession.edit(try editorInitial(), accept: accept)
         }
         if let file, file != "-" {
@@ -24,20 +24,20 @@ enum DocumentInput {
     static func readFile(_ path: String) throws -> String {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
-            throw CasebookError(.notFound, "cannot read \(path): no such file")
+            throw CommandError(.notFound, "cannot read \(path): no such file")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw CasebookError(.notFound, "cannot read \(path): permission denied or unreadable")
+            throw CommandError(.notFound, "cannot read \(path): permission denied or unreadable")
         }
         return try decode(data, from: path)
     }
 
     static func decode(_ data: Data, from source: String) throws -> String {
         guard data.count <= Vault.maximumRecordBytes else {
-            throw CasebookError(.invalidInput, "\(source) is larger than \(Vault.maximumRecordBytes / 1024) KiB")
+            throw CommandError(.invalidInput, "\(source) is larger than \(Vault.maximumRecordBytes / 1024) KiB")
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw CasebookError(.invalidInput, "\(source) is not UTF-8 text")
+            throw CommandError(.invalidInput, "\(source) is not UTF-8 text")
         }
         return text
     }

@@ -18,16 +18,16 @@ enum EditorSession {
     static func edit<T>(_ initial: String, accept: (String) throws -> T) throws -> T {
         let base = ProcessInfo.processInfo.environment["CASEBOOK_EDIT_DIR"] ?? "/dev/shm"
         guard isMemoryBacked(base) else {
-            throw CasebookError(.environment, "no private in-memory folder for editing (\(base) is missing or not tmpfs)",
+            throw CommandError(.environment, "no private in-memory folder for editing (\(base) is missing or not tmpfs)",
                                 hint: "write the note to standard input or --file instead; Casebook will not put plaintext on disk")
         }
         guard let editor = ["VISUAL", "EDITOR"].lazy.compactMap({ ProcessInfo.processInfo.environment[$0] }).first(where: { !$0.isEmpty }) else {
-            throw CasebookError(.environment, "no editor: set $EDITOR (or $VISUAL)",
+            throw CommandError(.environment, "no editor: set $EDITOR (or $VISUAL)",
                                 hint: "or pipe the document on standard input, or use --file")
         }
         var template = Array("\(base)/casebook-XXXXXX".utf8CString)
         guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
-            throw CasebookError(.environment, "cannot create a private folder in \(base)")
+            throw CommandError(.environment, "cannot create a private folder in \(base)")
         }
         let folder = String(cString: made)
         chmod(folder, 0o700)
@@ -44,16 +44,17 @@ enum EditorSession {
         while true {
             try runEditor(editor, on: path)
             guard let data = FileManager.default.contents(atPath: path) else {
-                throw CasebookError(.environment, "the edited file disappeared; nothing was stored")
+                throw CommandError(.environment, "the edited file disappeared; nothing was stored")
             }
             do {
                 return try accept(try DocumentInput.decode(data, from: "the edited note"))
-            } catch let error as CasebookError where error.code == .invalidInput && Terminal.isAvailable {
+            } catch where ErrorClassifier.classify(error).status == .invalidInput && Terminal.isAvailable {
+                let error = ErrorClassifier.classify(error)
                 FileHandle.standardError.write(Data("casebook: error: \(error.message)\n".utf8))
                 let answer = try Terminal.readLine(prompt: "Press Enter to correct it in the editor, or type q to discard it: ")
                 // End of input (Ctrl-D) discards too, so a closed terminal cannot loop.
                 let discard = answer.map { $0.lowercased().hasPrefix("q") } ?? true
-                if discard { throw CasebookError(.invalidInput, "\(error.message) (draft discarded)", hint: error.hint) }
+                if discard { throw CommandError(.invalidInput, "\(error.message) (draft discarded)", hint: error.hint) }
             }
         }
     }
@@ -69,11 +70,11 @@ enum EditorSession {
         do {
             try process.run()
         } catch {
-            throw CasebookError(.environment, "cannot start the editor '\(editor)'")
+            throw CommandError(.environment, "cannot start the editor '\(editor)'")
         }
         process.waitUntilExit()
         guard process.terminationReason == .exit, process.terminationStatus == 0 else {
-            throw CasebookError(.environment, "the editor exited with status \(process.terminationStatus); nothing was stored")
+            throw CommandError(.environment, "the editor exited with status \(process.terminationStatus); nothing was stored")
         }
     }
 
@@ -100,11 +101,11 @@ enum EditorSession {
 
     private static func write(_ text: String, to path: String) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw CasebookError(.environment, "cannot create the editing file") }
+        guard fd >= 0 else { throw CommandError(.environment, "cannot create the editing file") }
         defer { close(fd) }
         let bytes = Array(text.utf8)
         let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-        guard written == bytes.count else { throw CasebookError(.environment, "cannot write the editing file") }
+        guard written == bytes.count else { throw CommandError(.environment, "cannot write the editing file") }
     }
 
     /// Overwrites every regular file under `folder` (the draft, and editors' swap and

@@ -7,11 +7,11 @@ import Glibc
 enum NewFile {
     static func checkAbsent(_ path: String, flag: String = "-o") throws {
         guard path != "-" else {
-            throw CasebookError(.usage, "\(flag) needs a file name; this command does not write to standard output")
+            throw CommandError(.usage, "\(flag) needs a file name; this command does not write to standard output")
         }
         var info = stat()
         if lstat(path, &info) == 0 {
-            throw CasebookError(.alreadyExists, "\(path) already exists", hint: "choose a new file name; Casebook does not overwrite files")
+            throw CommandError(.alreadyExists, "\(path) already exists", hint: "choose a new file name; Casebook does not overwrite files")
         }
     }
 }

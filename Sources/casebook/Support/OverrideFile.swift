@@ -8,11 +8,11 @@ enum OverrideFile {
     static func read(_ path: String) throws -> [UInt8] {
         guard let handle = FileHandle(forReadingAtPath: path),
               let data = try? handle.read(upToCount: SignedNote.maxNoteBytes + 1) ?? Data() else {
-            throw CasebookError(.notFound, "cannot read \(path)")
+            throw CommandError(.notFound, "cannot read \(path)")
         }
         try? handle.close()
         guard data.count <= SignedNote.maxNoteBytes else {
-            throw CasebookError(.invalidInput, "\(path) is larger than \(SignedNote.maxNoteBytes) bytes: not an override file")
+            throw CommandError(.invalidInput, "\(path) is larger than \(SignedNote.maxNoteBytes) bytes: not an override file")
         }
         return Array(data)
     }

@@ -30,16 +30,16 @@ enum PassphraseSource {
         if confirm {
             let second = try Terminal.readSecret(prompt: "Repeat the passphrase: ")
             guard first.constantTimeEquals(second) else {
-                throw CasebookError(.invalidInput, "the two passphrases differ; nothing was changed")
+                throw CommandError(.invalidInput, "the two passphrases differ; nothing was changed")
             }
         }
         return first
     }
 
     private static func checked(_ secret: consuming SecureBytes) throws -> SecureBytes {
-        guard secret.count > 0 else { throw CasebookError(.invalidInput, "the passphrase is empty") }
+        guard secret.count > 0 else { throw CommandError(.invalidInput, "the passphrase is empty") }
         guard secret.count <= maximumLength else {
-            throw CasebookError(.invalidInput, "the passphrase is longer than \(maximumLength) bytes")
+            throw CommandError(.invalidInput, "the passphrase is longer than \(maximumLength) bytes")
         }
         return secret
     }
@@ -49,14 +49,14 @@ enum PassphraseSource {
 enum SecretInput {
     static func readFile(_ path: String, limit: Int, what: String) throws -> SecureBytes {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw CasebookError(.notFound, "cannot read the \(what) \(path)") }
+        guard fd >= 0 else { throw CommandError(.notFound, "cannot read the \(what) \(path)") }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
-            throw CasebookError(.invalidInput, "the \(what) \(path) is not a regular file")
+            throw CommandError(.invalidInput, "the \(what) \(path) is not a regular file")
         }
         let size = Int(info.st_size)
-        guard size <= limit else { throw CasebookError(.invalidInput, "the \(what) \(path) is too large") }
+        guard size <= limit else { throw CommandError(.invalidInput, "the \(what) \(path) is too large") }
         var secret = SecureBytes(count: size)
         let complete = secret.withUnsafeMutableBytes { buffer -> Bool in
             var offset = 0
@@ -67,7 +67,7 @@ enum SecretInput {
             }
             return true
         }
-        guard complete else { throw CasebookError(.environment, "cannot read the \(what) \(path)") }
+        guard complete else { throw CommandError(.environment, "cannot read the \(what) \(path)") }
         return secret
     }
 }
@@ -103,7 +103,7 @@ enum Terminal {
     static func read(prompt: String, echo: Bool, endOfInput: inout Bool) throws -> SecureBytes {
         let fd = open("/dev/tty", O_RDWR | O_NOCTTY)
         guard fd >= 0 else {
-            throw CasebookError(.environment, "no terminal to ask for the passphrase",
+            throw CommandError(.environment, "no terminal to ask for the passphrase",
                                 hint: "use --passphrase-file FILE, or set CASEBOOK_PASSPHRASE for automation")
         }
         defer { close(fd) }
@@ -136,7 +136,7 @@ enum Terminal {
             return length
         }
         guard length <= PassphraseSource.maximumLength else {
-            throw CasebookError(.invalidInput, "the input is longer than \(PassphraseSource.maximumLength) bytes")
+            throw CommandError(.invalidInput, "the input is longer than \(PassphraseSource.maximumLength) bytes")
         }
         endOfInput = !sawNewline && length == 0
         return line.extracting(0..<length)

@@ -1,0 +1,15 @@
+import CasebookCore
+
+/// The command-line option for each library argument a message can be about.
+enum OptionName {
+    static func of(_ argument: CallArgument) -> String {
+        switch argument {
+        case .fields: "--fields"
+        case .expires: "--expires"
+        case .from: "--from"
+        case .until: "--until"
+        case .recipientOrganisation: "--recipient-org"
+        case .recipientRole: "--recipient-role"
+        }
+    }
+}
