@@ -1,4 +1,5 @@
 import Foundation
+import CasebookFormat
 import CasebookCrypto
 
 /// What happened, recorded without any note text: identifiers, kinds, counts and

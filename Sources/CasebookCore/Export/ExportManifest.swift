@@ -1,4 +1,5 @@
 import Foundation
+import CasebookFormat
 
 /// `export.json`, version 1: what an export carries, signed by its sender (docs/formats.md §7).
 /// Canonical JSON exactly as `handover.json` (keys sorted, no insignificant whitespace,

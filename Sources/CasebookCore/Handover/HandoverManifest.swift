@@ -1,4 +1,5 @@
 import Foundation
+import CasebookFormat
 
 /// `handover.json`, version 2 (v1 packages had no audit proof): what a handover carries, signed by its sender (docs/formats.md).
 ///

@@ -178,7 +178,7 @@ extension Vault {
         guard ConsentPurpose(rawValue: manifest.purpose) != nil else {
             throw CasebookError(.invalidInput, "the handover's purpose '\(manifest.purpose.prefix(40))' is not one Casebook knows")
         }
-        guard manifest.id.count == 32, manifest.id.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
+        guard Hex.isLowercase(manifest.id, count: 32) else {
             throw CasebookError(.invalidInput, "the handover id is malformed")
         }
         var records: [RecordContent] = []

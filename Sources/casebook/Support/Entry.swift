@@ -1,5 +1,6 @@
 import ArgumentParser
 import CasebookCore
+import CasebookFormat
 import Foundation
 
 /// Parses, runs, and turns every failure into one `casebook: error: …` line (plus
@@ -23,6 +24,9 @@ enum Entry {
             exit(0)
         } catch let error as CasebookError {
             report(error)
+        } catch let error as WireFormatError {
+            let code: CasebookError.Code = error.kind == .integrity ? .integrity : .invalidInput
+            report(CasebookError(code, error.message, hint: error.hint))
         } catch let error as RecordInputError {
             report(CasebookError(.invalidInput, error.description, hint: error.hint))
         } catch {
