@@ -1,3 +1,5 @@
+public import CasebookFormat
+
 /// The one error type users see. `code` decides the exit status; `message` and
 /// `hint` are shown as `casebook: error: …` and `hint: …`. Messages never contain
 /// secrets or note text.
@@ -30,5 +32,13 @@ public struct CasebookError: Error, Equatable, Sendable, CustomStringConvertible
     static func integrity(_ what: String) -> CasebookError {
         CasebookError(.integrity, "record integrity check failed: \(what)",
                       hint: "the vault database was altered or damaged outside Casebook; restore it from a backup")
+    }
+}
+
+extension CasebookError {
+    /// A refused wire format as the error users see, with the exit status it always had:
+    /// altered evidence is an integrity failure (6), anything else bad input (3).
+    public init(_ wire: WireFormatError) {
+        self.init(wire.kind == .integrity ? .integrity : .invalidInput, wire.message, hint: wire.hint)
     }
 }

@@ -25,8 +25,7 @@ enum Entry {
         } catch let error as CasebookError {
             report(error)
         } catch let error as WireFormatError {
-            let code: CasebookError.Code = error.kind == .integrity ? .integrity : .invalidInput
-            report(CasebookError(code, error.message, hint: error.hint))
+            report(CasebookError(error))
         } catch let error as RecordInputError {
             report(CasebookError(.invalidInput, error.description, hint: error.hint))
         } catch {

@@ -1,4 +1,3 @@
-import CasebookFormat
 
 /// Origins of Casebook vault checkpoints: `casebook.example/vault/` and the vault id in hex.
 public enum AuditOrigin {

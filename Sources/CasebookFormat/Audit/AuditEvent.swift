@@ -1,5 +1,4 @@
 import Foundation
-import CasebookFormat
 import CasebookCrypto
 
 /// What happened, recorded without any note text: identifiers, kinds, counts and
