@@ -50,6 +50,7 @@ let package = Package(
             dependencies: [
                 "CasebookCore",
                 "CasebookCrypto",
+                "CasebookFormat",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
@@ -87,6 +88,12 @@ let package = Package(
             name: "CasebookFormatTests",
             dependencies: ["CasebookFormat", "CasebookCrypto", "CZlib"],
             resources: [.copy("Vectors")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            // The wire formats without the vault: only Format and Crypto, as a server would link them.
+            name: "CasebookWireTests",
+            dependencies: ["CasebookFormat", "CasebookCrypto"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -25,6 +25,14 @@ public struct IdentitySecrets: ~Copyable {
         String(decoding: Bech32.encode(hrp: "age", data: agreement.publicKey.rawRepresentation), as: UTF8.self)
     }
 
+    /// The X25519 key as an age identity, for files sent to `ageRecipient`. The scalar is
+    /// copied between secure buffers only.
+    public func ageIdentity() -> AgeX25519Identity {
+        var scalar = SecureBytes(count: X25519.keyByteCount)
+        scalar.withUnsafeMutableBytes { out in agreement.withUnsafeBytes { out.copyMemory(from: $0) } }
+        return AgeX25519Identity(privateKey: try! X25519.PrivateKey(rawRepresentation: scalar))
+    }
+
     /// The minisign public key others verify with.
     public var minisignPublicKey: MinisignPublicKey {
         MinisignPublicKey(keyID: signingKeyID, key: signing.publicKey)

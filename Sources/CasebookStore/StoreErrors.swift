@@ -1,10 +1,13 @@
 import CasebookCore
+import CasebookFormat
 import GRDB
 
 /// Turns SQLite failures into the errors users see, without leaking SQL.
 enum StoreErrors {
     static func map(_ error: any Error) -> CasebookError {
         if let error = error as? CasebookError { return error }
+        // A wire format refused inside a transaction keeps its text and exit status.
+        if let error = error as? WireFormatError { return CasebookError(error) }
         guard let error = error as? DatabaseError else {
             return CasebookError(.internalError, "unexpected storage failure")
         }

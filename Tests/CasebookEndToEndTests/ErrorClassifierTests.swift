@@ -36,6 +36,12 @@ import CasebookFormat
         #expect(ErrorClassifier.classify(AgeError.io("x")).status == .environment)
     }
 
+    @Test func wireFormatFailuresAreInvalidInputUnlessAltered() {
+        #expect(ErrorClassifier.classify(WireFormatError(.invalid, "x")).status == .invalidInput)
+        #expect(ErrorClassifier.classify(WireFormatError(.unsupportedVersion, "x")).status == .invalidInput)
+        #expect(ErrorClassifier.classify(WireFormatError(.integrity, "x", hint: "h")) == .init(status: .integrity, message: "x", hint: "h"))
+    }
+
     /// The library names no command or option; the command line adds them.
     @Test func remediesAndArgumentsAreSpelledOutHere() {
         let failure = ErrorClassifier.classify(CasebookError(.notFound, "no record X", remedy: .listRecords(client: "C-0042")))

@@ -244,7 +244,7 @@ import CasebookTestSupport
             String(json.dropLast()),
             "",
         ] {
-            #expect(throws: CasebookError.self) { _ = try ExportManifest.decode(Array(variant.utf8)) }
+            #expect(throws: WireFormatError.self) { _ = try ExportManifest.decode(Array(variant.utf8)) }
         }
     }
 

@@ -40,6 +40,10 @@ func expectCasebookError(_ code: CasebookError.Code, _ body: () throws -> Void) 
         try body()
     } catch let error as CasebookError {
         return error.code == code ? error : nil
+    } catch let error as WireFormatError {
+        // Moved formats throw their own error; the command line maps it to this code.
+        let mapped = CasebookError(error)
+        return mapped.code == code ? mapped : nil
     } catch {
         return nil
     }

@@ -1,5 +1,5 @@
 import Foundation
-import CasebookFormat
+public import CasebookFormat
 
 /// A compliance report over one verified (or failed) audit log (docs/guide-compliance.md):
 /// one row per disclosure and per refusal in the period, and the verification result. It

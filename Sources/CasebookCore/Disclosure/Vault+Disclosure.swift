@@ -88,22 +88,17 @@ extension Vault {
         }
     }
 
-    /// Signs `documents` (the manifest first, then any readable copies) with the vault's
-    /// minisign key, each signature beside its file. `comment` is the trusted comment.
-    func signedDocuments(_ documents: [(name: String, contents: [UInt8])], comment: String) throws -> [(name: String, contents: [UInt8])] {
-        var entries: [(name: String, contents: [UInt8])] = []
-        for document in documents {
-            let signature: String
-            do {
-                signature = try MinisignSignature.sign(message: document.contents, key: identity.signing, keyID: identity.signingKeyID,
-                                                       trustedComment: comment, untrustedComment: "signature from casebook secret key")
-            } catch {
-                throw CasebookError(.internalError, "cannot sign \(document.name): \(error)")
-            }
-            entries.append(document)
-            entries.append((document.name + ".minisig", Array(signature.utf8)))
+    /// Signs a package document (`name` is for the error) with the vault's minisign key.
+    /// `comment` is the trusted comment.
+    func signedDocument(_ contents: [UInt8], name: String, comment: String) throws -> SignedDocument {
+        let signature: String
+        do {
+            signature = try MinisignSignature.sign(message: contents, key: identity.signing, keyID: identity.signingKeyID,
+                                                   trustedComment: comment, untrustedComment: "signature from casebook secret key")
+        } catch {
+            throw CasebookError(.internalError, "cannot sign \(name): \(error)")
         }
-        return entries
+        return SignedDocument(contents: contents, signature: Array(signature.utf8))
     }
 
     /// In one transaction: appends the package's audit event (`audit` gets the writer),
@@ -111,17 +106,16 @@ extension Vault {
     /// into a ustar archive, seals it with age to `recipients` and creates `url` (never
     /// overwriting, `0600`). If any step fails, neither the event nor the file remains.
     func writePackage(
-        _ signed: [(name: String, contents: [UInt8])], to recipients: [any AgeRecipient], armor: Bool, at url: URL,
-        audit: (any VaultStoreWriter) throws -> AuditEvent
+        _ layout: PackageLayout, manifest: SignedDocument, markdown: SignedDocument? = nil, to recipients: [any AgeRecipient],
+        armor: Bool, at url: URL, audit: (any VaultStoreWriter) throws -> AuditEvent
     ) throws {
         try writeAuditedFile(at: url) { writer in
             let event = try audit(writer)
             let proof = try packageAuditProof(for: event, writer: writer)
             let mtime = UInt64(max(0, clock.now().timeIntervalSince1970))
             do {
-                let archive = try UstarArchive.write((signed + proof.entries).map {
-                    UstarArchive.Entry(name: $0.name, contents: $0.contents, modificationTime: mtime)
-                })
+                let archive = try SignedPackage(layout: layout, manifest: manifest, markdown: markdown, audit: proof)
+                    .archive(modificationTime: mtime)
                 return try Age.encrypt(archive, to: recipients, armor: armor)
             } catch {
                 throw CasebookError(.internalError, "cannot build the package: \(error)")

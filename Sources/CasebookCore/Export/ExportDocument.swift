@@ -1,4 +1,4 @@
-import CasebookFormat
+public import CasebookFormat
 
 /// `export.md`: a readable rendering of `export.json` for people outside Casebook (a court,
 /// a MAPPA partner, the client). It is generated from the manifest and signed beside it;

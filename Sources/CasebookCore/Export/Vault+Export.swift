@@ -1,6 +1,6 @@
 public import Foundation
 import CasebookCrypto
-import CasebookFormat
+public import CasebookFormat
 
 /// One export to evaluate and carry out (see ``Vault/export(_:armor:writingTo:)``).
 public struct ExportRequest {
@@ -62,11 +62,13 @@ extension Vault {
         }
         let plan = try exportPlan(request, delivery: "sealed")
         let json = plan.manifest.encoded()
-        var documents: [(name: String, contents: [UInt8])] = [("export.json", json)]
-        if request.markdown { documents.append(("export.md", Array(ExportDocument.markdown(plan.manifest).utf8))) }
-        let signed = try signedDocuments(documents, comment: "casebook export \(plan.manifest.id) from \(plan.manifest.sender.fingerprint) created \(plan.manifest.created)")
+        let comment = "casebook export \(plan.manifest.id) from \(plan.manifest.sender.fingerprint) created \(plan.manifest.created)"
+        let layout = PackageLayout.export
+        let signed = try signedDocument(json, name: layout.manifestName, comment: comment)
+        let markdown = try request.markdown ? signedDocument(Array(ExportDocument.markdown(plan.manifest).utf8),
+                                                             name: layout.markdownName ?? "", comment: comment) : nil
         do {
-            try writePackage(signed, to: [sealer], armor: armor, at: url) { writer in
+            try writePackage(layout, manifest: signed, markdown: markdown, to: [sealer], armor: armor, at: url) { writer in
                 try auditExport(writer, .exportSealed, plan, digest: Hex.encode(SHA256.hash(json)),
                                 detail: (request.markdown ? "sealed, json and markdown" : "sealed, json") + plan.overrideDetail)
             }

@@ -38,8 +38,6 @@ public struct OpenedHandover: Sendable {
 extension Vault {
     /// Largest decrypted handover accepted (the archive is read into memory).
     public static let maximumHandoverBytes = 256 << 20
-    /// A handover archive's members, in order (docs/formats.md §3).
-    public static let handoverEntryNames = ["handover.json", "handover.json.minisig"] + PackageAuditProof.fileNames
 
     /// Seals the latest revisions of `recordIDs` to `recipients`, keeping only the sections
     /// in `fields` (all when nil) that the clients' recorded consent lets every recipient
@@ -82,15 +80,15 @@ extension Vault {
                 .sorted { $0.fingerprint < $1.fingerprint },
             purpose: purpose.rawValue, reason: reason, fields: fields, records: minimised.records)
         let json = manifest.encoded()
-        let signed = try signedDocuments([("handover.json", json)],
-                                         comment: "casebook handover \(manifest.id) from \(senderCard.fingerprint) created \(created)")
+        let signed = try signedDocument(json, name: PackageLayout.handover.manifestName,
+                                        comment: "casebook handover \(manifest.id) from \(senderCard.fingerprint) created \(created)")
         let ageRecipients: [any AgeRecipient]
         do {
             ageRecipients = try recipients.map { try AgeX25519Recipient(encoded: $0.card.ageRecipient) }
         } catch {
             throw CasebookError(.internalError, "a contact's age recipient does not parse: \(error)")
         }
-        try writePackage(signed, to: ageRecipients, armor: armor, at: url) { writer in
+        try writePackage(.handover, manifest: signed, to: ageRecipients, armor: armor, at: url) { writer in
             try appendAudit(writer, action: .handoverSealed, records: minimised.records.map(\.id), kinds: minimised.kinds,
                             count: minimised.records.count, digest: Hex.encode(SHA256.hash(json)), handover: manifest.id,
                             recipients: recipientPrints, purpose: purpose.rawValue, fields: minimised.sent, basis: gate.basis,
@@ -128,21 +126,11 @@ extension Vault {
         guard archive.count <= Self.maximumHandoverBytes else {
             throw CasebookError(.invalidInput, "the handover is larger than \(Self.maximumHandoverBytes >> 20) MiB")
         }
-        let entries: [UstarArchive.Entry]
-        do {
-            entries = try UstarArchive.read(archive, limits: .init(maximumEntryCount: Self.handoverEntryNames.count,
-                                                                  maximumTotalByteCount: Self.maximumHandoverBytes))
-        } catch {
-            throw CasebookError(.invalidInput, "the handover's archive is malformed: \(error)")
-        }
-        guard entries.map(\.name) == Self.handoverEntryNames else {
-            throw CasebookError(.invalidInput, "the handover's archive must hold \(Self.handoverEntryNames.joined(separator: ", ")), in that order",
-                                hint: "it was made by another program or another version of Casebook")
-        }
-        let json = entries[0].contents
+        let package = try SignedPackage.read(archive, layout: .handover, maximumBytes: Self.maximumHandoverBytes)
+        let json = package.manifest.contents
         let signature: MinisignSignature
         do {
-            signature = try MinisignSignature(parsing: entries[1].contents)
+            signature = try MinisignSignature(parsing: package.manifest.signature)
         } catch {
             throw CasebookError(.invalidInput, "handover.json.minisig is not a minisign signature: \(error)")
         }
@@ -177,13 +165,11 @@ extension Vault {
             throw CasebookError(.invalidInput, "the handover's envelope is sealed to \(recorder.stanzaCount) recipient(s) but \(sender.name) addressed it to \(manifest.recipients.count): it was re-sealed",
                                 hint: "ask \(sender.name) to send it to you directly")
         }
-        let audit = try PackageAuditProof.verify(
-            event: entries[2].contents, proof: entries[3].contents, checkpoint: entries[4].contents,
-            signer: sender.card.minisignKey.key, action: .handoverSealed, packageID: manifest.id, manifest: json)
+        let audit = try package.verifyAudit(signer: sender.card.minisignKey.key, action: .handoverSealed, packageID: manifest.id)
         guard ConsentPurpose(rawValue: manifest.purpose) != nil else {
             throw CasebookError(.invalidInput, "the handover's purpose '\(manifest.purpose.prefix(40))' is not one Casebook knows")
         }
-        guard manifest.id.count == 32, manifest.id.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
+        guard Hex.isLowercase(manifest.id, count: 32) else {
             throw CasebookError(.invalidInput, "the handover id is malformed")
         }
         var records: [RecordContent] = []

@@ -13,7 +13,7 @@ extension OverrideRequest {
         func bad(_ message: String, hint: String? = nil, remedy: Remedy? = nil) -> CasebookError {
             CasebookError(.invalidInput, "the override request's \(message)", hint: hint, remedy: remedy)
         }
-        guard id.utf8.count == 32, id.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
+        guard Hex.isLowercase(id, count: 32) else {
             throw bad("id is not 32 lower-case hex digits")
         }
         for (name, time) in [("created", created), ("expires", expires)] where time.timeIntervalSince1970.rounded(.down) != time.timeIntervalSince1970 {

@@ -1,3 +1,5 @@
+public import CasebookFormat
+
 /// The domain library's one error type. `code` says what kind of failure it is; an
 /// interface (the command line) turns that into its own signal, such as an exit status.
 /// `message` reads as a sentence; `hint` is advice in words that name no command or option,
@@ -45,5 +47,14 @@ public struct CasebookError: Error, Equatable, Sendable, CustomStringConvertible
     static func integrity(_ what: String) -> CasebookError {
         CasebookError(.integrity, "record integrity check failed: \(what)",
                       hint: "the vault database was altered or damaged outside Casebook; restore it from a backup")
+    }
+}
+
+extension CasebookError {
+    /// A refused wire format in the domain's terms (for callers that must rethrow it as
+    /// this module's error, such as the store inside a transaction): altered evidence is an
+    /// integrity failure, anything else invalid input.
+    public init(_ wire: WireFormatError) {
+        self.init(wire.kind == .integrity ? .integrity : .invalidInput, wire.message, hint: wire.hint)
     }
 }

@@ -1,3 +1,4 @@
+import CasebookFormat
 import CasebookCrypto
 import Foundation
 import Logging

@@ -173,18 +173,7 @@ extension Vault {
     }
 
     /// A name someone typed, safe to show in one error line.
-    static func displayed(_ text: String) -> String {
-        var shown = ""
-        for scalar in text.unicodeScalars.prefix(100) {
-            switch scalar.properties.generalCategory {
-            case .control, .format, .lineSeparator, .paragraphSeparator, .surrogate, .unassigned, .privateUse:
-                shown += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
-            default:
-                shown.unicodeScalars.append(scalar)
-            }
-        }
-        return text.unicodeScalars.count > 100 ? shown + "…" : shown
-    }
+    static func displayed(_ text: String) -> String { WireText.displayed(text) }
 }
 
 /// The sealed plaintext of a contact: compact JSON with sorted keys,

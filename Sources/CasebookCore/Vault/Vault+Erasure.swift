@@ -1,3 +1,4 @@
+import CasebookFormat
 import Foundation
 import CasebookCrypto
 

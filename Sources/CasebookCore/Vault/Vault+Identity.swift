@@ -70,11 +70,7 @@ extension Vault {
 
     /// The vault owner's X25519 key as an age identity, for decrypting files sent to
     /// `ageRecipient`. The scalar is copied between secure buffers only.
-    public func ageIdentity() -> AgeX25519Identity {
-        var scalar = SecureBytes(count: X25519.keyByteCount)
-        scalar.withUnsafeMutableBytes { out in identity.agreement.withUnsafeBytes { out.copyMemory(from: $0) } }
-        return AgeX25519Identity(privateKey: try! X25519.PrivateKey(rawRepresentation: scalar))
-    }
+    public func ageIdentity() -> AgeX25519Identity { identity.ageIdentity() }
 }
 
 /// Creating files that hold secrets: exclusive create, mode 0600, bytes straight

@@ -543,16 +543,3 @@ final class SecureBytesBox {
         return length
     }
 }
-
-/// Lower-case hexadecimal.
-public enum Hex {
-    public static func encode(_ bytes: some Sequence<UInt8>) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var output: [UInt8] = []
-        for byte in bytes {
-            output.append(digits[Int(byte >> 4)])
-            output.append(digits[Int(byte & 15)])
-        }
-        return String(decoding: output, as: UTF8.self)
-    }
-}

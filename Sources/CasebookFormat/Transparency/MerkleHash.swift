@@ -33,13 +33,7 @@ public struct MerkleHash: Hashable, Sendable, CustomStringConvertible {
 
     public var base64: String { Base64.encode(bytes) }
 
-    public var hex: String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(64)
-        for byte in bytes { out += [digits[Int(byte >> 4)], digits[Int(byte & 15)]] }
-        return String(decoding: out, as: UTF8.self)
-    }
+    public var hex: String { Hex.encode(bytes) }
 
     public var description: String { base64 }
 

@@ -43,7 +43,7 @@ public struct NoteVerifier: Sendable, Hashable {
             throw .invalidVerifierKey("key must be canonical base64 of 33 bytes")
         }
         guard key[0] == Self.ed25519SignatureType else {
-            throw .invalidVerifierKey("unsupported signature type 0x\(Self.hexByte(key[0])) (only Ed25519, 0x01)")
+            throw .invalidVerifierKey("unsupported signature type 0x\(Hex.encode([key[0]])) (only Ed25519, 0x01)")
         }
         let publicKey: Ed25519.PublicKey
         do { publicKey = try Ed25519.PublicKey(rawRepresentation: key[1...]) } catch {
@@ -79,12 +79,7 @@ public struct NoteVerifier: Sendable, Hashable {
     }
 
     static func hex(_ keyID: UInt32) -> String {
-        (0..<4).map { hexByte(UInt8(truncatingIfNeeded: keyID >> (24 - 8 * $0))) }.joined()
-    }
-
-    static func hexByte(_ byte: UInt8) -> String {
-        let digits = Array("0123456789abcdef")
-        return String([digits[Int(byte >> 4)], digits[Int(byte & 15)]])
+        Hex.encode((0..<4).map { UInt8(truncatingIfNeeded: keyID >> (24 - 8 * $0)) })
     }
 
     private static func parseHexKeyID(_ text: Substring) -> UInt32? {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CasebookCore
+import CasebookFormat
 import Foundation
 
 /// Parses, runs, and turns every failure into one `casebook: error: …` line (plus

@@ -21,6 +21,8 @@ enum ErrorClassifier {
         case let error as CasebookError:
             let message = error.argument.map { "\(OptionName.of($0)) \(error.message)" } ?? error.message
             return Failure(status: status(error.code), message: message, hint: error.remedy.map(RemedyText.hint) ?? error.hint)
+        case let error as WireFormatError:
+            return Failure(status: error.kind == .integrity ? .integrity : .invalidInput, message: error.message, hint: error.hint)
         case let error as RecordInputError:
             return Failure(status: .invalidInput, message: error.description, hint: error.hint)
         case let error as AgeError:

@@ -1,4 +1,3 @@
-import CasebookFormat
 
 /// Origins of Casebook vault checkpoints: `casebook.example/vault/` and the vault id in hex.
 public enum AuditOrigin {
@@ -9,7 +8,6 @@ public enum AuditOrigin {
     /// True for `casebook.example/vault/` followed by exactly 32 lower-case hex digits.
     public static func isVaultOrigin(_ origin: String) -> Bool {
         guard origin.hasPrefix(prefix) else { return false }
-        let id = origin.utf8.dropFirst(prefix.utf8.count)
-        return id.count == 32 && id.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
+        return Hex.isLowercase(origin.dropFirst(prefix.count), count: 32)
     }
 }

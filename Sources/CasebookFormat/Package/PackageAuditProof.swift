@@ -1,5 +1,4 @@
 import Foundation
-public import CasebookFormat
 public import CasebookCrypto
 
 /// The audit evidence every handover and export package carries (docs/formats.md §7): the
@@ -49,9 +48,9 @@ public struct PackageAuditProof: Equatable, Sendable {
     public static func verify(
         event: [UInt8], proof proofBytes: [UInt8], checkpoint: [UInt8], signer: Ed25519.PublicKey,
         action: AuditAction, packageID: String, manifest: [UInt8]
-    ) throws(CasebookError) -> Verified {
-        func bad(_ why: String) -> CasebookError {
-            CasebookError(.integrity, "the package's audit proof does not verify: \(why)",
+    ) throws(WireFormatError) -> Verified {
+        func bad(_ why: String) -> WireFormatError {
+            WireFormatError(.integrity, "the package's audit proof does not verify: \(why)",
                           hint: "the package was altered, or the sender's audit log is not what it claims; ask the sender for a new copy")
         }
         let proof = try InclusionProofFile.decode(proofBytes)
@@ -61,7 +60,7 @@ public struct PackageAuditProof: Equatable, Sendable {
         } catch {
             throw bad("the checkpoint is malformed (\(error))")
         }
-        guard AuditOrigin.isVaultOrigin(origin) else { throw bad("the checkpoint's origin '\(Vault.displayed(String(origin.prefix(80))))' is not a Casebook vault's") }
+        guard AuditOrigin.isVaultOrigin(origin) else { throw bad("the checkpoint's origin '\(WireText.displayed(String(origin.prefix(80))))' is not a Casebook vault's") }
         let opened: Checkpoint
         do {
             let verifier = try NoteVerifier(name: origin, publicKey: signer)
@@ -135,11 +134,11 @@ public struct InclusionProofFile: Codable, Equatable, Sendable {
     }
 
     /// Parses canonical bytes only: anything that does not re-encode to the same bytes is refused.
-    public static func decode(_ bytes: [UInt8]) throws(CasebookError) -> InclusionProofFile {
+    public static func decode(_ bytes: [UInt8]) throws(WireFormatError) -> InclusionProofFile {
         guard bytes.count <= 8192, let file = try? JSONDecoder().decode(Self.self, from: Data(bytes)),
               file.format == formatName, file.encoded() == bytes, file.hashes.count <= 64 else {
-            throw CasebookError(.integrity, "\(proofName) is not a canonical \(formatName) file",
-                                hint: "the package was altered; ask the sender for a new copy")
+            throw WireFormatError(.integrity, "\(proofName) is not a canonical \(formatName) file",
+                                  hint: "the package was altered; ask the sender for a new copy")
         }
         return file
     }

@@ -14,12 +14,22 @@ public struct HandoverManifest: Codable, Equatable, Sendable {
         /// The card fingerprint (`XXXX-XXXX-…`).
         public var fingerprint: String
         public var name: String
+
+        public init(fingerprint: String, name: String) {
+            self.fingerprint = fingerprint
+            self.name = name
+        }
     }
 
     public struct Sender: Codable, Equatable, Sendable {
         /// The sender's whole identity card (its text).
         public var card: String
         public var fingerprint: String
+
+        public init(card: String, fingerprint: String) {
+            self.card = card
+            self.fingerprint = fingerprint
+        }
     }
 
     /// One record as sent: its header and the sections kept, and the sections withheld.
@@ -42,6 +52,25 @@ public struct HandoverManifest: Codable, Equatable, Sendable {
         public var sections: [String: String]
         /// Section keys the sender had text for but did not send, in the kind's field order.
         public var withheld: [String]
+
+        public init(id: String, revision: Int, author: String, recordedAt: String, kind: String, client: String, start: String,
+                    duration: Int?, modality: String, attendance: String, labels: [String], sharingSummary: String,
+                    sections: [String: String], withheld: [String]) {
+            self.id = id
+            self.revision = revision
+            self.author = author
+            self.recordedAt = recordedAt
+            self.kind = kind
+            self.client = client
+            self.start = start
+            self.duration = duration
+            self.modality = modality
+            self.attendance = attendance
+            self.labels = labels
+            self.sharingSummary = sharingSummary
+            self.sections = sections
+            self.withheld = withheld
+        }
 
         enum CodingKeys: String, CodingKey {
             case id, revision, author, kind, client, start, duration, modality, attendance, labels, sections, withheld
@@ -67,25 +96,35 @@ public struct HandoverManifest: Codable, Equatable, Sendable {
     public var fields: [String]?
     public var records: [Record]
 
+    public init(format: String, id: String, created: String, sender: Sender, recipients: [Party], purpose: String,
+                reason: String?, fields: [String]?, records: [Record]) {
+        self.format = format
+        self.id = id
+        self.created = created
+        self.sender = sender
+        self.recipients = recipients
+        self.purpose = purpose
+        self.reason = reason
+        self.fields = fields
+        self.records = records
+    }
+
     /// The canonical bytes.
     public func encoded() -> [UInt8] {
         return CanonicalJSON.encode(self)
     }
 
     /// Parses canonical bytes (see the type's documentation).
-    public static func decode(_ bytes: [UInt8]) throws(CasebookError) -> HandoverManifest {
-        let manifest: HandoverManifest
-        do {
-            manifest = try JSONDecoder().decode(HandoverManifest.self, from: Data(bytes))
-        } catch {
-            throw CasebookError(.invalidInput, "handover.json is not a Casebook handover manifest")
+    public static func decode(_ bytes: [UInt8]) throws(WireFormatError) -> HandoverManifest {
+        guard let manifest = try? JSONDecoder().decode(HandoverManifest.self, from: Data(bytes)) else {
+            throw WireFormatError(.invalid, "handover.json is not a Casebook handover manifest")
         }
         guard manifest.format == formatName else {
-            throw CasebookError(.invalidInput, "handover.json has format '\(manifest.format)', not \(formatName)",
-                                hint: "it was made by another program or a newer Casebook")
+            throw WireFormatError(.unsupportedVersion, "handover.json has format '\(manifest.format)', not \(formatName)",
+                                  hint: "it was made by another program or a newer Casebook")
         }
         guard manifest.encoded() == bytes else {
-            throw CasebookError(.invalidInput, "handover.json is not in canonical form (unknown keys, spacing or escapes)")
+            throw WireFormatError(.invalid, "handover.json is not in canonical form (unknown keys, spacing or escapes)")
         }
         return manifest
     }

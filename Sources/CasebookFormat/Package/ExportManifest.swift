@@ -52,24 +52,37 @@ public struct ExportManifest: Codable, Equatable, Sendable {
     public var fields: [String]?
     public var records: [HandoverManifest.Record]
 
+    public init(format: String, id: String, created: String, sender: HandoverManifest.Sender, recipient: Recipient, delivery: String,
+                purpose: String, reason: String?, client: String, basis: [String], fields: [String]?, records: [HandoverManifest.Record]) {
+        self.format = format
+        self.id = id
+        self.created = created
+        self.sender = sender
+        self.recipient = recipient
+        self.delivery = delivery
+        self.purpose = purpose
+        self.reason = reason
+        self.client = client
+        self.basis = basis
+        self.fields = fields
+        self.records = records
+    }
+
     /// The canonical bytes.
     public func encoded() -> [UInt8] {
         return CanonicalJSON.encode(self)
     }
 
     /// Parses canonical bytes (see the type's documentation).
-    public static func decode(_ bytes: [UInt8]) throws(CasebookError) -> ExportManifest {
-        let manifest: ExportManifest
-        do {
-            manifest = try JSONDecoder().decode(ExportManifest.self, from: Data(bytes))
-        } catch {
-            throw CasebookError(.invalidInput, "export.json is not a Casebook export manifest")
+    public static func decode(_ bytes: [UInt8]) throws(WireFormatError) -> ExportManifest {
+        guard let manifest = try? JSONDecoder().decode(ExportManifest.self, from: Data(bytes)) else {
+            throw WireFormatError(.invalid, "export.json is not a Casebook export manifest")
         }
         guard manifest.format == formatName else {
-            throw CasebookError(.invalidInput, "export.json has format '\(manifest.format.prefix(40))', not \(formatName)")
+            throw WireFormatError(.unsupportedVersion, "export.json has format '\(manifest.format.prefix(40))', not \(formatName)")
         }
         guard manifest.encoded() == bytes else {
-            throw CasebookError(.invalidInput, "export.json is not in canonical form (unknown keys, spacing or escapes)")
+            throw WireFormatError(.invalid, "export.json is not in canonical form (unknown keys, spacing or escapes)")
         }
         return manifest
     }
