@@ -23,3 +23,18 @@ import Testing
         #expect(filled.replacingOccurrences(of: "client: C-0042", with: "client:") == blank)
     }
 }
+
+@Suite struct ErasureConfirmationTests {
+    @Test func onlyTheReferenceItselfConfirmsAnErasure() throws {
+        let client = Fixtures.client("C-0042")
+        try client.checkErasureConfirmation("C-0042")
+        try client.checkErasureConfirmation("  C-0042 ")
+        for typed in [nil, "", "c-0042", "C-0043", "yes"] as [String?] {
+            var refusal: CasebookError?
+            do { try client.checkErasureConfirmation(typed) } catch { refusal = error }
+            #expect(refusal?.code == .refused)
+            #expect(refusal?.message == "the reference was not confirmed; nothing was erased")
+        }
+        #expect(client.erasurePrompt == "This destroys every record of C-0042 for good. Type C-0042 to confirm: ")
+    }
+}

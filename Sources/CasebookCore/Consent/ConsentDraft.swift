@@ -26,16 +26,12 @@ public enum ConsentRecipientName: Hashable, Sendable {
 /// `consent deny`): everything but what the vault assigns (id, version, who recorded it,
 /// when). ``Vault/recordConsent(_:)-(ConsentDraft)`` resolves contact names and records it.
 public struct ConsentDraft: Sendable {
-    public var effect: ConsentEffect
     public var client: ClientReference
-    public var purposes: Set<ConsentPurpose>
-    public var recipients: [ConsentRecipientName]
-    public var kinds: Set<RecordKind>
-    public var fields: Set<String>
-    public var labels: Set<String>
-    public var actions: Set<DisclosureAction>
-    public var dataFrom: Date?
-    public var dataUntil: Date?
+    /// The one provision, naming organisations and roles; the contacts named are in
+    /// ``contactNames`` until the vault resolves them.
+    public var provision: ConsentProvision
+    /// Contact names as typed, resolved to card fingerprints when the consent is recorded.
+    public var contactNames: [String]
     public var validFrom: Date
     public var validUntil: Date
     public var method: ConsentMethod
@@ -46,16 +42,19 @@ public struct ConsentDraft: Sendable {
                 kinds: Set<RecordKind> = [], fields: Set<String> = [], labels: Set<String> = [], actions: Set<DisclosureAction> = [],
                 dataFrom: Date? = nil, dataUntil: Date? = nil, validFrom: Date, validUntil: Date, method: ConsentMethod,
                 evidenceSHA256: String? = nil) {
-        self.effect = effect
+        var tokens = Set<ConsentRecipient>()
+        var names: [String] = []
+        for recipient in recipients {
+            switch recipient {
+            case .organisation(let organisation): tokens.insert(.organisation(organisation))
+            case .role(let role): tokens.insert(.role(role))
+            case .contact(let name): names.append(name)
+            }
+        }
         self.client = client
-        self.purposes = purposes
-        self.recipients = recipients
-        self.kinds = kinds
-        self.fields = fields
-        self.labels = labels
-        self.actions = actions
-        self.dataFrom = dataFrom
-        self.dataUntil = dataUntil
+        provision = ConsentProvision(effect: effect, purposes: purposes, recipients: tokens, kinds: kinds, fields: fields,
+                                     labels: labels, actions: actions, dataFrom: dataFrom, dataUntil: dataUntil)
+        contactNames = names
         self.validFrom = validFrom
         self.validUntil = validUntil
         self.method = method
@@ -63,17 +62,10 @@ public struct ConsentDraft: Sendable {
     }
 
     /// The provision, with contact names resolved by `contact` (name → recipient).
-    func provision(contact: (String) throws -> ConsentRecipient) throws -> ConsentProvision {
-        var resolved = Set<ConsentRecipient>()
-        for name in recipients {
-            switch name {
-            case .organisation(let organisation): resolved.insert(.organisation(organisation))
-            case .role(let role): resolved.insert(.role(role))
-            case .contact(let text): resolved.insert(try contact(text))
-            }
-        }
-        return ConsentProvision(effect: effect, purposes: purposes, recipients: resolved, kinds: kinds, fields: fields,
-                                labels: labels, actions: actions, dataFrom: dataFrom, dataUntil: dataUntil)
+    func resolvedProvision(contact: (String) throws -> ConsentRecipient) throws -> ConsentProvision {
+        var resolved = provision
+        for name in contactNames { resolved.recipients.insert(try contact(name)) }
+        return resolved
     }
 }
 
@@ -105,7 +97,7 @@ extension Vault {
     /// ``recordConsent(_:)-(Consent)`` does (new id, version 1, validated, audited).
     @discardableResult
     public func recordConsent(_ draft: ConsentDraft) throws -> Consent {
-        let provision = try draft.provision { name in
+        let provision = try draft.resolvedProvision { name in
             let found = try contact(named: name)
             return .contact(name: found.name, fingerprint: found.fingerprint)
         }
