@@ -104,7 +104,7 @@ import CasebookTestSupport
         // Standard input is not a terminal here (the runner feeds a pipe).
         let refused = try cli.expectFailure(9, ["contacts", "add", card.path], message: "no terminal to confirm")
         #expect(!refused.stderr.contains(fingerprint), "the refusal must not offer the fingerprint to copy")
-        try cli.expectFailure(3, ["contacts", "add", card.path, "--fingerprint", otherPrint], message: "does not match --fingerprint")
+        try cli.expectFailure(3, ["contacts", "add", card.path, "--fingerprint", otherPrint], message: "does not match the fingerprint given")
         var typo = Array(fingerprint)
         typo[0] = typo[0] == "0" ? "1" : "0"
         try cli.expectFailure(3, ["contacts", "add", card.path, "--fingerprint", String(typo)], message: "does not match")

@@ -40,7 +40,7 @@ final class AuditParty {
     }
 
     func knows(_ other: AuditParty) throws {
-        try vault.addContact(card: other.card)
+        try vault.addContact(card: other.card, confirmation: .fingerprint(other.card.fingerprint.description))
     }
 
     /// Writes `count` records (one audit event each).

@@ -32,10 +32,10 @@ private func colleagueCard(_ name: String = "Dr Sam Example", role: String = "su
         let sam = try colleagueCard("Dr Sam Example")
         let ben = try colleagueCard("ben Example", role: "mentor")
         let vault = try fixture.open()
-        let added = try vault.addContact(card: sam, name: nil)
+        let added = try vault.addContact(card: sam, name: nil, confirmation: .fingerprint(sam.fingerprint.description))
         #expect(added.name == "Dr Sam Example")
         #expect(Timestamp.parse(added.added) != nil)
-        try vault.addContact(card: ben, name: "Ben (mentor)")
+        try vault.addContact(card: ben, name: "Ben (mentor)", confirmation: .fingerprint(ben.fingerprint.description))
 
         let reopened = try fixture.open(readOnly: true)
         #expect(try reopened.contacts().map(\.name) == ["Ben (mentor)", "Dr Sam Example"])
@@ -59,27 +59,27 @@ private func colleagueCard(_ name: String = "Dr Sam Example", role: String = "su
         let vault = try fixture.open()
         let identity = IdentitySecrets.generate()
         let sam = try IdentityCard.make(name: "Dr Sam Example", role: "supervisor", created: "2026-11-24T06:00:00Z", identity: identity)
-        try vault.addContact(card: sam, name: nil)
+        try vault.addContact(card: sam, name: nil, confirmation: .fingerprint(sam.fingerprint.description))
         let before = try fixture.databaseBytes()
 
         // The same keys, even re-issued under another name and date.
         let reissued = try IdentityCard.make(name: "Samuel Example", role: "supervisor", created: "2026-12-01T08:00:00Z", identity: identity)
         #expect(reissued != sam && reissued.fingerprint == sam.fingerprint)
-        let again = expectCasebookError(.alreadyExists) { try vault.addContact(card: reissued, name: "Sam") }
+        let again = expectCasebookError(.alreadyExists) { try vault.addContact(card: reissued, name: "Sam", confirmation: .fingerprint(reissued.fingerprint.description)) }
         #expect(again?.message.contains("already a contact as 'Dr Sam Example'") == true)
         // Another card under a name already used, in any case.
         let impostor = try colleagueCard()
-        let clash = expectCasebookError(.alreadyExists) { try vault.addContact(card: impostor, name: nil) }
+        let clash = expectCasebookError(.alreadyExists) { try vault.addContact(card: impostor, name: nil, confirmation: .fingerprint(impostor.fingerprint.description)) }
         #expect(clash?.message.contains(impostor.fingerprint.description) == true)
-        #expect(expectCasebookError(.alreadyExists) { try vault.addContact(card: impostor, name: "DR SAM EXAMPLE") } != nil)
+        #expect(expectCasebookError(.alreadyExists) { try vault.addContact(card: impostor, name: "DR SAM EXAMPLE", confirmation: .fingerprint(impostor.fingerprint.description)) } != nil)
         #expect(expectCasebookError(.alreadyExists) { try vault.checkNewContact(card: impostor, name: nil) } != nil)
         // Names follow the card's name rules.
-        #expect(expectCasebookError(.invalidInput) { try vault.addContact(card: impostor, name: " Sam") } != nil)
-        #expect(expectCasebookError(.invalidInput) { try vault.addContact(card: impostor, name: "Sam\u{202E}") } != nil)
-        #expect(expectCasebookError(.invalidInput) { try vault.addContact(card: impostor, name: "") } != nil)
+        #expect(expectCasebookError(.invalidInput) { try vault.addContact(card: impostor, name: " Sam", confirmation: .fingerprint(impostor.fingerprint.description)) } != nil)
+        #expect(expectCasebookError(.invalidInput) { try vault.addContact(card: impostor, name: "Sam\u{202E}", confirmation: .fingerprint(impostor.fingerprint.description)) } != nil)
+        #expect(expectCasebookError(.invalidInput) { try vault.addContact(card: impostor, name: "", confirmation: .fingerprint(impostor.fingerprint.description)) } != nil)
         #expect(try fixture.databaseBytes() == before)
         // With its own name it is added.
-        try vault.addContact(card: impostor, name: "Sam (second card)")
+        try vault.addContact(card: impostor, name: "Sam (second card)", confirmation: .fingerprint(impostor.fingerprint.description))
         #expect(try vault.contacts().count == 2)
     }
 
@@ -87,7 +87,7 @@ private func colleagueCard(_ name: String = "Dr Sam Example", role: String = "su
         let fixture = try VaultFixture()
         let vault = try fixture.open()
         let sam = try colleagueCard()
-        try vault.addContact(card: sam, name: nil)
+        try vault.addContact(card: sam, name: nil, confirmation: .fingerprint(sam.fingerprint.description))
         let missing = expectCasebookError(.notFound) { try vault.removeContact(named: "Nobody") }
         #expect(missing?.remedy == .listContacts)
         #expect(expectCasebookError(.notFound) { _ = try vault.contact(named: "Nobody\u{7}") }?.message.contains("\\u{7}") == true)
@@ -102,14 +102,14 @@ private func colleagueCard(_ name: String = "Dr Sam Example", role: String = "su
         // The row is gone from the table, and the card can be added again.
         let rows = try DatabaseQueue(path: fixture.databaseURL.path).read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM contacts") }
         #expect(rows == 0)
-        try vault.addContact(card: sam, name: nil)
+        try vault.addContact(card: sam, name: nil, confirmation: .fingerprint(sam.fingerprint.description))
         #expect(try vault.auditEvents().map(\.action).suffix(3) == [.contactAdded, .contactRemoved, .contactAdded])
     }
 
     @Test func theDatabaseHoldsNoContactInClear() throws {
         let fixture = try VaultFixture()
         let sam = try colleagueCard("Dr Zebedee Unusualname")
-        try fixture.open().addContact(card: sam, name: "Zebedee the supervisor")
+        try fixture.open().addContact(card: sam, name: "Zebedee the supervisor", confirmation: .fingerprint(sam.fingerprint.description))
         let bytes = try fixture.databaseBytes()
         for needle in ["Zebedee", sam.ageRecipient, sam.minisignKey.encoded, sam.fingerprint.description, "supervisor"] {
             #expect(bytes.range(of: Data(needle.utf8)) == nil, "\(needle) is in the database file")
@@ -134,8 +134,8 @@ private func colleagueCard(_ name: String = "Dr Sam Example", role: String = "su
         let vault = try fixture.open()
         let a = try colleagueCard("Dr Sam Example")
         let b = try colleagueCard("Ben Example", role: "mentor")
-        try vault.addContact(card: a, name: nil)
-        try vault.addContact(card: b, name: nil)
+        try vault.addContact(card: a, name: nil, confirmation: .fingerprint(a.fingerprint.description))
+        try vault.addContact(card: b, name: nil, confirmation: .fingerprint(b.fingerprint.description))
         return (fixture, a, b)
     }
 
@@ -150,7 +150,10 @@ private func colleagueCard(_ name: String = "Dr Sam Example", role: String = "su
         #expect(expectCasebookError(.integrity) { _ = try vault.contact(named: "Ben Example") } != nil)
         // Adding checks every existing contact too, and changes nothing when one is bad.
         let before = try fixture.databaseBytes()
-        #expect(expectCasebookError(.integrity) { try fixture.open().addContact(card: colleagueCard("Third"), name: nil) } != nil)
+        let third = try colleagueCard("Third")
+        #expect(expectCasebookError(.integrity) {
+            try fixture.open().addContact(card: third, name: nil, confirmation: .fingerprint(third.fingerprint.description))
+        } != nil)
         #expect(try fixture.databaseBytes() == before)
         _ = a
     }
@@ -193,7 +196,8 @@ private func colleagueCard(_ name: String = "Dr Sam Example", role: String = "su
     @Test func aContactFromAnotherVaultDoesNotOpen() throws {
         let (fixture, _, _) = try twoContacts()
         let other = try VaultFixture()
-        try other.open().addContact(card: colleagueCard("Chris Example", role: "compliance"), name: nil)
+        let chris = try colleagueCard("Chris Example", role: "compliance")
+        try other.open().addContact(card: chris, name: nil, confirmation: .fingerprint(chris.fingerprint.description))
         // The other vault's row, with its id, copied in whole.
         let (id, sealed) = try rows(other)[0]
         try write(fixture, "INSERT INTO contacts (id, sealed_contact) VALUES (?, ?)", [id, sealed])
@@ -203,5 +207,35 @@ private func colleagueCard(_ name: String = "Dr Sam Example", role: String = "su
         let mine = try rows(fixture)[0].0
         try write(fixture, "UPDATE contacts SET sealed_contact = ? WHERE id = ?", [sealed, mine])
         #expect(expectCasebookError(.integrity) { _ = try fixture.open(readOnly: true).contacts() } != nil)
+    }
+
+    @Test func aCardIsAddedOnlyWhenItsFingerprintIsConfirmed() throws {
+        let fixture = try VaultFixture()
+        let sam = try colleagueCard("Dr Sam Example")
+        let other = try colleagueCard("Someone Else")
+        let vault = try fixture.open()
+        let before = try fixture.databaseBytes()
+        // Another card's fingerprint: refused with the message the command line shows.
+        let wrong = expectCasebookError(.invalidInput) {
+            try vault.addContact(card: sam, confirmation: .fingerprint(other.fingerprint.description))
+        }
+        #expect(wrong?.message == "the card's fingerprint \(sam.fingerprint) does not match the fingerprint given, \(other.fingerprint); nothing was stored")
+        // Not a fingerprint at all.
+        #expect(expectCasebookError(.invalidInput) { _ = try ContactConfirmation.fingerprint("AAAA-BBBB") }?.argument == .fingerprint)
+        // A person who does not say yes confirms nothing; a yes for one card does not confirm another.
+        for answer in [nil, "", "n", "no", "maybe"] as [String?] {
+            let refused = expectCasebookError(.refused) { _ = try ContactConfirmation.askingPerson(card: sam) { _ in answer } }
+            #expect(refused?.message == "Dr Sam Example was not added: the fingerprint was not confirmed")
+        }
+        let yesForOther = try ContactConfirmation.askingPerson(card: other) { _ in "y" }
+        #expect(expectCasebookError(.refused) { try vault.addContact(card: sam, confirmation: yesForOther) } != nil)
+        #expect(try fixture.databaseBytes() == before)
+        // The fingerprint as read out (any case), or a person's yes for this card, adds it.
+        var prompt = ""
+        let yes = try ContactConfirmation.askingPerson(card: sam, name: "Sam") { shown in prompt = shown; return " Yes " }
+        #expect(prompt == "Sam")
+        try vault.addContact(card: sam, name: "Sam", confirmation: yes)
+        try vault.addContact(card: other, confirmation: .fingerprint(other.fingerprint.description.lowercased()))
+        #expect(try vault.contacts().map(\.name) == ["Sam", "Someone Else"])
     }
 }

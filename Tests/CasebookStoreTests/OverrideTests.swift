@@ -50,8 +50,8 @@ private struct Pair {
     init() throws {
         ada = try Party("Dr Ada Example", role: .psychologist, clock: start)
         sam = try Party("Sam Supervisor", role: .supervisor, clock: start)
-        try ada.vault().addContact(card: sam.card)
-        try sam.vault().addContact(card: ada.card)
+        try ada.vault().addContact(card: sam.card, confirmation: .fingerprint(sam.card.fingerprint.description))
+        try sam.vault().addContact(card: ada.card, confirmation: .fingerprint(ada.card.fingerprint.description))
     }
 
     /// Ada requests an override to Sam (as a contact) at `time`, expiring a day later.

@@ -125,7 +125,7 @@ import CasebookTestSupport
         #expect(try upgraded.auditEvents() == events)
         let card = try IdentityCard.make(name: "Dr Sam Example", role: "supervisor", created: "2026-11-24T06:00:00Z",
                                          identity: IdentitySecrets.generate())
-        try fixture.open().addContact(card: card, name: nil)
+        try fixture.open().addContact(card: card, name: nil, confirmation: .fingerprint(card.fingerprint.description))
         #expect(try fixture.open(readOnly: true).contact(named: "Dr Sam Example").card == card)
     }
 

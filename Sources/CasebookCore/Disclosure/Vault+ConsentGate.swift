@@ -17,6 +17,9 @@ struct ConsentGateResult {
     /// and (apart, because they are usually why) the withdrawn or expired consents.
     var denied: [String] = []
     var inactive: [String] = []
+    /// Each request evaluated and its decision, for callers that combine it with another
+    /// basis (an override, `ConsentEvaluator.combine`).
+    var evaluations: [(request: DisclosureRequest, decision: DisclosureDecision)] = []
 
     var isPartial: Bool { !excluded.isEmpty || !withheldReasons.isEmpty }
 
@@ -80,6 +83,7 @@ extension Vault {
                         return DisclosureRequest.Record(id: revision.recordID, content: asked)
                     })
                 let decision = try ConsentEvaluator.evaluate(request, consents: consents)
+                result.evaluations.append((request, decision))
                 basis.formUnion(decision.reliedOn)
                 if decision.outcome == .deny {
                     let who = "\(client) to \(recipient.name ?? recipient.description)"

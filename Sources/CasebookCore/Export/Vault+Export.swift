@@ -204,50 +204,21 @@ extension Vault {
         }
         let gate = try consentGate(revisions, wanted: wanted, recipients: [request.recipient.disclosure], purpose: request.purpose,
                                    action: .export)
-        let overrideFields = Set(approved.request.fields)
-        var allowed: [String: Set<String>] = [:]
-        var excluded: [String: String] = [:]
-        var reasons: [String] = []
-        var usedOverride = false
-        for revision in revisions {
-            let id = revision.recordID
-            let content = revision.content
-            let asked = content.header.kind.fields.map(\.key).filter { content.sections[$0] != nil && (wanted?.contains($0) ?? true) }
-            // Consent covers the record itself only when the gate disclosed it (a deny or an
-            // excluded record leaves `allowed` unset).
-            let consentCoversRecord = gate.excluded[id] == nil && gate.allowed[id] != nil
-            let byConsent = consentCoversRecord ? (gate.allowed[id] ?? []) : []
-            let unnamed = approved.unnamedSpecialCategories(content.header.specialCategories)
-            let byOverride = unnamed.isEmpty ? overrideFields : []
-            if !consentCoversRecord && !unnamed.isEmpty {
-                excluded[id] = "neither consent nor the override covers it (the override does not name \(unnamed.joined(separator: ", ")))"
-                continue
-            }
-            var sections = Set<String>()
-            for key in asked {
-                if byConsent.contains(key) {
-                    sections.insert(key)
-                } else if byOverride.contains(key) {
-                    sections.insert(key)
-                    usedOverride = true
-                } else {
-                    reasons.append("\(id): section '\(key)' is covered by neither consent nor the override")
-                }
-            }
-            if !consentCoversRecord { usedOverride = true }
-            allowed[id] = sections
+        // One client, one recipient: one consent decision, combined with the override by the
+        // pure evaluator.
+        guard gate.evaluations.count == 1, let evaluation = gate.evaluations.first else {
+            throw CasebookError(.internalError, "an export evaluated \(gate.evaluations.count) consent decisions instead of one")
         }
-        let basis = gate.basis + (usedOverride ? [approved.basis] : [])
-        let listedReasons = excluded.map { "\($0.key): \($0.value)" }.sorted() + reasons
-        if excluded.count == revisions.count || (!listedReasons.isEmpty && !request.acceptPartial) {
-            let listed = ConsentGateResult.summary(listedReasons)
-            let none = excluded.count == revisions.count
-            try refuse(CasebookError(.refused, "consent and override \(approved.id) cover this export \(none ? "for none of the records" : "only in part"): \(listed)",
-                                     remedy: none ? .requestOverrideNamingSpecialCategories : .acceptPartialOrChooseOverrideFields),
+        let combined = ConsentEvaluator.combine(evaluation.decision, records: evaluation.request.records, override: approved.coverage)
+        let basis = gate.basis + (combined.usedOverride ? [approved.basis] : [])
+        if let refusal = combined.refusal(acceptPartial: request.acceptPartial) {
+            let listed = ConsentGateResult.summary(refusal.lines)
+            try refuse(CasebookError(.refused, "consent and override \(approved.id) cover this export \(refusal.none ? "for none of the records" : "only in part"): \(listed)",
+                                     remedy: refusal.none ? .requestOverrideNamingSpecialCategories : .acceptPartialOrChooseOverrideFields),
                        override: approved.id, basis: basis)
         }
-        return ExportDecision(allowed: allowed, excluded: excluded, withheldReasons: listedReasons,
-                              basis: basis, override: usedOverride ? approved : nil)
+        return ExportDecision(allowed: combined.allowed, excluded: combined.excluded, withheldReasons: combined.withheldLines,
+                              basis: basis, override: combined.usedOverride ? approved : nil)
     }
 
     @discardableResult

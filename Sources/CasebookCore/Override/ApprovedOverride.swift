@@ -51,10 +51,14 @@ public struct ApprovedOverride: Sendable {
         }
     }
 
-    /// The special categories (`health`, `religious-belief`) among `labels` that this override
-    /// does not name: a record carrying any of them is not released under it.
+    /// What it releases, for ``ConsentEvaluator/combine(_:records:override:)``.
+    public var coverage: OverrideCoverage {
+        OverrideCoverage(fields: Set(request.fields), specialCategories: Set(request.specialCategories))
+    }
+
+    /// The special categories among `labels` that this override does not name.
     func unnamedSpecialCategories(_ labels: some Sequence<String>) -> [String] {
-        Set(labels).intersection(RecordHeader.specialCategoryLabels).subtracting(request.specialCategories).sorted()
+        coverage.unnamedSpecialCategories(labels)
     }
 
     private static func shown(_ recipient: OverrideRequest.Recipient) -> String {

@@ -14,11 +14,13 @@ extension Vault {
     /// resolves the same way (`age1…` first, else a contact's name), so an export's recipient
     /// compares equal to the override's.
     public func overrideRecipient(_ text: String) throws -> OverrideRequest.Recipient {
-        if text.utf8.starts(with: "age1".utf8) {
-            return OverrideRequest.Recipient(target: try OverrideRecipient(ageRecipient: text), name: nil)
+        switch TypedRecipient(text) {
+        case .age(let encoded):
+            return OverrideRequest.Recipient(target: try OverrideRecipient(ageRecipient: encoded), name: nil)
+        case .contactName(let name):
+            let found = try contact(named: name)
+            return OverrideRequest.Recipient(target: .contact(found.fingerprint), name: found.name)
         }
-        let found = try contact(named: text)
-        return OverrideRequest.Recipient(target: .contact(found.fingerprint), name: found.name)
     }
 
     /// Makes, signs and writes an override request (never overwriting `url`, `0600`),

@@ -36,6 +36,8 @@ public enum Remedy: Equatable, Sendable {
     case askForAnAuditBundleFile
     case auditBundlesAreMadeByExport
     case ownKeysAreNotContacts
+    /// A fingerprint is typed as its owner's card shows it.
+    case typeFingerprintAsShown
 
     // Consent and overrides.
     case acceptPartialOrGrantConsent
@@ -60,6 +62,7 @@ public enum Remedy: Equatable, Sendable {
 /// The call argument a message is about; the command line shows it as its option's name.
 public enum CallArgument: Equatable, Sendable {
     case fields
+    case fingerprint
     case expires
     case from
     case until

@@ -32,16 +32,19 @@ public struct Contact: Equatable, Sendable {
 extension Vault {
     static let contactPurpose = "contact"
 
-    /// Adds `card` as a contact known as `name` (default: the card's name). Refused when
-    /// the same keys are already a contact (under any name), or when another card is
-    /// already known by that name (case-insensitive). Audited as `contact.added`.
+    /// Adds `card` as a contact known as `name` (default: the card's name), only when
+    /// `confirmation` confirms this card (a fingerprint that does not match is
+    /// `.invalidInput`). Refused when the same keys are already a contact (under any name),
+    /// or when another card is already known by that name (case-insensitive). Audited as
+    /// `contact.added`.
     @discardableResult
-    public func addContact(card: IdentityCard, name: String? = nil) throws -> Contact {
+    public func addContact(card: IdentityCard, name: String? = nil, confirmation: ContactConfirmation) throws -> Contact {
         let name = try Self.validatedContactName(name ?? card.name)
         let contact = Contact(name: name, card: card, added: Timestamp.string(clock.now()))
         let id = keys.contactID(for: card.fingerprint)
         let sealed = try sealContact(contact, id: id)
         try refuseOwnKeys(card)
+        try confirmation.check(card, name: name)
         try store.write { writer in
             try Self.checkNewContact(card: card, name: name, existing: writer.contactRows().map(openContact))
             try writer.insertContact(ContactRow(id: id, sealedContact: sealed))
@@ -51,7 +54,7 @@ extension Vault {
         return contact
     }
 
-    /// Throws what `addContact(card:name:)` would refuse with, without writing anything:
+    /// Throws what `addContact(card:name:confirmation:)` would refuse with, without writing anything:
     /// lets a caller check before asking a person to confirm the fingerprint.
     public func checkNewContact(card: IdentityCard, name: String? = nil) throws {
         let name = try Self.validatedContactName(name ?? card.name)

@@ -41,11 +41,7 @@ struct ClientErase: ParsableCommand {
                                 hint: "run it in a terminal, or add --confirm \(reference)")
         }
         let opened = try vault.open(readOnly: false)
-        let typed = try confirm ?? Terminal.readLine(
-            prompt: "This destroys every record of \(reference) for good. Type \(reference) to confirm: ")
-        guard let typed, typed.trimmingCharacters(in: .whitespaces) == reference.rawValue else {
-            throw CommandError(.refused, "the reference was not confirmed; nothing was erased")
-        }
+        try reference.checkErasureConfirmation(confirm ?? Terminal.readLine(prompt: reference.erasurePrompt))
         let count = try opened.eraseClient(reference, reason: reason)
         print("Erased \(count) record(s) of \(reference): their data key is destroyed.")
     }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import CasebookCore
-import CasebookCrypto
 import CasebookFormat
 import Foundation
 
@@ -63,9 +62,9 @@ struct ConsentProvisionOptions: ParsableArguments {
                                valueName: "file"))
     var evidence: String?
 
-    /// Everything that can be checked before the vault is opened; the `--to` values
-    /// that name contacts are resolved with the vault.
-    func draft(effect: ConsentEffect, evidenceSHA256: String?, contact: (String) throws -> ConsentRecipient) throws -> Consent {
+    /// Everything that can be checked before the vault is opened; the `--to` values that
+    /// name contacts are resolved by the vault when it records the consent.
+    func draft(effect: ConsentEffect, evidenceSHA256: String?) throws -> ConsentDraft {
         let client = try ClientReference(client)
         guard !purposes.isEmpty else {
             throw CommandError(.usage, "give at least one --purpose",
@@ -81,21 +80,9 @@ struct ConsentProvisionOptions: ParsableArguments {
         let validFrom = try DateArgument.parse(validFrom, flag: "--valid-from", endOfDay: false)
         let validUntil = try DateArgument.parse(validUntil, flag: "--valid-until", endOfDay: true)
         let method = try ConsentMethod.parse(method)
-        var resolved = Set<ConsentRecipient>()
-        for text in recipients {
-            if text.hasPrefix("org:") {
-                resolved.insert(.organisation(String(text.dropFirst(4))))
-            } else if text.hasPrefix("role:") {
-                resolved.insert(.role(String(text.dropFirst(5))))
-            } else {
-                resolved.insert(try contact(text))
-            }
-        }
-        let provision = ConsentProvision(effect: effect, purposes: purposes, recipients: resolved, kinds: kinds, fields: fields,
-                                         labels: labels, actions: actions, dataFrom: dataFrom, dataUntil: dataUntil)
-        // id, version and who recorded it when are assigned by the vault.
-        return Consent(id: "", version: 0, client: client, recordedBy: "", recordedAt: validFrom, method: method,
-                       evidenceSHA256: evidenceSHA256, validFrom: validFrom, validUntil: validUntil, provisions: [provision])
+        return ConsentDraft(effect: effect, client: client, purposes: purposes, recipients: recipients.map(ConsentRecipientName.init),
+                            kinds: kinds, fields: fields, labels: labels, actions: actions, dataFrom: dataFrom, dataUntil: dataUntil,
+                            validFrom: validFrom, validUntil: validUntil, method: method, evidenceSHA256: evidenceSHA256)
     }
 
     /// A comma-separated list, or none.
@@ -109,32 +96,22 @@ struct ConsentProvisionOptions: ParsableArguments {
             throw CommandError(.notFound, "cannot read the evidence file \(path)", hint: "check the path; the file is hashed, never stored")
         }
         defer { try? handle.close() }
-        var hasher = SHA256.Hasher()
-        var total = 0
+        var evidence = ConsentEvidence()
         do {
             while let piece = try handle.read(upToCount: 65_536), !piece.isEmpty {
-                total += piece.count
-                hasher.update([UInt8](piece))
+                evidence.update([UInt8](piece))
             }
         } catch {
             throw CommandError(.notFound, "cannot read the evidence file \(path)", hint: "check the path; the file is hashed, never stored")
         }
-        // An empty file is a failed scan or a wrong path, never evidence of consent.
-        guard total > 0 else {
-            throw CommandError(.invalidInput, "the evidence file \(path) is empty", hint: "give the signed form itself; its SHA-256 is recorded")
-        }
-        return Hex.encode(hasher.finalize())
+        return try evidence.finalize(source: path)
     }
 
     func record(effect: ConsentEffect, vault options: VaultOptions) throws {
         // Check the command line before asking for the passphrase.
         let evidenceSHA256 = try evidence.map(Self.evidenceHash)
-        _ = try draft(effect: effect, evidenceSHA256: evidenceSHA256) { _ in .role("checked-with-the-vault") }
-        let vault = try options.open(readOnly: false)
-        let recorded = try vault.recordConsent(draft(effect: effect, evidenceSHA256: evidenceSHA256) { name in
-            let found = try vault.contact(named: name)
-            return .contact(name: found.name, fingerprint: found.fingerprint)
-        })
+        let draft = try draft(effect: effect, evidenceSHA256: evidenceSHA256)
+        let recorded = try options.open(readOnly: false).recordConsent(draft)
         print("Recorded consent \(recorded.id) (version 1) for client \(recorded.client): \(effect == .permit ? "grant" : "deny").")
         print("canonical hash: \(recorded.canonicalHash)")
     }
@@ -293,10 +270,7 @@ struct ConsentWithdraw: ParsableCommand {
 /// Shared output of `consent list` and `consent show`.
 enum ConsentOutput {
     static func status(_ consent: Consent, now: Date) -> String {
-        if let withdrawal = consent.withdrawal { return "withdrawn \(Timestamp.string(withdrawal.time))" }
-        if now < consent.validFrom { return "not yet valid" }
-        if now >= consent.validUntil { return "expired" }
-        return "active"
+        consent.status(at: now).description
     }
 
     /// The canonical form as a JSON object, with `canonical-hash` and `status` added.

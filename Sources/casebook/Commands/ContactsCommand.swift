@@ -45,33 +45,24 @@ struct ContactsAdd: ParsableCommand {
 
     func run() throws {
         let card = try CardFileReader.read(cardFile)
-        let expected = try fingerprint.map(FingerprintArgument.parse)
+        let typed = try fingerprint.map(ContactConfirmation.fingerprint)
         if let name { _ = try Vault.validatedContactName(name) }
-        guard expected != nil || Terminal.standardInputIsTerminal else {
+        guard typed != nil || Terminal.standardInputIsTerminal else {
             throw CommandError(.environment, "no terminal to confirm the card's fingerprint; nothing was stored",
                                 hint: "run it in a terminal, or give --fingerprint FP as \(card.name) reads it to you from 'casebook whoami --card'")
         }
         let opened = try vault.open(readOnly: false)
         try opened.checkNewContact(card: card, name: name)
-        let localName = name ?? card.name
         print("""
             name:        \(card.name)
             role:        \(card.role)
             fingerprint: \(card.fingerprint)
             """)
-        if let expected {
-            guard expected == card.fingerprint else {
-                throw CommandError(.invalidInput, "the card's fingerprint \(card.fingerprint) does not match --fingerprint \(expected); nothing was stored",
-                                    hint: "the card may have been altered or be someone else's: get it again from \(card.name) and compare in person or by phone")
-            }
-        } else {
-            let answer = try Terminal.readLine(prompt: "Add \(localName) as a contact? Compare the fingerprint with the one \(card.name)"
-                                               + " reads to you from `casebook whoami --card`. [y/N] ")
-            guard let answer, ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased()) else {
-                throw CommandError(.refused, "\(localName) was not added: the fingerprint was not confirmed")
-            }
+        let confirmation = try typed ?? ContactConfirmation.askingPerson(card: card, name: name) { localName in
+            try Terminal.readLine(prompt: "Add \(localName) as a contact? Compare the fingerprint with the one \(card.name)"
+                                  + " reads to you from `casebook whoami --card`. [y/N] ")
         }
-        let added = try opened.addContact(card: card, name: name)
+        let added = try opened.addContact(card: card, name: name, confirmation: confirmation)
         print("Added \(added.name) as a contact.")
     }
 }
@@ -248,16 +239,4 @@ enum CardFileReader {
     }
 
     static let hint = "an identity card is the seven-line text 'casebook whoami --card' writes (docs/formats.md §2)"
-}
-
-/// `--fingerprint FP` as typed.
-enum FingerprintArgument {
-    static func parse(_ text: String) throws -> IdentityFingerprint {
-        do {
-            return try IdentityFingerprint(parsing: text)
-        } catch {
-            throw CommandError(.invalidInput, "--fingerprint: \(error.message)",
-                                hint: "type it as 'casebook whoami --card' shows it: 8 groups of 4 separated by '-'")
-        }
-    }
 }

@@ -111,19 +111,11 @@ struct ExportCommand: ParsableCommand {
         let opened = try vault.open(readOnly: false)
         var recipient: ExportRecipient
         if let to {
-            if to.hasPrefix("age1") {
-                recipient = try .age(to, organisation: recipientOrg, role: recipientRole)
-            } else {
-                if recipientRole != nil {
-                    throw CommandError(.usage, "--recipient-role is for age1… and passphrase recipients; a contact's role is on its card")
-                }
-                recipient = try .contact(opened.contact(named: to).party, organisation: recipientOrg)
-            }
+            recipient = try opened.exportRecipient(to: to, organisation: recipientOrg, role: recipientRole)
         } else {
             let secret = try PassphraseSource.read(file: exportPassphraseFile, environment: "CASEBOOK_EXPORT_PASSPHRASE",
                                                    prompt: "Passphrase to seal the export with: ", confirm: true)
-            try Vault.checkNewPassphrase(secret)
-            recipient = try .passphrase(AgeScryptRecipient(passphrase: secret), organisation: recipientOrg, role: recipientRole)
+            recipient = try .passphrase(secret, organisation: recipientOrg, role: recipientRole)
         }
         if plaintext { recipient = recipient.forPlaintext }
         let request = ExportRequest(client: clientReference, kinds: kind, since: sinceDate, recipient: recipient, purpose: purpose,

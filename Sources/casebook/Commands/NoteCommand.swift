@@ -69,15 +69,7 @@ struct NoteTemplate: ParsableCommand {
     var client: String?
 
     func run() throws {
-        print(try NoteTemplate.text(kind: kind, client: client.map { try ClientReference($0) }), terminator: "")
-    }
-
-    static func text(kind: RecordKind, client: ClientReference?) throws -> String {
-        let template = RecordDocument.template(for: kind)
-        guard let client else { return template }
-        return template.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            line == "client:" ? "client: \(client.rawValue)" : String(line)
-        }.joined(separator: "\n")
+        print(RecordDocument.template(for: kind, client: try client.map { try ClientReference($0) }), terminator: "")
     }
 }
 
@@ -111,14 +103,9 @@ struct NoteNew: ParsableCommand {
         let client = try ClientReference(client)
         let opened = try vault.open(readOnly: false)
         let content = try DocumentInput.read(file: file, edit: edit,
-                                             editorInitial: { try NoteTemplate.text(kind: kind, client: client) }) { text in
+                                             editorInitial: { RecordDocument.template(for: kind, client: client) }) { text in
             let content = try NothingStored.parse(text)
-            guard content.header.kind == kind else {
-                throw CommandError(.invalidInput, "the document is a \(content.header.kind.rawValue) record but --kind is \(kind.rawValue); nothing was stored")
-            }
-            guard content.header.client == client else {
-                throw CommandError(.invalidInput, "the document is about client \(content.header.client) but --client is \(client); nothing was stored")
-            }
+            try content.checkAgrees(kind: kind, client: client)
             return content
         }
         let stored = try opened.createRecord(content)

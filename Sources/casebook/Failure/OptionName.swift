@@ -5,6 +5,7 @@ enum OptionName {
     static func of(_ argument: CallArgument) -> String {
         switch argument {
         case .fields: "--fields"
+        case .fingerprint: "--fingerprint:"
         case .expires: "--expires"
         case .from: "--from"
         case .until: "--until"

@@ -37,6 +37,7 @@ enum RemedyText {
         case .askForAHandoverFile: "a handover is the .age file 'casebook handover seal' writes; ask the sender for a new copy"
         case .askForAnAuditBundleFile: "an audit bundle is the file 'casebook audit export' writes; ask the sender for a new copy"
         case .auditBundlesAreMadeByExport: "audit bundles are made with 'casebook audit export'"
+        case .typeFingerprintAsShown: "type it as 'casebook whoami --card' shows it: 8 groups of 4 separated by '-'"
         case .ownKeysAreNotContacts: "add the cards of the colleagues you exchange with; 'casebook whoami' shows your own keys"
         case .acceptPartialOrGrantConsent:
             "add --accept-partial to send what consent covers (the rest is listed as withheld), or record the consent with 'casebook consent grant'"

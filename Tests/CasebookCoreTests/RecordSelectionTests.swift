@@ -1,0 +1,40 @@
+import CasebookCore
+import Foundation
+import Testing
+
+@Suite struct RecordSelectionTests {
+    @Test func aDocumentMustBeTheKindAndClientTheCommandNamed() throws {
+        let content = Fixtures.content(.hiiSession)
+        try content.checkAgrees(kind: .hiiSession, client: content.header.client)
+        var kind: CasebookError?
+        do { try content.checkAgrees(kind: .mentorLog, client: content.header.client) } catch { kind = error }
+        #expect(kind?.code == .invalidInput)
+        #expect(kind?.message == "the document is a hii-session record but --kind is mentor-log; nothing was stored")
+        var client: CasebookError?
+        do { try content.checkAgrees(kind: .hiiSession, client: Fixtures.client("C-0099")) } catch { client = error }
+        #expect(client?.message == "the document is about client \(content.header.client) but --client is C-0099; nothing was stored")
+    }
+
+    @Test func aTemplateCarriesTheClientWhenGiven() {
+        let blank = RecordDocument.template(for: .mentorLog)
+        #expect(RecordDocument.template(for: .mentorLog, client: nil) == blank)
+        let filled = RecordDocument.template(for: .mentorLog, client: Fixtures.client("C-0042"))
+        #expect(filled.split(separator: "\n", omittingEmptySubsequences: false).contains("client: C-0042"))
+        #expect(filled.replacingOccurrences(of: "client: C-0042", with: "client:") == blank)
+    }
+}
+
+@Suite struct ErasureConfirmationTests {
+    @Test func onlyTheReferenceItselfConfirmsAnErasure() throws {
+        let client = Fixtures.client("C-0042")
+        try client.checkErasureConfirmation("C-0042")
+        try client.checkErasureConfirmation("  C-0042 ")
+        for typed in [nil, "", "c-0042", "C-0043", "yes"] as [String?] {
+            var refusal: CasebookError?
+            do { try client.checkErasureConfirmation(typed) } catch { refusal = error }
+            #expect(refusal?.code == .refused)
+            #expect(refusal?.message == "the reference was not confirmed; nothing was erased")
+        }
+        #expect(client.erasurePrompt == "This destroys every record of C-0042 for good. Type C-0042 to confirm: ")
+    }
+}
