@@ -172,18 +172,10 @@ extension Vault {
         return contact
     }
 
-    /// A name someone typed, safe to show in one error line.
+    /// A name someone typed, safe to show in one error line (`DisplayText.escaped`, the one
+    /// sanitiser; this short name is kept for the many error messages in Core).
     static func displayed(_ text: String) -> String {
-        var shown = ""
-        for scalar in text.unicodeScalars.prefix(100) {
-            switch scalar.properties.generalCategory {
-            case .control, .format, .lineSeparator, .paragraphSeparator, .surrogate, .unassigned, .privateUse:
-                shown += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
-            default:
-                shown.unicodeScalars.append(scalar)
-            }
-        }
-        return text.unicodeScalars.count > 100 ? shown + "…" : shown
+        DisplayText.escaped(text, limit: 100)
     }
 }
 
