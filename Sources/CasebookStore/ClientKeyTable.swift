@@ -18,6 +18,7 @@ struct ClientKeyTable {
     }
 
     private var slots: [Bits: Int] = [:]
+    private var ids: [[UInt8]] = []
     private var wrapped: [[UInt8]] = []
 
     init(_ db: Database) throws {
@@ -28,13 +29,15 @@ struct ClientKeyTable {
             // records pointing at it then fail as having no key.
             guard let bits = id.withUnsafeBytes(Bits.init) else { continue }
             slots[bits] = wrapped.count
+            ids.append(id)
             wrapped.append(try row.blob(1))
         }
     }
 
-    /// The slot and wrapped key of the client with this id, nil when it has no key.
-    func lookUp<R>(_ clientID: UnsafeRawBufferPointer, _ body: ((slot: Int, wrapped: UnsafeRawBufferPointer)?) throws -> R) rethrows -> R {
-        guard let bits = Bits(clientID), let slot = slots[bits] else { return try body(nil) }
-        return try wrapped[slot].withUnsafeBytes { try body((slot, $0)) }
+    /// The client id as a value and its slot and wrapped key (nil when it has no key). A
+    /// known client's arrays are shared with the table, so rows cost no copy of them.
+    func lookUp(_ clientID: UnsafeRawBufferPointer) -> (id: [UInt8], key: ScannedClientKey?) {
+        guard let bits = Bits(clientID), let slot = slots[bits] else { return (Array(clientID), nil) }
+        return (ids[slot], ScannedClientKey(slot: slot, wrapped: wrapped[slot]))
     }
 }

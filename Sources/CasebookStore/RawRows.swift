@@ -3,9 +3,10 @@ import CasebookCore
 import GRDB
 import GRDBSQLite
 
-/// Reads the scan queries' rows straight from a prepared SQLite statement: columns
-/// are lent as buffers that live until the next step, nothing is copied per row, and
-/// a column of the wrong type is an integrity failure.
+/// Reads the scan queries' rows straight from a prepared SQLite statement, one row at a
+/// time: each row's blobs are copied once into the value row handed to the visitor (client
+/// ids and keys are shared from the key table), and a column of the wrong type is an
+/// integrity failure.
 struct RawRows {
     let handle: OpaquePointer
     let clientKeys: ClientKeyTable
@@ -19,7 +20,7 @@ struct RawRows {
     /// revision row's record_id, revision row's revision, sealed_summary, records.seq)`,
     /// or only of the records whose `seq` is in `only`. The revision row must be the one the
     /// record names: a missing or different row is an integrity failure.
-    func forEach(includeBody: Bool, only: Set<Int64>? = nil, _ visit: (RevisionRowView) throws -> Void) throws {
+    func forEach(includeBody: Bool, only: Set<Int64>? = nil, _ visit: (LatestRevisionRow) throws -> Void) throws {
         while try step() {
             if let only {
                 guard sqlite3_column_type(handle, 8) == SQLITE_INTEGER else { throw Row.malformed }
@@ -34,23 +35,22 @@ struct RawRows {
                                     hint: "the vault database was altered or damaged outside Casebook; restore it from a backup")
             }
             guard sqlite3_column_type(handle, 3) == SQLITE_BLOB else { throw CasebookError.integrityOfRow(recordID) }
-            let meta = try blob(3)
-            var body: UnsafeRawBufferPointer?
+            let meta = Array(try blob(3))
+            var body: [UInt8]?
             if includeBody {
                 guard sqlite3_column_type(handle, 4) == SQLITE_BLOB else { throw CasebookError.integrityOfRow(recordID) }
-                body = try blob(4)
+                body = Array(try blob(4))
             }
-            let summary = try blob(7)
-            try clientKeys.lookUp(client) { key in
-                try visit(RevisionRowView(recordID: recordID, revision: revision, clientID: client, clientKey: key,
-                                          sealedMeta: meta, sealedBody: body, sealedSummary: summary))
-            }
+            let summary = Array(try blob(7))
+            let (id, key) = clientKeys.lookUp(client)
+            try visit(LatestRevisionRow(recordID: recordID, revision: revision, clientID: id, clientKey: key,
+                                        sealedMeta: meta, sealedBody: body, sealedSummary: summary))
         }
     }
 
     /// Visits every row of `(id, latest_revision, client_id, sealed_filter, seq)`; returns
     /// the `seq` of the records `candidate` accepts, and how many records there were.
-    func candidates(_ candidate: (RecordFilterRowView) throws -> Bool) throws -> (wanted: [Int64], total: Int) {
+    func candidates(_ candidate: (RecordFilterRow) throws -> Bool) throws -> (wanted: [Int64], total: Int) {
         var wanted: [Int64] = []
         var total = 0
         while try step() {
@@ -58,14 +58,12 @@ struct RawRows {
             let recordID = try text(0)
             let revision = try revisionNumber(1)
             let client = try blob(2)
-            let filter = sqlite3_column_type(handle, 3) == SQLITE_NULL ? nil : try blob(3)
+            let filter = sqlite3_column_type(handle, 3) == SQLITE_NULL ? nil : Array(try blob(3))
             guard sqlite3_column_type(handle, 4) == SQLITE_INTEGER else { throw Row.malformed }
             let seq = sqlite3_column_int64(handle, 4)
-            let accepted = try clientKeys.lookUp(client) { key in
-                try candidate(RecordFilterRowView(recordID: recordID, revision: revision, clientID: client, clientKey: key,
-                                                  sealedFilter: filter))
-            }
-            if accepted { wanted.append(seq) }
+            let (id, key) = clientKeys.lookUp(client)
+            if try candidate(RecordFilterRow(recordID: recordID, revision: revision, clientID: id, clientKey: key,
+                                             sealedFilter: filter)) { wanted.append(seq) }
         }
         return (wanted, total)
     }
@@ -78,16 +76,15 @@ struct RawRows {
     }
 
     /// Visits every row of `(id, latest_revision, client_id, sealed_summary)`.
-    func forEachSummary(_ visit: (RecordSummaryRowView) throws -> Void) throws {
+    func forEachSummary(_ visit: (RecordSummaryRow) throws -> Void) throws {
         while try step() {
             let recordID = try text(0)
             let revision = try revisionNumber(1)
             let client = try blob(2)
-            let summary = try blob(3)
-            try clientKeys.lookUp(client) { key in
-                try visit(RecordSummaryRowView(recordID: recordID, revision: revision, clientID: client, clientKey: key,
-                                               sealedSummary: summary))
-            }
+            let summary = Array(try blob(3))
+            let (id, key) = clientKeys.lookUp(client)
+            try visit(RecordSummaryRow(recordID: recordID, revision: revision, clientID: id, clientKey: key,
+                                       sealedSummary: summary))
         }
     }
 
@@ -119,7 +116,7 @@ struct RawRows {
         return Int(value)
     }
 
-    /// A BLOB column's bytes, valid until the next step.
+    /// A BLOB column's bytes, valid until the next step (copied before the row leaves here).
     private func blob(_ column: Int32) throws -> UnsafeRawBufferPointer {
         guard sqlite3_column_type(handle, column) == SQLITE_BLOB else { throw Row.malformed }
         let count = Int(sqlite3_column_bytes(handle, column))

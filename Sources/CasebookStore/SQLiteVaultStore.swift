@@ -157,19 +157,19 @@ public final class SQLiteVaultStore: VaultStore {
         }
     }
 
-    public func revisions(recordID: String) throws(CasebookError) -> (rows: [RevisionRow], latest: Int) {
+    public func revisions(recordID: String) throws(CasebookError) -> RecordRevisions {
         try revisions(recordIDs: [recordID])[0]
     }
 
-    public func revisions(recordIDs: [String]) throws(CasebookError) -> [(rows: [RevisionRow], latest: Int)] {
+    public func revisions(recordIDs: [String]) throws(CasebookError) -> [RecordRevisions] {
         try StoreErrors.mapping {
             try queue.read { db in try recordIDs.map { try Self.revisions(recordID: $0, db: db) } }
         }
     }
 
-    private static func revisions(recordID: String, db: Database) throws -> (rows: [RevisionRow], latest: Int) {
+    private static func revisions(recordID: String, db: Database) throws -> RecordRevisions {
                 guard let record = try Row.fetchOne(db.cachedStatement(sql: "SELECT client_id, latest_revision, latest_seq FROM records WHERE id = ?"),
-                                                    arguments: [recordID]) else { return ([], 0) }
+                                                    arguments: [recordID]) else { return RecordRevisions(rows: [], latest: 0) }
                 let clientID = try record.blob("client_id")
                 let latest = Int(try record.integer("latest_revision"))
                 var latestSeq: Int64?
@@ -187,14 +187,14 @@ public final class SQLiteVaultStore: VaultStore {
                     throw CasebookError(.integrity, "record integrity check failed: record \(recordID)'s latest-revision pointers disagree",
                                         hint: "the vault database was altered or damaged outside Casebook; restore it from a backup")
                 }
-                return (rows, latest)
+                return RecordRevisions(rows: rows, latest: latest)
     }
 
     /// The hot path of `note list` and `note search`: steps the statement with the
-    /// SQLite C API and lends column bytes in place, with no per-row objects.
+    /// SQLite C API and hands each row over as a value, one at a time.
     public func forEachLatestRevision(
-        clientID: [UInt8]?, includeBody: Bool, candidate: ((RecordFilterRowView) throws -> Bool)?,
-        _ visit: (RevisionRowView) throws -> Void
+        clientID: [UInt8]?, includeBody: Bool, candidate: ((RecordFilterRow) throws -> Bool)?,
+        _ visit: (LatestRevisionRow) throws -> Void
     ) throws {
         // One pass over `records` (or a client's slice of it, through its index) and one
         // rowid lookup per record; RawRows checks that the row found is the revision named.
@@ -246,7 +246,7 @@ public final class SQLiteVaultStore: VaultStore {
     }
 
     /// The hot path of `note list`: one sequential pass over `records`.
-    public func forEachRecordSummary(clientID: [UInt8]?, _ visit: (RecordSummaryRowView) throws -> Void) throws {
+    public func forEachRecordSummary(clientID: [UInt8]?, _ visit: (RecordSummaryRow) throws -> Void) throws {
         let filter = clientID == nil ? "" : "WHERE r.client_id = ?"
         let sql = """
             SELECT r.id, r.latest_revision, r.client_id, r.sealed_summary FROM records r \(filter)
@@ -265,10 +265,12 @@ public final class SQLiteVaultStore: VaultStore {
         }
     }
 
-    public func erasedClients() throws(CasebookError) -> [(id: [UInt8], sealedInfo: [UInt8])] {
+    public func erasedClients() throws(CasebookError) -> [ErasedClientRow] {
         try StoreErrors.mapping {
             try queue.read { db in
-                try Row.fetchAll(db, sql: "SELECT client_id, sealed_info FROM erased_clients").map { (try $0.blob(0), try $0.blob(1)) }
+                try Row.fetchAll(db, sql: "SELECT client_id, sealed_info FROM erased_clients").map {
+                    ErasedClientRow(id: try $0.blob(0), sealedInfo: try $0.blob(1))
+                }
             }
         }
     }

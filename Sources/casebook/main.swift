@@ -1,14 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Logging
 import Foundation
 
 // Files Casebook creates are private to their owner (0600 files, 0700 folders).
 umask(0o077)
-// No core dumps: they would hold keys and plaintext.
-var noCore = rlimit(rlim_cur: 0, rlim_max: 0)
-setrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &noCore)
+Platform.disableCoreDumps()
 LoggingSystem.bootstrap { label in
     var handler = StreamLogHandler.standardError(label: label)
     let level = ProcessInfo.processInfo.environment["CASEBOOK_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))

@@ -90,7 +90,7 @@ private func colleagueCard(_ name: String = "Dr Sam Example", role: String = "su
         try vault.addContact(card: sam, name: nil, confirmation: .fingerprint(sam.fingerprint.description))
         let missing = expectCasebookError(.notFound) { try vault.removeContact(named: "Nobody") }
         #expect(missing?.remedy == .listContacts)
-        #expect(expectCasebookError(.notFound) { _ = try vault.contact(named: "Nobody\u{7}") }?.message.contains("\\u{7}") == true)
+        #expect(expectCasebookError(.notFound) { _ = try vault.contact(named: "Nobody\u{7}") }?.message.contains("\\u{0007}") == true)
         try vault.removeContact(named: "dr sam example")
         #expect(try vault.contacts().isEmpty)
         #expect(try vault.contact(withFingerprint: sam.fingerprint) == nil)

@@ -28,8 +28,8 @@ import CasebookTestSupport
         #expect(try vault.overrideRecipient(outsider).target == .age(outsider))
         #expect(try vault.overrideRecipient("Dr Sam Example").target == .contact(sam.fingerprint))
 
-        let role = expectCasebookError(.usage) { _ = try vault.exportRecipient(to: "Dr Sam Example", organisation: nil, role: "officer") }
-        #expect(role?.message == "--recipient-role is for age1… and passphrase recipients; a contact's role is on its card")
+        let role = expectCasebookError(.invalidArgument) { _ = try vault.exportRecipient(to: "Dr Sam Example", organisation: nil, role: "officer") }
+        #expect(role?.message == "is for age1… and passphrase recipients; a contact's role is on its card" && role?.argument == .recipientRole)
         #expect(expectCasebookError(.invalidInput) { _ = try vault.exportRecipient(to: "age1notakey", organisation: nil, role: nil) } != nil)
         #expect(expectCasebookError(.notFound) { _ = try vault.exportRecipient(to: "Nobody", organisation: nil, role: nil) } != nil)
         #expect(expectCasebookError(.invalidInput) { _ = try vault.exportRecipient(to: outsider, organisation: "Not A Token", role: nil) } != nil)
@@ -52,6 +52,6 @@ import CasebookTestSupport
         #expect(try vault.disclosureRecordIDs(RecordFilter(client: ClientReference("C-0042"))) == [stored.recordID])
         let none = expectCasebookError(.notFound) { _ = try vault.disclosureRecordIDs(RecordFilter(client: ClientReference("C-0099"))) }
         #expect(none?.message == "no records of C-0099 match")
-        #expect(none?.hint == "'casebook note list --client C-0099' shows them")
+        #expect(none?.remedy == .listRecords(client: "C-0099"))
     }
 }

@@ -7,7 +7,7 @@ extension Vault {
         let ids = try listings(filter).map(\.recordID)
         guard !ids.isEmpty else {
             let client = filter.client?.rawValue ?? "any client"
-            throw CasebookError(.notFound, "no records of \(client) match", remedy: .listRecords(client: client.rawValue))
+            throw CasebookError(.notFound, "no records of \(client) match", remedy: .listRecords(client: client))
         }
         return ids
     }

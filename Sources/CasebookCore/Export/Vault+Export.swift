@@ -57,9 +57,7 @@ extension Vault {
         guard let sealer = request.recipient.sealer else {
             throw CasebookError(.invalidArgument, "a plaintext export goes to standard output; use exportPlaintext")
         }
-        guard !FileManager.default.fileExists(atPath: url.path) else {
-            throw CasebookError(.alreadyExists, "\(url.path) already exists; exports never overwrite", hint: "choose a new file name")
-        }
+        try ExclusiveFile.checkAbsent(url.path)
         let plan = try exportPlan(request, delivery: "sealed")
         let json = plan.manifest.encoded()
         let comment = "casebook export \(plan.manifest.id) from \(plan.manifest.sender.fingerprint) created \(plan.manifest.created)"

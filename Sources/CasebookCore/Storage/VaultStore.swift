@@ -10,27 +10,28 @@ public protocol VaultStore: AnyObject {
     func wrappedClientKey(id: [UInt8]) throws(CasebookError) -> [UInt8]?
     /// All revisions of one record, oldest first (empty when the record does not exist),
     /// with the record's latest-revision pointer.
-    func revisions(recordID: String) throws(CasebookError) -> (rows: [RevisionRow], latest: Int)
+    func revisions(recordID: String) throws(CasebookError) -> RecordRevisions
     /// The same for many records, read in one transaction.
-    func revisions(recordIDs: [String]) throws(CasebookError) -> [(rows: [RevisionRow], latest: Int)]
+    func revisions(recordIDs: [String]) throws(CasebookError) -> [RecordRevisions]
     /// Visits the latest revision of every record (of one client when `clientID` is set),
     /// or, when `candidate` is given, first every such record's sealed search filter and then
     /// the latest revision only of the records `candidate` accepts,
     /// in no particular order, with the client's wrapped data key (see `ScannedClientKey`). A record whose latest
     /// revision cannot be read is an integrity error, never silently skipped. `body` is nil unless
-    /// `includeBody`. `visit` must not call back into the store.
+    /// `includeBody`. Rows are handed over one at a time, so a scan holds one row's bytes.
+    /// `visit` must not call back into the store.
     func forEachLatestRevision(
-        clientID: [UInt8]?, includeBody: Bool, candidate: ((RecordFilterRowView) throws -> Bool)?,
-        _ visit: (RevisionRowView) throws -> Void
+        clientID: [UInt8]?, includeBody: Bool, candidate: ((RecordFilterRow) throws -> Bool)?,
+        _ visit: (LatestRevisionRow) throws -> Void
     ) throws
     /// Visits every record's sealed listing summary (of one client when `clientID` is
     /// set), with its latest revision number and the client's wrapped data key.
     /// `visit` must not call back into the store.
-    func forEachRecordSummary(clientID: [UInt8]?, _ visit: (RecordSummaryRowView) throws -> Void) throws
+    func forEachRecordSummary(clientID: [UInt8]?, _ visit: (RecordSummaryRow) throws -> Void) throws
     /// Every audit row, in sequence order.
     func auditRows() throws(CasebookError) -> [AuditRow]
     /// Every erased client: its id and its sealed erasure record.
-    func erasedClients() throws(CasebookError) -> [(id: [UInt8], sealedInfo: [UInt8])]
+    func erasedClients() throws(CasebookError) -> [ErasedClientRow]
     /// The sealed register entry of a received handover, by the keyed MAC of its id.
     func receivedHandover(idMAC: [UInt8]) throws(CasebookError) -> [UInt8]?
     /// Every contact row, in no particular order.
@@ -123,18 +124,41 @@ public struct RevisionRow: Equatable, Sendable {
     }
 }
 
-/// A record's sealed search filter lent during a scan; buffers valid only inside the visit.
-public struct RecordFilterRowView {
-    public let recordID: String
-    public let revision: Int
-    public let clientID: UnsafeRawBufferPointer
-    /// Nil when the client's key is missing: an integrity failure.
-    public let clientKey: ScannedClientKey?
-    /// Nil for a record written before filters existed: it must be read.
-    public let sealedFilter: UnsafeRawBufferPointer?
+/// All revisions of one record as stored, oldest first, with the record's latest-revision
+/// pointer (`rows` is empty and `latest` 0 when the record does not exist).
+public struct RecordRevisions: Equatable, Sendable {
+    public var rows: [RevisionRow]
+    public var latest: Int
 
-    public init(recordID: String, revision: Int, clientID: UnsafeRawBufferPointer, clientKey: ScannedClientKey?,
-                sealedFilter: UnsafeRawBufferPointer?) {
+    public init(rows: [RevisionRow], latest: Int) {
+        self.rows = rows
+        self.latest = latest
+    }
+}
+
+/// A client's wrapped data key as a scan hands it over: `slot` is the client's position in
+/// the scan's table of keys (rows of one client share it, so callers can cache by slot).
+public struct ScannedClientKey: Equatable, Sendable {
+    public var slot: Int
+    public var wrapped: [UInt8]
+
+    public init(slot: Int, wrapped: [UInt8]) {
+        self.slot = slot
+        self.wrapped = wrapped
+    }
+}
+
+/// A record's sealed search filter, as a scan reads it.
+public struct RecordFilterRow: Equatable, Sendable {
+    public var recordID: String
+    public var revision: Int
+    public var clientID: [UInt8]
+    /// Nil when the client's key is missing: an integrity failure.
+    public var clientKey: ScannedClientKey?
+    /// Nil for a record written before filters existed: it must be read.
+    public var sealedFilter: [UInt8]?
+
+    public init(recordID: String, revision: Int, clientID: [UInt8], clientKey: ScannedClientKey?, sealedFilter: [UInt8]?) {
         self.recordID = recordID
         self.revision = revision
         self.clientID = clientID
@@ -143,22 +167,16 @@ public struct RecordFilterRowView {
     }
 }
 
-/// A client's data key as a scan lends it: `slot` is the client's position in the
-/// scan's table of keys (rows of one client share it, so callers can cache by slot),
-/// `wrapped` the wrapped key, valid only inside the visit.
-public typealias ScannedClientKey = (slot: Int, wrapped: UnsafeRawBufferPointer)
-
-/// A record's sealed listing summary lent during a scan; buffers valid only inside the visit.
-public struct RecordSummaryRowView {
-    public let recordID: String
-    public let revision: Int
-    public let clientID: UnsafeRawBufferPointer
+/// A record's sealed listing summary, as a scan reads it.
+public struct RecordSummaryRow: Equatable, Sendable {
+    public var recordID: String
+    public var revision: Int
+    public var clientID: [UInt8]
     /// Nil when the client's key is missing: an integrity failure.
-    public let clientKey: ScannedClientKey?
-    public let sealedSummary: UnsafeRawBufferPointer
+    public var clientKey: ScannedClientKey?
+    public var sealedSummary: [UInt8]
 
-    public init(recordID: String, revision: Int, clientID: UnsafeRawBufferPointer, clientKey: ScannedClientKey?,
-                sealedSummary: UnsafeRawBufferPointer) {
+    public init(recordID: String, revision: Int, clientID: [UInt8], clientKey: ScannedClientKey?, sealedSummary: [UInt8]) {
         self.recordID = recordID
         self.revision = revision
         self.clientID = clientID
@@ -167,21 +185,21 @@ public struct RecordSummaryRowView {
     }
 }
 
-/// A revision row lent during a scan without copying anything; the buffers are valid
-/// only inside the visit.
-public struct RevisionRowView {
-    public let recordID: String
-    public let revision: Int
-    public let clientID: UnsafeRawBufferPointer
+/// A record's latest revision, as a scan reads it.
+public struct LatestRevisionRow: Equatable, Sendable {
+    public var recordID: String
+    public var revision: Int
+    public var clientID: [UInt8]
     /// Nil when the client's key is missing: an integrity failure.
-    public let clientKey: ScannedClientKey?
-    public let sealedMeta: UnsafeRawBufferPointer
-    public let sealedBody: UnsafeRawBufferPointer?
+    public var clientKey: ScannedClientKey?
+    public var sealedMeta: [UInt8]
+    /// Nil unless the scan asked for bodies.
+    public var sealedBody: [UInt8]?
     /// The record's sealed listing summary (of this, its latest, revision).
-    public let sealedSummary: UnsafeRawBufferPointer
+    public var sealedSummary: [UInt8]
 
-    public init(recordID: String, revision: Int, clientID: UnsafeRawBufferPointer, clientKey: ScannedClientKey?,
-                sealedMeta: UnsafeRawBufferPointer, sealedBody: UnsafeRawBufferPointer?, sealedSummary: UnsafeRawBufferPointer) {
+    public init(recordID: String, revision: Int, clientID: [UInt8], clientKey: ScannedClientKey?,
+                sealedMeta: [UInt8], sealedBody: [UInt8]?, sealedSummary: [UInt8]) {
         self.recordID = recordID
         self.revision = revision
         self.clientID = clientID
@@ -189,6 +207,17 @@ public struct RevisionRowView {
         self.sealedMeta = sealedMeta
         self.sealedBody = sealedBody
         self.sealedSummary = sealedSummary
+    }
+}
+
+/// An erased client: its opaque id and its sealed erasure record.
+public struct ErasedClientRow: Equatable, Sendable {
+    public var id: [UInt8]
+    public var sealedInfo: [UInt8]
+
+    public init(id: [UInt8], sealedInfo: [UInt8]) {
+        self.id = id
+        self.sealedInfo = sealedInfo
     }
 }
 

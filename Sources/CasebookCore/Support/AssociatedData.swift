@@ -37,7 +37,7 @@ enum AssociatedData {
         }
 
         /// `revision` must fit in 32 bits (the store rejects other values).
-        mutating func update(recordID: String, revision: Int, clientID: UnsafeRawBufferPointer) {
+        mutating func update(recordID: String, revision: Int, clientID: [UInt8]) {
             bytes.removeSubrange(prefixCount...)
             AssociatedData.appendLength(recordID.utf8.count, to: &bytes)
             bytes.append(contentsOf: recordID.utf8)

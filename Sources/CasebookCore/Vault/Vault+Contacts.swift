@@ -175,8 +175,11 @@ extension Vault {
         return contact
     }
 
-    /// A name someone typed, safe to show in one error line.
-    static func displayed(_ text: String) -> String { WireText.displayed(text) }
+    /// A name someone typed, safe to show in one error line (`DisplayText.escaped`, the one
+    /// sanitiser; this short name is kept for the many error messages in Core).
+    static func displayed(_ text: String) -> String {
+        DisplayText.escaped(text, limit: 100)
+    }
 }
 
 /// The sealed plaintext of a contact: compact JSON with sorted keys,

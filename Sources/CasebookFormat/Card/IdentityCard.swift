@@ -108,7 +108,7 @@ public struct IdentityCard: Equatable, Sendable {
 
         guard TextLines.same(lines[0], versionLine) else {
             if let version = TextLines.value(of: lines[0], after: "casebook-card ") {
-                throw IdentityCardError(.unsupportedVersion, line: 1, "the card has version '\(TextLines.shown(version))'; this Casebook reads only 'v1' cards (hint: update Casebook)")
+                throw IdentityCardError(.unsupportedVersion, line: 1, "the card has version '\(DisplayText.escaped(version))'; this Casebook reads only 'v1' cards (hint: update Casebook)")
             }
             throw IdentityCardError(.malformed, line: 1, "not a Casebook identity card (the first line must be '\(versionLine)')")
         }
@@ -123,10 +123,10 @@ public struct IdentityCard: Equatable, Sendable {
             let found = fieldName(line)
             guard TextLines.same(found, field) else {
                 if fields[..<index].contains(where: { TextLines.same($0, found) }) {
-                    throw IdentityCardError(.malformed, line: number, "the card repeats the '\(TextLines.shown(found)):' line; expected '\(field):' here")
+                    throw IdentityCardError(.malformed, line: number, "the card repeats the '\(DisplayText.escaped(found)):' line; expected '\(field):' here")
                 }
                 if fields[index...].contains(where: { TextLines.same($0, found) }) {
-                    throw IdentityCardError(.malformed, line: number, "the '\(TextLines.shown(found)):' line is out of order; expected '\(field):' here")
+                    throw IdentityCardError(.malformed, line: number, "the '\(DisplayText.escaped(found)):' line is out of order; expected '\(field):' here")
                 }
                 throw IdentityCardError(.malformed, line: number, "unexpected line; expected '\(field): …'")
             }
@@ -142,7 +142,7 @@ public struct IdentityCard: Equatable, Sendable {
             let number = fields.count + 2
             let found = fieldName(lines[number - 1])
             if fields.contains(where: { TextLines.same($0, found) }) {
-                throw IdentityCardError(.malformed, line: number, "the card repeats the '\(TextLines.shown(found)):' line after the signature")
+                throw IdentityCardError(.malformed, line: number, "the card repeats the '\(DisplayText.escaped(found)):' line after the signature")
             }
             throw IdentityCardError(.malformed, line: number, "unexpected line after the signature line")
         }
@@ -168,7 +168,7 @@ public struct IdentityCard: Equatable, Sendable {
         switch field {
         case "name": return nameProblem(value)
         case "role":
-            return roles.contains(where: { TextLines.same($0, value) }) ? nil : "'\(TextLines.shown(value))' is not a known role; expected one of \(roles.joined(separator: ", "))"
+            return roles.contains(where: { TextLines.same($0, value) }) ? nil : "'\(DisplayText.escaped(value))' is not a known role; expected one of \(roles.joined(separator: ", "))"
         case "age": return ageRecipientProblem(value)
         case "minisign":
             do {
@@ -219,7 +219,7 @@ public struct IdentityCard: Equatable, Sendable {
         } catch {
             return "recipient \(error.message)"
         }
-        guard decoded.hrp == "age" else { return "recipient has the prefix '\(TextLines.shown(decoded.hrp))1', not 'age1'" }
+        guard decoded.hrp == "age" else { return "recipient has the prefix '\(DisplayText.escaped(decoded.hrp))1', not 'age1'" }
         guard decoded.data.count == 32 else { return "recipient holds \(decoded.data.count) bytes, expected 32" }
         guard !recipient.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) else { return "recipient must be lower case" }
         return nil

@@ -60,7 +60,7 @@ public struct PackageAuditProof: Equatable, Sendable {
         } catch {
             throw bad("the checkpoint is malformed (\(error))")
         }
-        guard AuditOrigin.isVaultOrigin(origin) else { throw bad("the checkpoint's origin '\(WireText.displayed(String(origin.prefix(80))))' is not a Casebook vault's") }
+        guard AuditOrigin.isVaultOrigin(origin) else { throw bad("the checkpoint's origin '\(DisplayText.escaped(String(origin.prefix(80)), limit: 100))' is not a Casebook vault's") }
         let opened: Checkpoint
         do {
             let verifier = try NoteVerifier(name: origin, publicKey: signer)

@@ -62,23 +62,6 @@ enum TextLines {
         a.utf8.elementsEqual(b.utf8)
     }
 
-    /// Untrusted text made safe to put in an error message: control and bidirectional
-    /// formatting characters become `\u{…}` (so a hostile file cannot drive the
-    /// terminal that shows the error), and long text is cut after `limit` characters.
-    static func shown(_ text: some StringProtocol, limit: Int = 40) -> String {
-        var output = ""
-        for (count, character) in text.enumerated() {
-            if count == limit { return output + "…" }
-            for scalar in character.unicodeScalars {
-                let value = scalar.value
-                let unsafe = scalar.properties.generalCategory == .control || scalar.properties.generalCategory == .format
-                    || (0x2028...0x2029).contains(value)
-                output += unsafe ? "\\u{\(hex4(value))}" : String(scalar)
-            }
-        }
-        return output
-    }
-
     /// Upper-case hex of a code point, at least four digits.
     static func hex4(_ value: UInt32) -> String {
         let digits = String(value, radix: 16, uppercase: true)

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import ArgumentParser
 import CasebookCore
 import CasebookCrypto
@@ -161,7 +158,7 @@ struct AgeInput {
         }
         var info = stat()
         if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
-            Glibc.close(fd)
+            Platform.close(fd)
             throw CommandError(.notFound, "cannot read \(path): it is a folder")
         }
         fileDescriptor = fd
@@ -169,7 +166,7 @@ struct AgeInput {
     }
 
     func close() {
-        if owned { Glibc.close(fileDescriptor) }
+        if owned { Platform.close(fileDescriptor) }
     }
 }
 
@@ -187,13 +184,7 @@ struct AgeOutput {
     /// Refuses at once if `path` exists, before any work (or passphrase prompt).
     init(path: String?) throws {
         self.path = path == "-" ? nil : path
-        if let target = self.path {
-            var info = stat()
-            if lstat(target, &info) == 0 {
-                throw CommandError(.alreadyExists, "\(target) already exists",
-                                    hint: "choose a new file name; Casebook does not overwrite files")
-            }
-        }
+        if let target = self.path { try ExclusiveFile.checkAbsent(target) }
     }
 
     /// Runs `body` with a sink on the destination and completes (or discards) it.
@@ -220,7 +211,7 @@ struct AgeOutput {
             PendingFile.clear()
         }
         do {
-            defer { Glibc.close(fd) }
+            defer { Platform.close(fd) }
             guard fchmod(fd, 0o600) == 0 else { throw CommandError(.environment, "cannot set the mode of \(temporary)") }
             var sink = FileDescriptorSink(fileDescriptor: fd)
             do throws(AgeError) { try body(&sink) } catch { throw describe(error) }
@@ -228,20 +219,7 @@ struct AgeOutput {
                 throw CommandError(.environment, "cannot write \(path): \(String(cString: strerror(errno)))")
             }
         }
-        if link(temporary, path) != 0 {
-            let code = errno
-            if code == EEXIST {
-                throw CommandError(.alreadyExists, "\(path) already exists (it appeared while Casebook was writing)",
-                                    hint: "choose a new file name; Casebook does not overwrite files")
-            }
-            // Filesystems without hard links: rename, having checked that nothing is there.
-            var info = stat()
-            guard lstat(path, &info) != 0, rename(temporary, path) == 0 else {
-                throw CommandError(.environment, "cannot create \(path): \(String(cString: strerror(code)))")
-            }
-        } else {
-            unlink(temporary)
-        }
+        try ExclusiveFile.publish(temporary, as: path)
         completed = true
     }
 }
@@ -255,7 +233,7 @@ enum PendingFile {
         path = strdup(temporary)
         if !installed {
             installed = true
-            for signal in [SIGINT, SIGTERM, SIGHUP] { _ = Glibc.signal(signal, removePendingFileOnSignal) }
+            for signal in [SIGINT, SIGTERM, SIGHUP] { Platform.signal(signal, removePendingFileOnSignal) }
         }
     }
 
@@ -278,6 +256,6 @@ enum PendingFile {
 /// Async-signal-safe: unlink, restore the default action, re-raise.
 private func removePendingFileOnSignal(_ signal: Int32) {
     if let path = PendingFile.path { unlink(path) }
-    _ = Glibc.signal(signal, SIG_DFL)
+    Platform.signal(signal, SIG_DFL)
     raise(signal)
 }

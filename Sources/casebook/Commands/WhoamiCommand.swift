@@ -3,9 +3,6 @@ import CasebookCore
 import CasebookCrypto
 import CasebookFormat
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 
 struct WhoamiCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,13 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CasebookCore
 import CasebookCrypto
 import Foundation
 
 /// Edits a document in `$VISUAL`/`$EDITOR` without plaintext touching persistent
 /// disk: the file lives in a fresh 0700 folder on an in-memory filesystem
-/// (`/dev/shm`, or `$CASEBOOK_EDIT_DIR` if that is tmpfs/ramfs), and everything in
+/// (`$CASEBOOK_EDIT_DIR` if that is tmpfs/ramfs, else `/dev/shm` on Linux; macOS has no
+/// default, see `Platform.defaultEditFolder`), and everything in
 /// that folder is overwritten with zeros and removed afterwards — also when the
 /// editor fails or the terminal sends an interrupt. Without an in-memory filesystem
 /// it refuses.
@@ -16,10 +14,13 @@ enum EditorSession {
     /// (the document is invalid) and a person is at the terminal, the error is shown
     /// and the same draft can be corrected instead of being lost.
     static func edit<T>(_ initial: String, accept: (String) throws -> T) throws -> T {
-        let base = ProcessInfo.processInfo.environment["CASEBOOK_EDIT_DIR"] ?? "/dev/shm"
-        guard isMemoryBacked(base) else {
-            throw CommandError(.environment, "no private in-memory folder for editing (\(base) is missing or not tmpfs)",
-                                hint: "write the note to standard input or --file instead; Casebook will not put plaintext on disk")
+        let refusal = "write the note to standard input or --file instead; Casebook will not put plaintext on disk"
+        guard let base = ProcessInfo.processInfo.environment["CASEBOOK_EDIT_DIR"] ?? Platform.defaultEditFolder else {
+            throw CommandError(.environment, "no private in-memory folder for editing (this system has no tmpfs; CASEBOOK_EDIT_DIR is not set)",
+                                hint: refusal)
+        }
+        if let problem = Platform.inMemoryFolderProblem(base) {
+            throw CommandError(.environment, "no private in-memory folder for editing (\(problem))", hint: refusal)
         }
         guard let editor = ["VISUAL", "EDITOR"].lazy.compactMap({ ProcessInfo.processInfo.environment[$0] }).first(where: { !$0.isEmpty }) else {
             throw CommandError(.environment, "no editor: set $EDITOR (or $VISUAL)",
@@ -35,10 +36,10 @@ enum EditorSession {
         // Interrupts are ignored for the whole session (the editor, in the same process
         // group, still receives them), so the private folder is always wiped.
         let signals = [SIGINT, SIGQUIT, SIGHUP, SIGTERM]
-        let previous = signals.map { signal($0, SIG_IGN) }
+        let previous = signals.map { Platform.signal($0, SIG_IGN) }
         defer {
             wipeFolder(folder)
-            for (number, handler) in zip(signals, previous) { signal(number, handler) }
+            for (number, handler) in zip(signals, previous) { Platform.signal(number, handler) }
         }
         try write(initial, to: path)
         while true {
@@ -78,34 +79,13 @@ enum EditorSession {
         }
     }
 
-    /// True when `path` is a folder on tmpfs or ramfs, judged from the kernel's mount
-    /// table (`/proc/self/mountinfo`): the longest mount point containing the path wins.
-    static func isMemoryBacked(_ path: String) -> Bool {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue,
-              let resolved = realpath(path, nil) else { return false }
-        let absolute = String(cString: resolved)
-        free(resolved)
-        guard let table = try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8) else { return false }
-        var best: (length: Int, type: String)?
-        for line in table.split(separator: "\n") {
-            let halves = line.components(separatedBy: " - ")
-            let fields = halves[0].split(separator: " ")
-            guard halves.count == 2, fields.count >= 5, let type = halves[1].split(separator: " ").first else { continue }
-            let mountPoint = String(fields[4]).replacingOccurrences(of: "\\040", with: " ")
-            let contains = absolute == mountPoint || mountPoint == "/" || absolute.hasPrefix(mountPoint + "/")
-            if contains, mountPoint.count >= (best?.length ?? -1) { best = (mountPoint.count, String(type)) }
-        }
-        return best.map { $0.type == "tmpfs" || $0.type == "ramfs" } ?? false
-    }
-
+    /// The draft, created exclusively (`0600`) in the fresh private folder.
     private static func write(_ text: String, to path: String) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw CommandError(.environment, "cannot create the editing file") }
-        defer { close(fd) }
-        let bytes = Array(text.utf8)
-        let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-        guard written == bytes.count else { throw CommandError(.environment, "cannot write the editing file") }
+        do {
+            try Array(text.utf8).withUnsafeBytes { try ExclusiveFile.write($0, to: URL(fileURLWithPath: path)) }
+        } catch {
+            throw CommandError(.environment, "cannot create the editing file")
+        }
     }
 
     /// Overwrites every regular file under `folder` (the draft, and editors' swap and
@@ -119,7 +99,7 @@ enum EditorSession {
                 let fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW)
                 guard fd >= 0 else { continue }
                 let zeros = [UInt8](repeating: 0, count: Int(info.st_size))
-                _ = zeros.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+                _ = zeros.withUnsafeBytes { Platform.write(fd, $0.baseAddress, $0.count) }
                 fsync(fd)
                 close(fd)
             }

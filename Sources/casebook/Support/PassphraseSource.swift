@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CasebookCore
 import CasebookCrypto
 import Foundation
@@ -61,7 +58,7 @@ enum SecretInput {
         let complete = secret.withUnsafeMutableBytes { buffer -> Bool in
             var offset = 0
             while offset < size {
-                let got = Glibc.read(fd, buffer.baseAddress!.advanced(by: offset), size - offset)
+                let got = Platform.read(fd, buffer.baseAddress!.advanced(by: offset), size - offset)
                 if got <= 0 { return false }
                 offset += got
             }
@@ -127,7 +124,7 @@ enum Terminal {
         let length = line.withUnsafeMutableBytes { buffer -> Int in
             var length = 0
             var byte: UInt8 = 0
-            while Glibc.read(fd, &byte, 1) == 1 {
+            while Platform.read(fd, &byte, 1) == 1 {
                 if byte == 10 { sawNewline = true; break }
                 if length < buffer.count { buffer[length] = byte }
                 length += 1

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 
 /// Opt-in phase timings for benchmarks (`CASEBOOK_TIMING=1`): unlocking (Argon2id
@@ -18,11 +15,7 @@ enum Timing {
         return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
     }
 
-    static func peakKiB() -> Int {
-        var usage = rusage()
-        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-        return usage.ru_maxrss
-    }
+    static func peakKiB() -> Int { Platform.peakResidentKiB() }
 
     static func measureUnlock<T>(_ body: () throws -> T) rethrows -> T {
         let began = now()
