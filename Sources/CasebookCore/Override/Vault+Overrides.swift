@@ -15,7 +15,7 @@ extension Vault {
     /// compares equal to the override's.
     public func overrideRecipient(_ text: String) throws -> OverrideRequest.Recipient {
         if text.utf8.starts(with: "age1".utf8) {
-            return OverrideRequest.Recipient(target: try OverrideRecipient(ageRecipient: text), name: nil)
+            return OverrideRequest.Recipient(target: try OverrideRecipient.age(checking: text), name: nil)
         }
         let found = try contact(named: text)
         return OverrideRequest.Recipient(target: .contact(found.fingerprint), name: found.name)
@@ -57,7 +57,7 @@ extension Vault {
             }
             resolved = .init(target: recipient, name: found.name)
         case .age(let text):
-            resolved = .init(target: try OverrideRecipient(ageRecipient: text), name: nil)
+            resolved = .init(target: try OverrideRecipient.age(checking: text), name: nil)
         }
         let request = try OverrideRequest(
             id: Hex.encode(SecureRandom.bytes(16)), created: now, expires: expires,
@@ -71,8 +71,8 @@ extension Vault {
         do {
             note = try SignedNote.sign(text: OverrideNote.text(for: request), keyName: OverrideNote.keyName(for: ownFingerprint),
                                        privateKey: identity.signing)
-        } catch let error as CasebookError {
-            throw error
+        } catch let error as WireFormatError {
+            throw CasebookError(error)
         } catch {
             throw CasebookError(.internalError, "cannot sign the override request: \(error)")
         }
