@@ -1,3 +1,4 @@
+import CasebookFormat
 import CasebookCore
 import Foundation
 import Testing

@@ -2,21 +2,6 @@ public import Foundation
 public import CasebookCrypto
 public import CasebookFormat
 
-/// A signed checkpoint of one audit log whose signature has been checked, with where it
-/// came from (a file name in the trusted folder, or "the bundle's checkpoint").
-public struct TrustedCheckpoint: Equatable, Sendable {
-    public let name: String
-    public let checkpoint: Checkpoint
-    /// The signed note exactly as read.
-    public let note: [UInt8]
-
-    public init(name: String, checkpoint: Checkpoint, note: [UInt8]) {
-        self.name = name
-        self.checkpoint = checkpoint
-        self.note = note
-    }
-}
-
 /// The checkpoints of one log found in a trusted folder, and the files there that belong
 /// to other people's logs (ignored, but reported).
 public struct TrustedCheckpointSet: Equatable, Sendable {

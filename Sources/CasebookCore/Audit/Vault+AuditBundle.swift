@@ -201,6 +201,7 @@ extension Vault {
     /// Any error from reading a bundle as a `CasebookError`.
     static func userFacing(_ error: any Error) -> any Error {
         if let failure = error as? AuditLogFailure { return failure.casebookError }
+        if let wire = error as? WireFormatError { return CasebookError.auditBundle(wire) }
         return error
     }
 }

@@ -8,11 +8,11 @@ import CasebookFormat
 /// `role:ROLE`), provisions in their order, absent optional values omitted. Its SHA-256 is
 /// the hash an audit event records for the consent a decision relied on.
 extension Consent {
-    public static let formatName = "casebook-consent/v1"
+    public static let formatName = ConsentJSON.formatName
 
-    /// The canonical bytes of this version.
+    /// The canonical bytes of this version (Format's `ConsentJSON`).
     public func canonicalBytes() -> [UInt8] {
-        return CanonicalJSON.encode(CanonicalConsent(self))
+        ConsentJSON(self).canonicalBytes()
     }
 
     /// SHA-256 of ``canonicalBytes()``, 64 lower-case hex digits.
@@ -23,92 +23,33 @@ extension Consent {
     /// Reads canonical bytes strictly: they must decode into exactly these fields, describe a
     /// consent that passes ``validated()``, and re-encode to the same bytes.
     public static func decodeCanonical(_ bytes: [UInt8]) throws(CasebookError) -> Consent {
-        let decoded: CanonicalConsent
+        let decoded: ConsentJSON
         do {
-            decoded = try JSONDecoder().decode(CanonicalConsent.self, from: Data(bytes))
+            decoded = try ConsentJSON.decode(bytes)
         } catch {
-            throw CasebookError(.invalidInput, "not a Casebook consent record (the JSON does not have the consent fields)")
-        }
-        guard decoded.format == formatName else {
-            throw CasebookError(.invalidInput, "the consent record has format '\(decoded.format.prefix(40))', not \(formatName)",
-                                hint: "it was made by a newer Casebook")
+            throw CasebookError(error)
         }
         let consent = try decoded.consent().validated()
-        guard consent.canonicalBytes() == bytes else {
-            throw CasebookError(.invalidInput, "the consent record is not in canonical form (unknown keys, order, spacing or escapes)")
-        }
+        // Sets that repeat a value decode, but are not this consent's one form.
+        guard consent.canonicalBytes() == bytes else { throw CasebookError(ConsentJSON.notCanonical) }
         return consent
     }
 }
 
-private struct CanonicalConsent: Codable {
-    struct Withdrawal: Codable {
-        var time: String
-        var reason: String
-    }
-
-    struct Recipient: Codable {
-        /// `contact`, `org` or `role`.
-        var type: String
-        /// The fingerprint, organisation or role.
-        var value: String
-        /// A contact's name.
-        var name: String?
-    }
-
-    struct Provision: Codable {
-        var effect: String
-        var purposes: [String]
-        var recipients: [Recipient]
-        var kinds: [String]
-        var fields: [String]
-        var labels: [String]
-        var actions: [String]
-        var dataFrom: String?
-        var dataUntil: String?
-
-        enum CodingKeys: String, CodingKey {
-            case effect, purposes, recipients, kinds, fields, labels, actions
-            case dataFrom = "data-from"
-            case dataUntil = "data-until"
-        }
-    }
-
-    var format: String
-    var id: String
-    var version: Int
-    var client: String
-    var recordedBy: String
-    var recordedAt: String
-    var method: String
-    var evidenceSHA256: String?
-    var validFrom: String
-    var validUntil: String
-    var withdrawal: Withdrawal?
-    var provisions: [Provision]
-
-    enum CodingKeys: String, CodingKey {
-        case format, id, version, client, method, withdrawal, provisions
-        case recordedBy = "recorded-by"
-        case recordedAt = "recorded-at"
-        case evidenceSHA256 = "evidence-sha256"
-        case validFrom = "valid-from"
-        case validUntil = "valid-until"
-    }
-
+/// The domain's consent to and from its wire form.
+extension ConsentJSON {
     init(_ consent: Consent) {
-        format = Consent.formatName
-        id = consent.id
-        version = consent.version
-        client = consent.client.rawValue
-        recordedBy = consent.recordedBy
-        recordedAt = Timestamp.string(consent.recordedAt)
-        method = consent.method.rawValue
-        evidenceSHA256 = consent.evidenceSHA256
-        validFrom = Timestamp.string(consent.validFrom)
-        validUntil = Timestamp.string(consent.validUntil)
-        withdrawal = consent.withdrawal.map { Withdrawal(time: Timestamp.string($0.time), reason: $0.reason) }
-        provisions = consent.provisions.map { provision in
+        self.init(
+            id: consent.id, version: consent.version, client: consent.client.rawValue, recordedBy: consent.recordedBy,
+            recordedAt: Timestamp.string(consent.recordedAt), method: consent.method.rawValue,
+            evidenceSHA256: consent.evidenceSHA256, validFrom: Timestamp.string(consent.validFrom),
+            validUntil: Timestamp.string(consent.validUntil),
+            withdrawal: consent.withdrawal.map { Withdrawal(time: Timestamp.string($0.time), reason: $0.reason) },
+            provisions: ConsentJSON.provisions(of: consent))
+    }
+
+    private static func provisions(of consent: Consent) -> [Provision] {
+        consent.provisions.map { provision in
             Provision(
                 effect: provision.effect.rawValue,
                 purposes: provision.purposes.map(\.rawValue).sorted(),

@@ -98,22 +98,12 @@ public enum DisclosureAction: String, CaseIterable, Sendable, Codable, Comparabl
     public static func < (lhs: DisclosureAction, rhs: DisclosureAction) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 
-/// Why data is disclosed. A closed list, so that a consent and a request always use the
-/// same words; adding a purpose is a code change (old consents keep their meaning).
-public enum ConsentPurpose: String, CaseIterable, Sendable, Codable, Comparable {
-    case supervision
-    case riskManagement = "risk-management"
-    case court
-    case subjectAccess = "subject-access"
-    case research
-
+extension ConsentPurpose {
     public static func parse(_ text: String) throws(CasebookError) -> ConsentPurpose {
         if let purpose = ConsentPurpose(rawValue: text) { return purpose }
         throw CasebookError(.invalidInput, "unknown purpose '\(text.prefix(40))'",
                             hint: "the purposes are: " + allCases.map(\.rawValue).joined(separator: ", "))
     }
-
-    public static func < (lhs: ConsentPurpose, rhs: ConsentPurpose) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 
 /// Who a provision is about.

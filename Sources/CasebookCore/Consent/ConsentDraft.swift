@@ -1,6 +1,6 @@
 public import Foundation
 import CasebookCrypto
-import CasebookFormat
+public import CasebookFormat
 
 /// A recipient as a person names it in a consent (`consent grant --to`): `org:NAME`,
 /// `role:ROLE`, or else the name of a contact of the vault, resolved to its card

@@ -1,3 +1,4 @@
+import CasebookFormat
 import Foundation
 
 /// Decides what of a disclosure request the client's consents cover (docs/consent.md).

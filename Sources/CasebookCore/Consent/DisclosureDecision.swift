@@ -1,3 +1,4 @@
+public import CasebookFormat
 public import Foundation
 
 /// Why something was withheld.

@@ -1,3 +1,5 @@
+public import CasebookFormat
+
 /// Choosing records to disclose by client (`handover seal --client`), and checking that a
 /// document is the record a command said it would be (`note new --kind --client`).
 extension Vault {

@@ -1,4 +1,4 @@
-import CasebookFormat
+public import CasebookFormat
 
 /// An override whose request this vault signed and a supervisor among its contacts
 /// countersigned, unexpired when it was checked (`Vault.verifiedOverride`). Export checks

@@ -16,7 +16,7 @@ extension Vault {
     public func overrideRecipient(_ text: String) throws -> OverrideRequest.Recipient {
         switch TypedRecipient(text) {
         case .age(let encoded):
-            return OverrideRequest.Recipient(target: try OverrideRecipient(ageRecipient: encoded), name: nil)
+            return OverrideRequest.Recipient(target: try OverrideRecipient.age(checking: encoded), name: nil)
         case .contactName(let name):
             let found = try contact(named: name)
             return OverrideRequest.Recipient(target: .contact(found.fingerprint), name: found.name)
@@ -59,7 +59,7 @@ extension Vault {
             }
             resolved = .init(target: recipient, name: found.name)
         case .age(let text):
-            resolved = .init(target: try OverrideRecipient(ageRecipient: text), name: nil)
+            resolved = .init(target: try OverrideRecipient.age(checking: text), name: nil)
         }
         let request = try OverrideRequest(
             id: Hex.encode(SecureRandom.bytes(16)), created: now, expires: expires,
@@ -73,8 +73,8 @@ extension Vault {
         do {
             note = try SignedNote.sign(text: OverrideNote.text(for: request), keyName: OverrideNote.keyName(for: ownFingerprint),
                                        privateKey: identity.signing)
-        } catch let error as CasebookError {
-            throw error
+        } catch let error as WireFormatError {
+            throw CasebookError(error)
         } catch {
             throw CasebookError(.internalError, "cannot sign the override request: \(error)")
         }

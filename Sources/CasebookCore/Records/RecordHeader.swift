@@ -1,3 +1,5 @@
+public import CasebookFormat
+
 /// How a session took place.
 public enum Modality: String, CaseIterable, Sendable, Codable {
     case inPerson = "in-person"

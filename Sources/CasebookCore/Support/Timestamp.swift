@@ -1,14 +1,12 @@
 public import Foundation
+import CasebookFormat
 
-/// RFC 3339 timestamps in UTC with whole seconds: how Casebook writes times it records.
+/// RFC 3339 timestamps in UTC with whole seconds: how Casebook writes times it records
+/// (Format's `UTCTimestamp`, which the wire formats share).
 public enum Timestamp {
-    public static func string(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!))
-    }
+    public static func string(_ date: Date) -> String { UTCTimestamp.string(date) }
 
-    public static func parse(_ text: String) -> Date? {
-        try? Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!).parse(text)
-    }
+    public static func parse(_ text: String) -> Date? { UTCTimestamp.date(text) }
 }
 
 /// Where "now" comes from; tests fix it.

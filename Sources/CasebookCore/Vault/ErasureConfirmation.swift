@@ -1,3 +1,4 @@
+public import CasebookFormat
 import Foundation
 
 extension ClientReference {

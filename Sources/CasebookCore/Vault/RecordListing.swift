@@ -1,3 +1,4 @@
+public import CasebookFormat
 import Foundation
 
 /// What `note list` shows of a record's latest revision, kept sealed beside the record

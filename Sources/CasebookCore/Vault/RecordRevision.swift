@@ -1,3 +1,4 @@
+public import CasebookFormat
 public import Foundation
 
 /// One revision of a record as the vault returns it.

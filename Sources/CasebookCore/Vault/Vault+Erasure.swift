@@ -1,4 +1,4 @@
-import CasebookFormat
+public import CasebookFormat
 import Foundation
 import CasebookCrypto
 

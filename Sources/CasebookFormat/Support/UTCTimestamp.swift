@@ -1,10 +1,12 @@
+public import Foundation
+
 /// The one timestamp form Casebook's text formats accept: RFC 3339 in UTC with
 /// whole seconds and an upper-case `T` and `Z`, e.g. `2026-11-24T06:00:00Z`
 /// (what `Date.ISO8601FormatStyle` writes in UTC). Leap seconds (`:60`), offsets,
 /// fractions and lower-case separators are refused, so one instant has one form.
-enum UTCTimestamp {
+public enum UTCTimestamp {
     /// Why `text` is not such a timestamp, or nil when it is.
-    static func problem(in text: String) -> String? {
+    public static func problem(in text: String) -> String? {
         let bytes = Array(text.utf8)
         let shape = "is not an RFC 3339 UTC time of the form YYYY-MM-DDTHH:MM:SSZ"
         guard bytes.count == 20 else { return shape }
@@ -26,5 +28,15 @@ enum UTCTimestamp {
         guard (1...days).contains(day) else { return "has day \(day), but that month has \(days) days" }
         guard hour <= 23, minute <= 59, second <= 59 else { return "has a time of day out of range" }
         return nil
+    }
+
+    /// `date` in that form (fractions of a second are dropped).
+    public static func string(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!))
+    }
+
+    /// The instant `text` names, read leniently (`string(_:)` gives its one form back).
+    public static func date(_ text: String) -> Date? {
+        try? Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!).parse(text)
     }
 }

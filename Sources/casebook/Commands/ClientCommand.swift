@@ -1,3 +1,4 @@
+import CasebookFormat
 import ArgumentParser
 import CasebookCore
 import Foundation

@@ -1,3 +1,4 @@
+import CasebookFormat
 public import ArgumentParser
 import CasebookCore
 import Foundation

@@ -1,5 +1,3 @@
-public import CasebookFormat
-
 /// Verifies an audit log fed to it one event at a time, in order, in bounded memory (the
 /// Merkle tree's ~64 bytes per event): each event must be canonical and carry its own
 /// position, its leaf hash extends the tree; at the end the tree is measured against

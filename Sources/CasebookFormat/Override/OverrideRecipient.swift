@@ -1,5 +1,3 @@
-public import CasebookFormat
-
 /// Whom an override lets records go to. Export resolves its `--to` into this same value
 /// (a contact → its card fingerprint; an `age1…` recipient → that string) and the override
 /// covers the export only when the two are equal: names are local to a vault, so a contact
@@ -12,19 +10,19 @@ public enum OverrideRecipient: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses an `age1…` recipient strictly (lower-case Bech32, 32 bytes, canonical), so
     /// that two spellings of one key cannot both appear.
-    public init(ageRecipient text: String) throws(CasebookError) {
+    public init(ageRecipient text: String) throws(WireFormatError) {
         let parsed: AgeX25519Recipient
         do {
             parsed = try AgeX25519Recipient(encoded: text)
         } catch .unsupportedRecipientType(let type) {
-            throw CasebookError(.invalidInput, "the recipient type '\(Vault.displayed(String(type.prefix(40))))' is not supported here",
+            throw WireFormatError(.invalid, "the recipient type '\(DisplayText.escaped(String(type.prefix(40)), limit: 100))' is not supported here",
                                 hint: "an override names a contact or an age X25519 recipient (age1…, lower case)")
         } catch {
-            throw CasebookError(.invalidInput, "'\(Vault.displayed(String(text.prefix(70))))' is not a valid age X25519 recipient",
+            throw WireFormatError(.invalid, "'\(DisplayText.escaped(String(text.prefix(70)), limit: 100))' is not a valid age X25519 recipient",
                                 hint: "an age recipient looks like age1… (lower case, 62 characters)")
         }
         guard parsed.encoded.utf8.elementsEqual(text.utf8) else {
-            throw CasebookError(.invalidInput, "the age recipient is not in canonical form", hint: "give it as age writes it: age1…, lower case")
+            throw WireFormatError(.invalid, "the age recipient is not in canonical form", hint: "give it as age writes it: age1…, lower case")
         }
         self = .age(text)
     }

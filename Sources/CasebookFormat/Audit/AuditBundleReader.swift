@@ -1,5 +1,4 @@
 import Foundation
-public import CasebookFormat
 
 /// Reads an audit bundle's plaintext as age decrypts it (a `ByteSink`), in bounded memory:
 /// the header lines, then each event line straight into an `AuditLogVerifier`, then the

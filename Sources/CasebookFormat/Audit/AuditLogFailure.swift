@@ -56,9 +56,9 @@ public enum AuditLogFailure: Error, Equatable, Sendable {
         }
     }
 
-    /// The error shown to the user (exit status 6).
-    public var casebookError: CasebookError {
-        CasebookError(.integrity, message, hint: hint)
+    /// The failure as a wire-format error: always altered or damaged evidence (exit status 6).
+    public var wireFormatError: WireFormatError {
+        WireFormatError(.integrity, message, hint: hint)
     }
 
     public var message: String {
@@ -100,11 +100,11 @@ public enum AuditLogFailure: Error, Equatable, Sendable {
         case let .trustedNotSigned(trusted, reason):
             "the trusted checkpoint \(trusted) is for this log but is not signed by its owner's key: \(reason)"
         case let .otherLogOfSigner(trusted, origin):
-            "the trusted checkpoint \(trusted) is signed by the same key for another audit log (\(Vault.displayed(origin))): the owner started a second vault with the same identity, which can hide a rollback"
+            "the trusted checkpoint \(trusted) is signed by the same key for another audit log (\(DisplayText.escaped(origin, limit: 100))): the owner started a second vault with the same identity, which can hide a rollback"
         }
     }
 
-    var hint: String {
+    public var hint: String {
         switch self {
         case .missingEntry, .undecryptable:
             "the vault database was altered or damaged outside Casebook; restore it from a backup"

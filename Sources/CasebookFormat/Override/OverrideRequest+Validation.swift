@@ -1,17 +1,25 @@
 import Foundation
-import CasebookFormat
 
 /// The rules an override request must meet, whether it is being made or was read from a
-/// file (docs/formats.md §8.2). Every error is `.invalidInput` and names the field, never
+/// file (docs/formats.md §8.2). Every error is `.invalid` and names the field, never
 /// echoing more of the value than a short, escaped excerpt.
 extension OverrideRequest {
-    /// Every section key of every record kind.
-    static let sectionKeys = Set(RecordKind.allCases.flatMap { $0.fields.map(\.key) })
+    /// The refusal of a request that names no section (the domain adds how to name some).
+    public static let noFieldsError = WireFormatError(.invalid, "the override request's fields name no section")
 
-    /// Throws unless every field meets its rule; returns the request unchanged.
-    public func validated() throws(CasebookError) -> OverrideRequest {
-        func bad(_ message: String, hint: String? = nil, remedy: Remedy? = nil) -> CasebookError {
-            CasebookError(.invalidInput, "the override request's \(message)", hint: hint, remedy: remedy)
+    /// Whether `error` refuses a field that is no record kind's section (the domain adds
+    /// where the sections are listed).
+    public static func isUnknownFieldError(_ error: WireFormatError) -> Bool {
+        error.message.hasPrefix("the override request's field '") && error.message.hasSuffix(unknownFieldSuffix)
+    }
+
+    private static let unknownFieldSuffix = "' is not a section of any record kind"
+
+    /// Throws unless every field meets its rule; returns the request unchanged. The section
+    /// keys of every record kind and the special-category labels are the domain's.
+    public func validated(sectionKeys: Set<String>, specialCategoryLabels: Set<String>) throws(WireFormatError) -> OverrideRequest {
+        func bad(_ message: String, hint: String? = nil) -> WireFormatError {
+            WireFormatError(.invalid, "the override request's \(message)", hint: hint)
         }
         guard Hex.isLowercase(id, count: 32) else {
             throw bad("id is not 32 lower-case hex digits")
@@ -19,14 +27,14 @@ extension OverrideRequest {
         for (name, time) in [("created", created), ("expires", expires)] where time.timeIntervalSince1970.rounded(.down) != time.timeIntervalSince1970 {
             throw bad("\(name) time is not a whole second")
         }
-        guard expires > created else { throw bad("expiry (\(Timestamp.string(expires))) is not after its creation (\(Timestamp.string(created)))") }
+        guard expires > created else { throw bad("expiry (\(UTCTimestamp.string(expires))) is not after its creation (\(UTCTimestamp.string(created)))") }
         guard expires.timeIntervalSince(created) <= Self.maximumValidity else {
-            throw bad("expiry (\(Timestamp.string(expires))) is more than 30 days after its creation (\(Timestamp.string(created)))",
+            throw bad("expiry (\(UTCTimestamp.string(expires))) is more than 30 days after its creation (\(UTCTimestamp.string(created)))",
                       hint: "an override is short-lived: request a new one when it expires")
         }
         if let problem = IdentityCard.nameProblem(requester.name) { throw bad("requester name \(problem)") }
         guard IdentityCard.roles.contains(where: { $0.utf8.elementsEqual(requester.role.utf8) }) else {
-            throw bad("requester role '\(Vault.displayed(String(requester.role.prefix(40))))' is not a known role")
+            throw bad("requester role '\(DisplayText.escaped(String(requester.role.prefix(40)), limit: 100))' is not a known role")
         }
         switch recipient.target {
         case .contact:
@@ -39,16 +47,15 @@ extension OverrideRequest {
             }
             guard recipient.name == nil else { throw bad("age recipient has a name; only a contact has one") }
         }
-        guard !fields.isEmpty else { throw bad("fields name no section", remedy: .nameOverrideFields) }
+        guard !fields.isEmpty else { throw Self.noFieldsError }
         guard fields == Array(Set(fields)).sorted() else { throw bad("fields are not sorted and unique") }
-        for field in fields where !Self.sectionKeys.contains(field) {
-            throw bad("field '\(Vault.displayed(String(field.prefix(40))))' is not a section of any record kind",
-                      remedy: .showTemplate)
+        for field in fields where !sectionKeys.contains(field) {
+            throw bad("field '\(DisplayText.escaped(String(field.prefix(40)), limit: 100))\(Self.unknownFieldSuffix)")
         }
         guard specialCategories == Array(Set(specialCategories)).sorted() else { throw bad("special categories are not sorted and unique") }
-        for label in specialCategories where !RecordHeader.specialCategoryLabels.contains(label) {
-            throw bad("special category '\(Vault.displayed(String(label.prefix(40))))' is not one",
-                      hint: "the special categories are: " + RecordHeader.specialCategoryLabels.sorted().joined(separator: ", "))
+        for label in specialCategories where !specialCategoryLabels.contains(label) {
+            throw bad("special category '\(DisplayText.escaped(String(label.prefix(40)), limit: 100))' is not one",
+                      hint: "the special categories are: " + specialCategoryLabels.sorted().joined(separator: ", "))
         }
         for (name, text, limit) in [("citation", citation, Self.maximumCitationLength),
                                     ("justification", justification, Self.maximumJustificationLength),
@@ -63,7 +70,7 @@ extension OverrideRequest {
     /// Free text is one line: 1…`limit` characters, no control, line-separator or
     /// bidirectional formatting characters (which could make it display as something
     /// else to the supervisor), no leading or trailing white space.
-    static func textProblem(_ text: String, limit: Int) -> String? {
+    public static func textProblem(_ text: String, limit: Int) -> String? {
         guard !text.isEmpty else { return "is empty" }
         guard text.count <= limit else { return "is \(text.count) characters long; at most \(limit) are allowed" }
         func code(_ scalar: Unicode.Scalar) -> String {

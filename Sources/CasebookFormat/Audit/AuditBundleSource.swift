@@ -1,5 +1,3 @@
-public import CasebookFormat
-
 /// An audit bundle's plaintext produced piece by piece for age to encrypt (a `ByteSource`):
 /// the header, one event line per event as `nextEvent` hands them over, then the signed
 /// checkpoint. Nothing is held but the piece being read, so a bundle of any size is written
@@ -75,7 +73,7 @@ public struct AuditBundleSource: ByteSource {
         while state.produced < state.header.eventCount && state.pending.count < 64 * 1024 {
             let line = try state.nextEvent(state.produced)
             guard !line.isEmpty, !line.contains(0x0A) else {
-                throw CasebookError(.internalError, "audit event \(state.produced) cannot be a bundle line")
+                throw WireFormatError(.invalid, "audit event \(state.produced) cannot be a bundle line")
             }
             state.pending += line
             state.pending.append(0x0A)

@@ -3,19 +3,14 @@
 /// Rule: 1 to 8 uppercase ASCII letters, then 1 to 3 groups of `-` followed by 1 to 12
 /// uppercase ASCII letters or digits, with at least one digit somewhere. The rule keeps names
 /// out: a reference must contain a digit and can hold no spaces, lowercase or accents.
+/// A wire token of records, consents and override requests, so it lives with their formats.
 public struct ClientReference: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
     public let rawValue: String
 
-    /// Validates `text` exactly (no trimming, no case change).
-    public init(_ text: String) throws(RecordInputError) {
-        guard Self.isValid(text) else {
-            var hint = "a reference looks like C-0042 or DDP-2024-117"
-            let upper = text.uppercased()
-            if upper != text && Self.isValid(upper) {
-                hint = "client references use capital letters: \(upper)"
-            }
-            throw RecordInputError(message: Self.ruleMessage, hint: hint)
-        }
+    /// Validates `text` exactly (no trimming, no case change); nil when it breaks the rule.
+    /// The domain's throwing initialiser adds the advice.
+    public init?(exactly text: String) {
+        guard Self.isValid(text) else { return nil }
         rawValue = text
     }
 
@@ -25,7 +20,7 @@ public struct ClientReference: Hashable, Comparable, Sendable, Codable, CustomSt
         + "1 to 8 capital letters, then 1 to 3 groups of '-' and 1 to 12 capital letters or digits, "
         + "with at least one digit (e.g. C-0042, DDP-2024-117)"
 
-    static func isValid(_ text: String) -> Bool {
+    public static func isValid(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
         var index = 0
         func isUpper(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") }
@@ -57,11 +52,10 @@ public struct ClientReference: Hashable, Comparable, Sendable, Codable, CustomSt
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
-        do {
-            try self.init(text)
-        } catch {
+        guard Self.isValid(text) else {
             throw DecodingError.dataCorruptedError(in: container, debugDescription: Self.ruleMessage)
         }
+        rawValue = text
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -1,5 +1,4 @@
 public import Foundation
-public import CasebookFormat
 
 /// A lawful-basis override (docs/consent.md §4, docs/formats.md §8): a request by one
 /// practitioner to disclose a client's sections that consent does not cover, with the
@@ -175,8 +174,8 @@ public struct OverrideRequest: Codable, Equatable, Sendable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(id, forKey: .id)
-        try container.encode(Timestamp.string(created), forKey: .created)
-        try container.encode(Timestamp.string(expires), forKey: .expires)
+        try container.encode(UTCTimestamp.string(created), forKey: .created)
+        try container.encode(UTCTimestamp.string(expires), forKey: .expires)
         try container.encode(requester, forKey: .requester)
         try container.encode(client, forKey: .client)
         try container.encode(recipient, forKey: .recipient)
@@ -192,7 +191,7 @@ public struct OverrideRequest: Codable, Equatable, Sendable {
 
     private static func decodeTime(_ container: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys) throws -> Date {
         let text = try container.decode(String.self, forKey: key)
-        guard let date = Timestamp.parse(text), Timestamp.string(date) == text else {
+        guard let date = UTCTimestamp.date(text), UTCTimestamp.string(date) == text else {
             throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "not an RFC 3339 UTC time")
         }
         return date

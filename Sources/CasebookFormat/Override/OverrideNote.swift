@@ -1,4 +1,3 @@
-public import CasebookFormat
 import Foundation
 
 /// An override file (docs/formats.md §8): a C2SP signed note whose text is the line
@@ -9,7 +8,8 @@ import Foundation
 /// that person's minisign key.
 ///
 /// Parsing checks the form only; the signatures are checked by the vault against its
-/// contacts. Nothing in it may be trusted before that.
+/// contacts (a note verifier per card: `keyName(for:)` and the card's Ed25519 key). Nothing
+/// in it may be trusted before that.
 public struct OverrideNote: Sendable {
     public static let keyNamePrefix = "casebook.example/identity/"
 
@@ -24,21 +24,12 @@ public struct OverrideNote: Sendable {
         keyNamePrefix + fingerprint.description
     }
 
-    /// The note verifier for a card: its fingerprint's key name and its Ed25519 key.
-    static func verifier(for card: IdentityCard) throws(CasebookError) -> NoteVerifier {
-        do {
-            return try NoteVerifier(name: keyName(for: card.fingerprint), publicKey: card.minisignKey.key)
-        } catch {
-            throw CasebookError(.internalError, "cannot make a note verifier for a card: \(error)")
-        }
-    }
-
     /// The signed text: the format line and the canonical JSON line, each ending in LF;
     /// refused when the JSON line is longer than a signed note allows.
-    static func text(for request: OverrideRequest) throws(CasebookError) -> String {
+    public static func text(for request: OverrideRequest) throws(WireFormatError) -> String {
         let json = request.canonicalJSON()
         guard json.count <= SignedNote.maxLineBytes else {
-            throw CasebookError(.invalidInput, "the override request is \(json.count) bytes long as JSON; at most \(SignedNote.maxLineBytes) fit on its signed line",
+            throw WireFormatError(.invalid, "the override request is \(json.count) bytes long as JSON; at most \(SignedNote.maxLineBytes) fit on its signed line",
                                 hint: "shorten the justification, the reason or the citation")
         }
         return OverrideRequest.formatName + "\n" + String(decoding: json, as: UTF8.self) + "\n"
@@ -47,9 +38,11 @@ public struct OverrideNote: Sendable {
     /// Reads an override file strictly: a well-formed signed note; exactly the two text
     /// lines; canonical JSON with exactly the known keys and valid values; one or two
     /// signatures, each by a Casebook identity key name, the first naming the requester.
-    public init(parsing bytes: [UInt8]) throws(CasebookError) {
-        func bad(_ message: String, hint: String? = nil) -> CasebookError {
-            CasebookError(.invalidInput, "not a valid override file: \(message)", hint: hint)
+    /// The request's fields and labels are checked against the domain's (`sectionKeys`,
+    /// `specialCategoryLabels`), which Format does not know.
+    public init(parsing bytes: [UInt8], sectionKeys: Set<String>, specialCategoryLabels: Set<String>) throws(WireFormatError) {
+        func bad(_ message: String, hint: String? = nil) -> WireFormatError {
+            WireFormatError(.invalid, "not a valid override file: \(message)", hint: hint)
         }
         let note: SignedNote
         do {
@@ -63,7 +56,7 @@ public struct OverrideNote: Sendable {
         let first = String(decoding: lines.first ?? [], as: UTF8.self)
         guard first.utf8.elementsEqual(OverrideRequest.formatName.utf8) else {
             if first.utf8.starts(with: "casebook-override/".utf8) {
-                throw CasebookError(.invalidInput, "this override file has the format '\(Vault.displayed(String(first.prefix(40))))'; this Casebook reads only \(OverrideRequest.formatName)",
+                throw WireFormatError(.unsupportedVersion, "this override file has the format '\(DisplayText.escaped(String(first.prefix(40)), limit: 100))'; this Casebook reads only \(OverrideRequest.formatName)",
                                     hint: "update Casebook")
             }
             throw bad("its first line must be \(OverrideRequest.formatName)")
@@ -84,7 +77,7 @@ public struct OverrideNote: Sendable {
         guard request.canonicalJSON() == json else {
             throw bad("its JSON is not in canonical form (unknown keys, key order, spacing or escapes)")
         }
-        self.request = try request.validated()
+        self.request = try request.validated(sectionKeys: sectionKeys, specialCategoryLabels: specialCategoryLabels)
         guard (1...2).contains(note.signatures.count) else {
             throw bad("it has \(note.signatures.count) signatures; a request has 1 and an approval 2")
         }
@@ -103,7 +96,7 @@ public struct OverrideNote: Sendable {
     }
 
     /// The fingerprint in a key name, only in its displayed (canonical) form.
-    static func fingerprint(inKeyName name: String) -> IdentityFingerprint? {
+    public static func fingerprint(inKeyName name: String) -> IdentityFingerprint? {
         guard name.utf8.starts(with: keyNamePrefix.utf8) else { return nil }
         let rest = String(decoding: name.utf8.dropFirst(keyNamePrefix.utf8.count), as: UTF8.self)
         guard let fingerprint = try? IdentityFingerprint(parsing: rest), fingerprint.description.utf8.elementsEqual(rest.utf8) else {

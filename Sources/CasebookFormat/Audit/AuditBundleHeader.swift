@@ -1,5 +1,3 @@
-public import CasebookFormat
-
 /// The first lines of an audit bundle's plaintext (docs/formats.md §9.1):
 ///
 ///     casebook-audit-bundle/v1
@@ -35,8 +33,8 @@ public struct AuditBundleHeader: Equatable, Sendable {
     }
 
     /// Parses the header from its lines (without their LFs): strictly, each line exactly as
-    /// `encoded()` writes it. Throws `CasebookError` for a file that is not an audit bundle
-    /// or is a newer version (exit 3), `AuditLogFailure.malformedBundle` otherwise.
+    /// `encoded()` writes it. Throws `WireFormatError` for a file that is not an audit bundle
+    /// (`notABundle`) or is a newer version, `AuditLogFailure.malformedBundle` otherwise.
     public static func parse(lines: [[UInt8]]) throws -> AuditBundleHeader {
         precondition(lines.count == lineCount)
         try checkFormatLine(lines[0])
@@ -52,7 +50,7 @@ public struct AuditBundleHeader: Equatable, Sendable {
             throw AuditLogFailure.malformedBundle(line: 2, reason: "the origin is not a Casebook vault's (\(AuditOrigin.prefix)<32 hex digits>)")
         }
         let created = try value(2, "created")
-        guard Timestamp.parse(created).map(Timestamp.string) == created else {
+        guard UTCTimestamp.problem(in: created) == nil else {
             throw AuditLogFailure.malformedBundle(line: 3, reason: "'created' is not a UTC time YYYY-MM-DDTHH:MM:SSZ")
         }
         let countText = try value(3, "events")
@@ -68,17 +66,21 @@ public struct AuditBundleHeader: Equatable, Sendable {
         return AuditBundleHeader(origin: origin, created: created, eventCount: count, card: card)
     }
 
-    /// Refuses a first line that is not `formatLine`: another file (exit 3, "not an audit
-    /// bundle"), or a newer version of the format (exit 3, "update Casebook").
-    public static func checkFormatLine(_ line: [UInt8]) throws(CasebookError) {
+    /// A first line that is not `formatLine` nor a later version of it. Equatable, so the
+    /// domain can recognise it and add its own advice on where bundles come from.
+    public static let notABundle = WireFormatError(
+        .invalid, "this file is not an audit bundle (it does not start with \(formatLine))")
+
+    /// Refuses a first line that is not `formatLine`: another file (`notABundle`), or a
+    /// newer version of the format (`unsupportedVersion`, "update Casebook").
+    public static func checkFormatLine(_ line: [UInt8]) throws(WireFormatError) {
         let first = String(decoding: line.prefix(80), as: UTF8.self)
         guard line != Array(formatLine.utf8) else { return }
         if first.hasPrefix("casebook-audit-bundle/") {
-            throw CasebookError(.invalidInput, "this audit bundle is in a newer format (\(Vault.displayed(first)))",
-                                hint: "update Casebook to verify it")
+            throw WireFormatError(.unsupportedVersion, "this audit bundle is in a newer format (\(DisplayText.escaped(first, limit: 100)))",
+                                  hint: "update Casebook to verify it")
         }
-        throw CasebookError(.invalidInput, "this file is not an audit bundle (it does not start with \(formatLine))",
-                            remedy: .auditBundlesAreMadeByExport)
+        throw notABundle
     }
 
     /// `bytes[start...]` as a string, nil unless strict UTF-8 without control characters.
