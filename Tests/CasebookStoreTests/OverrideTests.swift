@@ -103,7 +103,7 @@ private struct Pair {
         #expect(requested.purpose == "risk-management")
         #expect(requested.fields == ["risk-actions", "risk-new-information"])
         #expect(requested.recipients == [pair.sam.fingerprint.description])
-        #expect(requested.detail == "Crime and Disorder Act 1998 s.115")
+        #expect(requested.citation == "Crime and Disorder Act 1998 s.115" && requested.detail == nil)
         #expect(requested.digest == Hex.encode(SHA256.hash(requestFile)))
 
         // Sam countersigns: the same note with one more signature line.

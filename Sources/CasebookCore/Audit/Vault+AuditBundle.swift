@@ -28,8 +28,8 @@ extension Vault {
         do {
             return try store.write { writer in
                 let count = try writer.auditCount() + 1
-                let event = try appendAudit(writer, action: .auditExported, count: count,
-                                            recipients: [contact.card.fingerprint.description], contact: contact.name)
+                let event = try append(.auditExported(count: count, to: .init(name: contact.name, fingerprint: contact.card.fingerprint.description)),
+                                       in: writer)
                 let rows = try writer.auditRows()
                 for (index, row) in rows.enumerated() where row.sequence != index {
                     throw AuditLogFailure.missingEntry(index: UInt64(index), next: UInt64(row.sequence)).casebookError
@@ -145,11 +145,10 @@ extension Vault {
             origin: header.origin, ownerName: exporter.name, ownerFingerprint: exporter.fingerprint, exported: header.created,
             eventCount: reader.verifier.count, rootHash: reader.verifier.tree.rootHash, checkpoint: signed, trusted: trusted,
             ignored: trustedSet.ignored, failure: failure, events: events)
-        try store.write { writer in
-            let result = failure.map { "failed at \($0.firstBadIndex.map(String.init) ?? "-")" } ?? "verified"
-            try appendAudit(writer, action: .auditVerified, count: Int(verification.eventCount),
-                            detail: "origin=\(header.origin); root=\(verification.rootHash.base64); result=\(result); for=\(purpose)",
-                            sender: exporter.fingerprint.description)
+        _ = try store.write { writer in
+            try append(.auditVerified(.init(sender: exporter.fingerprint.description, count: Int(verification.eventCount),
+                                            origin: header.origin, root: verification.rootHash.base64, verified: failure == nil,
+                                            failedAt: failure?.firstBadIndex.map { Int($0) }, purpose: purpose)), in: writer)
         }
         return verification
     }

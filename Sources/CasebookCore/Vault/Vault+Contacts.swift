@@ -48,7 +48,7 @@ extension Vault {
         try store.write { writer in
             try Self.checkNewContact(card: card, name: name, existing: writer.contactRows().map(openContact))
             try writer.insertContact(ContactRow(id: id, sealedContact: sealed))
-            try appendAudit(writer, action: .contactAdded, contact: name, fingerprint: card.fingerprint.description)
+            try append(.contactAdded(.init(name: name, fingerprint: card.fingerprint.description)), in: writer)
         }
         logger.debug("contact added")
         return contact
@@ -134,7 +134,7 @@ extension Vault {
                                     remedy: .listContacts)
             }
             try writer.deleteContact(id: keys.contactID(for: found.fingerprint))
-            try appendAudit(writer, action: .contactRemoved, contact: found.name, fingerprint: found.fingerprint.description)
+            try append(.contactRemoved(.init(name: found.name, fingerprint: found.fingerprint.description)), in: writer)
         }
         logger.debug("contact removed")
     }

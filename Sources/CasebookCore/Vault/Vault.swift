@@ -64,7 +64,7 @@ public final class Vault {
         let vault = Vault(store: store, header: header, keys: keys, identity: identity, profile: profile, clock: clock)
         try store.write { writer in
             try writer.insertHeader(header)
-            try vault.appendAudit(writer, action: .vaultCreated, detail: "role=\(role.rawValue)")
+            try vault.append(.vaultCreated(role: role), in: writer)
         }
         vault.logger.debug("vault created", metadata: ["actor": "\(vault.actorID)"])
         return vault
@@ -118,7 +118,7 @@ public final class Vault {
                                                       parameters: parameters, salt: salt)
         try store.write { writer in
             try writer.replaceKeyWrapping(updated)
-            try appendAudit(writer, action: .passphraseChanged)
+            try append(.passphraseChanged, in: writer)
         }
         header = updated
     }
@@ -148,23 +148,12 @@ public final class Vault {
         return canonical
     }
 
-    /// Appends an audit event inside the caller's transaction.
+    /// Appends `entry` to the audit log inside the caller's transaction, sealed under its
+    /// position and leaf hash; returns the event as written.
     @discardableResult
-    func appendAudit(
-        _ writer: any VaultStoreWriter, action: AuditAction, records: [String]? = nil, revision: Int? = nil,
-        kinds: [String]? = nil, client: String? = nil, count: Int? = nil, digest: String? = nil, detail: String? = nil,
-        handover: String? = nil, recipients: [String]? = nil, sender: String? = nil, purpose: String? = nil,
-        fields: [String]? = nil, contact: String? = nil, fingerprint: String? = nil, basis: [String]? = nil,
-        clients: [String]? = nil, withheld: [String]? = nil, excluded: [String]? = nil, override: String? = nil,
-        export: String? = nil
-    ) throws -> AuditEvent {
+    func append(_ entry: AuditEntry, in writer: any VaultStoreWriter) throws -> AuditEvent {
         let sequence = try writer.auditCount()
-        let event = AuditEvent(sequence: sequence, time: Timestamp.string(clock.now()), actor: actorID, action: action,
-                               records: records, revision: revision, kinds: kinds, client: client, count: count,
-                               digest: digest, detail: detail, handover: handover, recipients: recipients, sender: sender,
-                               purpose: purpose, fields: fields, contact: contact, fingerprint: fingerprint,
-                               basis: basis, clients: clients, withheld: withheld, excluded: excluded, override: override,
-                               export: export)
+        let event = entry.event(sequence: sequence, time: Timestamp.string(clock.now()), actor: actorID)
         let canonical = event.canonicalBytes()
         let leaf = AuditEvent.leafHash(of: canonical)
         let ad = AssociatedData.make("audit-event", [header.vaultID, UInt64(sequence).bigEndianBytes, leaf])
