@@ -63,13 +63,13 @@ import CasebookTestSupport
     @Test func exportingNeverOverwritesAndRecordsNothingWhenItFails() throws {
         let (ada, chris, files, _) = try pair()
         let url = files.file("bundle.age")
-        _ = try ada.vault.exportAuditBundle(to: ada.vault.contact(named: "Chris Example"), armor: true, writingTo: url)
+        _ = try ada.vault.exportAuditBundle(to: ada.vault.contacts.contact(named: "Chris Example"), armor: true, writingTo: url)
         let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
         #expect(try String(contentsOf: url, encoding: .utf8).hasPrefix("-----BEGIN AGE ENCRYPTED FILE-----"))
         let before = try ada.fixture.databaseBytes()
         let error = expectCasebookError(.alreadyExists) {
-            _ = try ada.vault.exportAuditBundle(to: ada.vault.contact(named: "Chris Example"), writingTo: url)
+            _ = try ada.vault.exportAuditBundle(to: ada.vault.contacts.contact(named: "Chris Example"), writingTo: url)
         }
         #expect(error != nil)
         #expect(try ada.fixture.databaseBytes() == before)

@@ -257,8 +257,8 @@ import CasebookTestSupport
         _ = try vault.createRecord(parse(SampleDocuments.hii(marker: "Zebra crossing")))
         _ = try vault.createRecord(parse(SampleDocuments.hii(start: "2026-11-10T10:00:00Z")))
         let theological = try vault.createRecord(parse(SampleDocuments.theological()))
-        try vault.addContact(card: sam.card, confirmation: .fingerprint(sam.card.fingerprint.description))
-        try sam.vault().addContact(card: ada.card, confirmation: .fingerprint(ada.card.fingerprint.description))
+        try vault.contacts.add(card: sam.card, confirmation: .fingerprint(sam.card.fingerprint.description))
+        try sam.vault().contacts.add(card: ada.card, confirmation: .fingerprint(ada.card.fingerprint.description))
         return (ada, sam, theological.recordID)
     }
 

@@ -193,7 +193,7 @@ extension Vault {
         }
         let approved: ApprovedOverride
         do {
-            approved = try verifiedOverride(request.overrideApproval ?? [], approver: contactParty(withFingerprint:))
+            approved = try verifiedOverride(request.overrideApproval ?? [], approver: contacts.party(withFingerprint:))
             guard let target = request.recipient.overrideTarget else {
                 throw CasebookError(.refused, "an override names a contact or an age1… recipient; it cannot cover an export sealed to a passphrase",
                                     remedy: .exportToOverrideRecipient)

@@ -18,7 +18,7 @@ extension Vault {
         case .age(let encoded):
             return OverrideRequest.Recipient(target: try OverrideRecipient(ageRecipient: encoded), name: nil)
         case .contactName(let name):
-            let found = try contact(named: name)
+            let found = try contacts.contact(named: name)
             return OverrideRequest.Recipient(target: .contact(found.fingerprint), name: found.name)
         }
     }
@@ -53,7 +53,7 @@ extension Vault {
         let resolved: OverrideRequest.Recipient
         switch recipient {
         case .contact(let fingerprint):
-            guard let found = try contact(withFingerprint: fingerprint) else {
+            guard let found = try contacts.contact(withFingerprint: fingerprint) else {
                 throw CasebookError(.notFound, "no contact with the fingerprint \(fingerprint) in this vault",
                                     remedy: .listContacts)
             }
