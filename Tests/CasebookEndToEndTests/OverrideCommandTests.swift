@@ -112,13 +112,13 @@ import CasebookTestSupport
         // What export calls accepts the files the commands wrote, in Amira's vault only.
         let approval = try [UInt8](Data(contentsOf: URL(fileURLWithPath: approvalPath)))
         let amiraVault = try open(amira)
-        let verified = try amiraVault.verifiedOverride(approval) { try amiraVault.contact(withFingerprint: $0).map { HandoverParty(name: $0.name, card: $0.card) } }
+        let verified = try amiraVault.verifiedOverride(approval) { try amiraVault.contacts.contact(withFingerprint: $0).map { HandoverParty(name: $0.name, card: $0.card) } }
         #expect(verified.approver.name == "Dr Sam Example")
         try verified.check(client: try ClientReference("C-0042"), recipient: .contact(try IdentityFingerprint(parsing: Self.samFingerprint)),
                            purpose: .riskManagement, fields: ["risk-actions"], specialCategories: [])
         let samVault = try open(sam)
         #expect(throws: CasebookError.self) {
-            _ = try samVault.verifiedOverride(approval) { try samVault.contact(withFingerprint: $0).map { HandoverParty(name: $0.name, card: $0.card) } }
+            _ = try samVault.verifiedOverride(approval) { try samVault.contacts.contact(withFingerprint: $0).map { HandoverParty(name: $0.name, card: $0.card) } }
         }
     }
 

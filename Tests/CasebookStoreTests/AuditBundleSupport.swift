@@ -40,7 +40,7 @@ final class AuditParty {
     }
 
     func knows(_ other: AuditParty) throws {
-        try vault.addContact(card: other.card, confirmation: .fingerprint(other.card.fingerprint.description))
+        try vault.contacts.add(card: other.card, confirmation: .fingerprint(other.card.fingerprint.description))
     }
 
     /// Writes `count` records (one audit event each).
@@ -55,7 +55,7 @@ final class AuditParty {
 
     func export(to contact: AuditParty, in folder: TemporaryDirectory) throws -> [UInt8] {
         let url = folder.file("bundle-\(UUID().uuidString).age")
-        _ = try vault.exportAuditBundle(to: vault.contact(named: contact.name), writingTo: url)
+        _ = try vault.exportAuditBundle(to: vault.contacts.contact(named: contact.name), writingTo: url)
         return try [UInt8](Data(contentsOf: url))
     }
 

@@ -44,7 +44,9 @@ import CasebookTestSupport
         #expect(recorded.action == .auditVerified)
         #expect(recorded.sender == ada.fingerprint)
         #expect(recorded.count == 6 && recorded.digest == nil)
-        #expect(recorded.detail == "origin=\(ada.vault.auditOrigin); root=\(verification.rootHash.base64); result=verified; for=verify")
+        #expect(recorded.origin == ada.vault.auditOrigin && recorded.root == verification.rootHash.base64
+                && recorded.result == "verified" && recorded.failedAt == nil && recorded.for == "verify")
+        #expect(recorded.shownDetail == "origin=\(ada.vault.auditOrigin); root=\(verification.rootHash.base64); result=verified; for=verify")
 
         // Saved, the checkpoint is trusted next time; saving it twice is harmless.
         let checkpoint = try #require(verification.checkpoint)
@@ -61,13 +63,13 @@ import CasebookTestSupport
     @Test func exportingNeverOverwritesAndRecordsNothingWhenItFails() throws {
         let (ada, chris, files, _) = try pair()
         let url = files.file("bundle.age")
-        _ = try ada.vault.exportAuditBundle(to: ada.vault.contact(named: "Chris Example"), armor: true, writingTo: url)
+        _ = try ada.vault.exportAuditBundle(to: ada.vault.contacts.contact(named: "Chris Example"), armor: true, writingTo: url)
         let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
         #expect(try String(contentsOf: url, encoding: .utf8).hasPrefix("-----BEGIN AGE ENCRYPTED FILE-----"))
         let before = try ada.fixture.databaseBytes()
         let error = expectCasebookError(.alreadyExists) {
-            _ = try ada.vault.exportAuditBundle(to: ada.vault.contact(named: "Chris Example"), writingTo: url)
+            _ = try ada.vault.exportAuditBundle(to: ada.vault.contacts.contact(named: "Chris Example"), writingTo: url)
         }
         #expect(error != nil)
         #expect(try ada.fixture.databaseBytes() == before)
@@ -93,7 +95,9 @@ import CasebookTestSupport
         #expect(found == .inconsistent(trusted: "b.checkpoint", trustedSize: 7, firstBad: 6..<7))
         #expect(found?.firstBadIndex == 6)
         #expect(found?.message == "the audit log differs from the trusted checkpoint of size 7 (b.checkpoint); the first altered entry is 6")
-        #expect(try chris.vault.auditEvents().last?.detail?.hasSuffix("result=failed at 6; for=verify") == true)
+        let failed = try #require(try chris.vault.auditEvents().last)
+        #expect(failed.result == "failed" && failed.failedAt == 6 && failed.for == "verify")
+        #expect(failed.shownDetail?.hasSuffix("result=failed at 6; for=verify") == true)
         // After the last trusted checkpoint: the range from there to the end.
         var late = try BundleParts(bundle, openedBy: chris)
         late.edit(8)

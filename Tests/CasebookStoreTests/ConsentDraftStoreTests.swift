@@ -20,7 +20,7 @@ import CasebookTestSupport
         let sam = try IdentityCard.make(name: "Dr Sam Example", role: "supervisor", created: "2026-11-24T06:00:00Z",
                                         identity: IdentitySecrets.generate())
         let vault = try fixture.open()
-        try vault.addContact(card: sam, confirmation: .fingerprint(sam.fingerprint.description))
+        try vault.contacts.add(card: sam, confirmation: .fingerprint(sam.fingerprint.description))
         let recorded = try vault.recordConsent(draft(["dr sam example", "org:probation-london", "role:offender-manager"]))
         #expect(recorded.version == 1)
         #expect(recorded.recordedBy == "Dr Ada Example")

@@ -45,7 +45,7 @@ private func execute(_ fixture: VaultFixture, _ sql: String, _ arguments: Statem
         let events = try vault.auditEvents().filter { $0.action == .consentGranted }
         #expect(events.count == 1)
         #expect(events.first?.client == "C-0042")
-        #expect(events.first?.detail == recorded.id)
+        #expect(events.first?.consent == recorded.id)
         #expect(events.first?.revision == 1)
         #expect(events.first?.digest == recorded.canonicalHash)
         let canonical = String(decoding: events[0].canonicalBytes(), as: UTF8.self)
@@ -73,7 +73,7 @@ private func execute(_ fixture: VaultFixture, _ sql: String, _ arguments: Statem
         #expect(try reopened.consents() == [withdrawn])
         let event = try #require(try reopened.auditEvents().last)
         #expect(event.action == .consentWithdrawn)
-        #expect(event.detail == recorded.id && event.revision == 2 && event.client == "C-0042")
+        #expect(event.consent == recorded.id && event.revision == 2 && event.client == "C-0042")
         #expect(event.digest == withdrawn.canonicalHash)
         #expect(!String(decoding: event.canonicalBytes(), as: UTF8.self).contains("letter"))
 

@@ -38,7 +38,8 @@ import CasebookTestSupport
         #expect(event.action == .clientErased)
         #expect(event.client == "C-0002")
         #expect(event.count == 2)
-        #expect(event.detail == "reason: erasure request DP-1")
+        #expect(event.reason == "erasure request DP-1" && event.detail == nil && event.version == 2)
+        #expect(event.shownDetail == "reason: erasure request DP-1")
         // And the whole log still verifies: every event, the tree, and consistency with the
         // checkpoint from before the erasure (nothing in the log was rewritten to erase).
         let verification = try reopened.verifyOwnAuditLog(trustedDirectory: trusted.url, collectingReport: false)

@@ -257,8 +257,8 @@ import CasebookTestSupport
         _ = try vault.createRecord(parse(SampleDocuments.hii(marker: "Zebra crossing")))
         _ = try vault.createRecord(parse(SampleDocuments.hii(start: "2026-11-10T10:00:00Z")))
         let theological = try vault.createRecord(parse(SampleDocuments.theological()))
-        try vault.addContact(card: sam.card, confirmation: .fingerprint(sam.card.fingerprint.description))
-        try sam.vault().addContact(card: ada.card, confirmation: .fingerprint(ada.card.fingerprint.description))
+        try vault.contacts.add(card: sam.card, confirmation: .fingerprint(sam.card.fingerprint.description))
+        try sam.vault().contacts.add(card: ada.card, confirmation: .fingerprint(ada.card.fingerprint.description))
         return (ada, sam, theological.recordID)
     }
 
@@ -326,7 +326,8 @@ import CasebookTestSupport
         #expect(event.basis == outcome.manifest.basis)
         #expect(event.override != nil && outcome.manifest.basis[0].contains(event.override!))
         #expect(event.excluded == [theological])
-        #expect(event.detail == "sealed, json; override approval sha256:\(Hex.encode(SHA256.hash(approval)))")
+        #expect(event.detail == "sealed, json" && event.approval == Hex.encode(SHA256.hash(approval)))
+        #expect(event.shownDetail == "sealed, json; override approval sha256:\(Hex.encode(SHA256.hash(approval)))")
         let files = try entries(url, outsider.identity)
         #expect(try ExportManifest.decode(files[0].contents) == outcome.manifest)
     }

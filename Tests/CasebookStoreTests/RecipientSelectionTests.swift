@@ -13,7 +13,7 @@ import CasebookTestSupport
         let vault = try fixture.open()
         let sam = try IdentityCard.make(name: "Dr Sam Example", role: "supervisor", created: "2026-11-24T06:00:00Z",
                                         identity: IdentitySecrets.generate())
-        try vault.addContact(card: sam, confirmation: .fingerprint(sam.fingerprint.description))
+        try vault.contacts.add(card: sam, confirmation: .fingerprint(sam.fingerprint.description))
         let outsider = try IdentityCard.make(name: "Outsider", role: "mentor", created: "2026-11-24T06:00:00Z",
                                              identity: IdentitySecrets.generate()).ageRecipient
 

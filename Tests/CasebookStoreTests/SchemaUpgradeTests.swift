@@ -120,13 +120,13 @@ import CasebookTestSupport
         let upgraded = try fixture.open(readOnly: true)
         #expect(try migrations(fixture) == ["v1", "v2", "v3", "v4", "v5", "v6"])
         #expect(try tables() == ["contacts"])
-        #expect(try upgraded.contacts().isEmpty)
+        #expect(try upgraded.contacts.list().isEmpty)
         #expect(try upgraded.record(id: record.recordID, revision: nil).content == record.content)
         #expect(try upgraded.auditEvents() == events)
         let card = try IdentityCard.make(name: "Dr Sam Example", role: "supervisor", created: "2026-11-24T06:00:00Z",
                                          identity: IdentitySecrets.generate())
-        try fixture.open().addContact(card: card, name: nil, confirmation: .fingerprint(card.fingerprint.description))
-        #expect(try fixture.open(readOnly: true).contact(named: "Dr Sam Example").card == card)
+        try fixture.open().contacts.add(card: card, name: nil, confirmation: .fingerprint(card.fingerprint.description))
+        #expect(try fixture.open(readOnly: true).contacts.contact(named: "Dr Sam Example").card == card)
     }
 
     @Test func aDamagedVersion1VaultIsNotUpgradedAndStaysAsItWas() throws {

@@ -64,7 +64,7 @@ public struct AuditReport: Sendable {
             purpose = event.purpose
             basis = event.basis ?? []
             digest = event.digest
-            detail = event.detail
+            detail = event.shownDetail
             switch event.action {
             case .handoverRefused, .exportRefused: outcome = "refused"
             case .exportPlaintext: outcome = "plaintext"

@@ -28,23 +28,20 @@ extension Vault {
         do {
             return try store.write { writer in
                 let count = try writer.auditCount() + 1
-                let event = try appendAudit(writer, action: .auditExported, count: count,
-                                            recipients: [contact.card.fingerprint.description], contact: contact.name)
+                let event = try append(.auditExported(count: count, to: .init(name: contact.name, fingerprint: contact.card.fingerprint.description)),
+                                       in: writer)
                 let rows = try writer.auditRows()
-                for (index, row) in rows.enumerated() where row.sequence != index {
-                    throw AuditLogFailure.missingEntry(index: UInt64(index), next: UInt64(row.sequence)).casebookError
-                }
                 guard rows.count == count else { throw CasebookError(.internalError, "the audit log changed while it was exported") }
                 let root = try MerkleTree.rootHash(contiguousLeafHashes: rows.flatMap(\.leafHash))
                 let (checkpoint, note) = try signedCheckpoint(size: UInt64(count), rootHash: root)
                 let card = try senderCard(created: event.time)
                 let header = AuditBundleHeader(origin: auditOrigin, created: event.time, eventCount: UInt64(count), card: card)
                 var source = AuditBundleSource(header: header, checkpoint: note) { index in
-                    let row = rows[Int(index)]
-                    guard let canonical = self.openAuditRow(row) else {
-                        throw AuditLogFailure.undecryptable(index: index).casebookError
+                    do throws(AuditLogFailure) {
+                        return try self.context.checkedAuditRow(rows[Int(index)], at: Int(index))
+                    } catch {
+                        throw error.casebookError
                     }
-                    return canonical
                 }
                 let fd = try ExclusiveFile.create(url)
                 created = true
@@ -89,7 +86,7 @@ extension Vault {
         var eventCount: UInt64 = 0
         let reader = AuditBundleReader(onHeader: { header in
             eventCount = header.eventCount
-            guard let contact = try self.contact(withFingerprint: header.card.fingerprint) else {
+            guard let contact = try self.contacts.contact(withFingerprint: header.card.fingerprint) else {
                 throw CasebookError(.notFound, "this audit bundle is from \(Vault.displayed(header.card.name)) (\(header.card.fingerprint)), who is not in your contacts",
                                     remedy: .addTheirCard)
             }
@@ -145,11 +142,10 @@ extension Vault {
             origin: header.origin, ownerName: exporter.name, ownerFingerprint: exporter.fingerprint, exported: header.created,
             eventCount: reader.verifier.count, rootHash: reader.verifier.tree.rootHash, checkpoint: signed, trusted: trusted,
             ignored: trustedSet.ignored, failure: failure, events: events)
-        try store.write { writer in
-            let result = failure.map { "failed at \($0.firstBadIndex.map(String.init) ?? "-")" } ?? "verified"
-            try appendAudit(writer, action: .auditVerified, count: Int(verification.eventCount),
-                            detail: "origin=\(header.origin); root=\(verification.rootHash.base64); result=\(result); for=\(purpose)",
-                            sender: exporter.fingerprint.description)
+        _ = try store.write { writer in
+            try append(.auditVerified(.init(sender: exporter.fingerprint.description, count: Int(verification.eventCount),
+                                            origin: header.origin, root: verification.rootHash.base64, verified: failure == nil,
+                                            failedAt: failure?.firstBadIndex.map { Int($0) }, purpose: purpose)), in: writer)
         }
         return verification
     }

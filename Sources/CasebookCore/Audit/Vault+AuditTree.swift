@@ -12,19 +12,15 @@ extension Vault {
     /// number) and that the sequence numbers are exactly 0, 1, 2, …; returns the events and
     /// the tree over them. Any failure is an integrity error naming the first bad index.
     public func verifiedAuditLog() throws -> (events: [AuditEvent], tree: MerkleTree) {
-        let rows = try store.auditRows()
-        for (index, row) in rows.enumerated() where row.sequence != index {
-            throw CasebookError(.integrity, "the audit log is not contiguous: entry \(index) is missing (the next one is \(row.sequence))",
-                                hint: "events were removed from the vault database outside Casebook")
-        }
-        let events = try auditEvents()
+        let log = try checkedAuditLog()
         var tree = MerkleTree()
-        for row in rows {
+        for (row, _) in log {
             guard let hash = MerkleHash(bytes: row.leafHash) else {
                 throw CasebookError.integrity("audit event \(row.sequence) has a malformed leaf hash")
             }
             tree.append(hash)
         }
+        let events = log.map(\.event)
         return (events, tree)
     }
 

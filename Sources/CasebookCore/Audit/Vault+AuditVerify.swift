@@ -21,8 +21,7 @@ extension Vault {
                                                          signer: identity.minisignPublicKey.key)
             }
             for (index, row) in try store.auditRows().enumerated() {
-                guard row.sequence == index else { throw AuditLogFailure.missingEntry(index: UInt64(index), next: UInt64(row.sequence)) }
-                guard let canonical = openAuditRow(row) else { throw AuditLogFailure.undecryptable(index: UInt64(index)) }
+                let canonical = try context.checkedAuditRow(row, at: index)
                 try canonical.withUnsafeBytes { line in
                     let fields = try verifier.append(line)
                     if collectingReport && AuditReport.isReported(line, fields.action) {

@@ -12,7 +12,7 @@ extension Vault {
         var leaves: [MerkleHash] = []
         leaves.reserveCapacity(rows.count)
         for (index, row) in rows.enumerated() {
-            guard row.sequence == index, openAuditRow(row) != nil, let leaf = MerkleHash(bytes: row.leafHash) else {
+            guard (try? context.checkedAuditRow(row, at: index)) != nil, let leaf = MerkleHash(bytes: row.leafHash) else {
                 throw CasebookError.integrity("audit event \(index) does not decrypt, is out of place or does not match its hash")
             }
             leaves.append(leaf)

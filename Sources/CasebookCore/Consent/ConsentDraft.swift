@@ -98,7 +98,7 @@ extension Vault {
     @discardableResult
     public func recordConsent(_ draft: ConsentDraft) throws -> Consent {
         let provision = try draft.resolvedProvision { name in
-            let found = try contact(named: name)
+            let found = try contacts.contact(named: name)
             return .contact(name: found.name, fingerprint: found.fingerprint)
         }
         // id, version and who recorded it when are assigned by recordConsent.

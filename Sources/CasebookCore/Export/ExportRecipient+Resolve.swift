@@ -25,7 +25,7 @@ extension Vault {
             if role != nil {
                 throw CasebookError(.invalidArgument, "is for age1… and passphrase recipients; a contact's role is on its card", argument: .recipientRole)
             }
-            return try .contact(contact(named: name).party, organisation: organisation)
+            return try .contact(contacts.contact(named: name).party, organisation: organisation)
         }
     }
 }

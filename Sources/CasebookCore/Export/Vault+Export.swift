@@ -67,8 +67,8 @@ extension Vault {
                                                              name: layout.markdownName ?? "", comment: comment) : nil
         do {
             try writePackage(layout, manifest: signed, markdown: markdown, to: [sealer], armor: armor, at: url) { writer in
-                try auditExport(writer, .exportSealed, plan, digest: Hex.encode(SHA256.hash(json)),
-                                detail: (request.markdown ? "sealed, json and markdown" : "sealed, json") + plan.overrideDetail)
+                try append(.exportSealed(plan.disclosure(digest: Hex.encode(SHA256.hash(json))),
+                                         plan.mention(request.markdown ? "sealed, json and markdown" : "sealed, json")), in: writer)
             }
         } catch {
             let why = (error as? CasebookError)?.message ?? "\(error)"
@@ -88,9 +88,9 @@ extension Vault {
         let plan = try exportPlan(request, delivery: "plaintext")
         let document = request.markdown ? Array(ExportDocument.markdown(plan.manifest).utf8) : plan.manifest.encoded() + [10]
         _ = try store.write { writer in
-            try auditExport(writer, .exportPlaintext, plan, digest: Hex.encode(SHA256.hash(document)),
-                            detail: (request.markdown ? "plaintext to standard output, markdown" : "plaintext to standard output, json")
-                                + plan.overrideDetail)
+            try append(.exportPlaintext(plan.disclosure(digest: Hex.encode(SHA256.hash(document))),
+                                        plan.mention(request.markdown ? "plaintext to standard output, markdown" : "plaintext to standard output, json")),
+                       in: writer)
         }
         return (ExportOutcome(manifest: plan.manifest, withheldReasons: plan.withheldReasons, receivedLeftOut: plan.receivedLeftOut), document)
     }
@@ -105,8 +105,16 @@ extension Vault {
         var withheldReasons: [String]
         var receivedLeftOut: Int
 
-        /// For the audit event: the approval file's digest, when an override was relied on.
-        var overrideDetail: String { override.map { "; override approval sha256:\($0.digest)" } ?? "" }
+        /// The audit event's account of what left.
+        func disclosure(digest: String) -> AuditEntry.Disclosure {
+            .init(minimised, digest: digest, recipients: [request.recipient.auditName], purpose: request.purpose, basis: manifest.basis)
+        }
+
+        /// The audit event's export part: `delivery` in a few words, and the override relied on.
+        func mention(_ delivery: String) -> AuditEntry.ExportMention {
+            .init(id: manifest.id, contact: request.recipient.description.name, delivery: delivery, override: override?.id,
+                  approval: override?.digest)
+        }
     }
 
     /// Selects the client's records, runs the consent gate (auditing a refusal), minimises,
@@ -177,17 +185,15 @@ extension Vault {
     private func overrideDecision(_ request: ExportRequest, _ revisions: [RecordRevision], wanted: Set<String>?) throws -> ExportDecision {
         func refuse(_ error: CasebookError, override: String?, basis: [String]) throws -> Never {
             _ = try store.write { writer in
-                try appendAudit(writer, action: .exportRefused, records: revisions.map(\.recordID), count: revisions.count,
-                                detail: "override refused: " + String(error.message.prefix(200)),
-                                recipients: [request.recipient.auditName], purpose: request.purpose.rawValue, fields: request.fields,
-                                contact: request.recipient.description.name, basis: basis, clients: [request.client.rawValue],
-                                override: override)
+                try auditRefusal(writer, request, basis, clients: [request.client.rawValue],
+                                 detail: "override refused: " + String(error.message.prefix(200)),
+                                 records: revisions.map(\.recordID), override: override)
             }
             throw error
         }
         let approved: ApprovedOverride
         do {
-            approved = try verifiedOverride(request.overrideApproval ?? [], approver: contactParty(withFingerprint:))
+            approved = try verifiedOverride(request.overrideApproval ?? [], approver: contacts.party(withFingerprint:))
             guard let target = request.recipient.overrideTarget else {
                 throw CasebookError(.refused, "an override names a contact or an age1… recipient; it cannot cover an export sealed to a passphrase",
                                     remedy: .exportToOverrideRecipient)
@@ -219,23 +225,11 @@ extension Vault {
                               basis: basis, override: combined.usedOverride ? approved : nil)
     }
 
-    @discardableResult
-    private func auditExport(_ writer: any VaultStoreWriter, _ action: AuditAction, _ plan: ExportPlan, digest: String,
-                             detail: String) throws -> AuditEvent {
-        let minimised = plan.minimised
-        return try appendAudit(
-            writer, action: action, records: minimised.records.map(\.id), kinds: minimised.kinds, count: minimised.records.count,
-            digest: digest, detail: detail, recipients: [plan.request.recipient.auditName], purpose: plan.request.purpose.rawValue,
-            fields: minimised.sent, contact: plan.request.recipient.description.name, basis: plan.manifest.basis, clients: minimised.clients,
-            withheld: minimised.withheld.isEmpty ? nil : minimised.withheld,
-            excluded: minimised.excluded.isEmpty ? nil : minimised.excluded, override: plan.override?.id, export: plan.manifest.id)
-    }
-
     private func auditRefusal(_ writer: any VaultStoreWriter, _ request: ExportRequest, _ basis: [String], clients: [String],
-                              detail: String, records: [String]? = nil) throws {
-        try appendAudit(writer, action: .exportRefused, records: records, count: records?.count, detail: detail,
-                        recipients: [request.recipient.auditName], purpose: request.purpose.rawValue, fields: request.fields,
-                        contact: request.recipient.description.name, basis: basis, clients: clients)
+                              detail: String, records: [String]? = nil, override: String? = nil) throws {
+        try append(.exportRefused(.init(records: records, recipients: [request.recipient.auditName], purpose: request.purpose,
+                                        fields: request.fields, basis: basis, clients: clients, detail: detail,
+                                        contact: request.recipient.description.name, override: override)), in: writer)
     }
 
     /// A disclosure's free-text reason: one line of at most 200 characters, without control

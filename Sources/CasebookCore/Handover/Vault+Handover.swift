@@ -64,8 +64,8 @@ extension Vault {
         try gate.enforce(on: revisions, acceptPartial: acceptPartial, what: "this handover", consent: "the clients' consent",
                          denyRemedy: .grantConsentForHandover(purpose: purpose.rawValue)) { detail in
             _ = try store.write { writer in
-                try appendAudit(writer, action: .handoverRefused, records: ids, count: ids.count, detail: detail,
-                                recipients: recipientPrints, purpose: purpose.rawValue, fields: fields, basis: gate.basis, clients: clients)
+                try append(.handoverRefused(.init(records: ids, recipients: recipientPrints, purpose: purpose, fields: fields,
+                                                   basis: gate.basis, clients: clients, detail: detail)), in: writer)
             }
         }
         let minimised = Self.minimise(revisions, wanted: wanted) { revision in
@@ -89,11 +89,8 @@ extension Vault {
             throw CasebookError(.internalError, "a contact's age recipient does not parse: \(error)")
         }
         try writePackage(.handover, manifest: signed, to: ageRecipients, armor: armor, at: url) { writer in
-            try appendAudit(writer, action: .handoverSealed, records: minimised.records.map(\.id), kinds: minimised.kinds,
-                            count: minimised.records.count, digest: Hex.encode(SHA256.hash(json)), handover: manifest.id,
-                            recipients: recipientPrints, purpose: purpose.rawValue, fields: minimised.sent, basis: gate.basis,
-                            clients: minimised.clients, withheld: minimised.withheld.isEmpty ? nil : minimised.withheld,
-                            excluded: minimised.excluded.isEmpty ? nil : minimised.excluded)
+            try append(.handoverSealed(.init(minimised, digest: Hex.encode(SHA256.hash(json)), recipients: recipientPrints,
+                                              purpose: purpose, basis: gate.basis), handover: manifest.id), in: writer)
         }
         return manifest
     }
@@ -204,9 +201,10 @@ extension Vault {
             }
             let (mac, sealed) = registerEntry(id: manifest.id, info: now)
             try writer.insertReceivedHandover(idMAC: mac, sealedInfo: sealed)
-            try appendAudit(writer, action: .handoverImported, records: ids, kinds: Set(opened.records.map(\.header.kind.rawValue)).sorted(),
-                            count: ids.count, digest: opened.digest, handover: manifest.id, sender: opened.sender.card.fingerprint.description,
-                            purpose: manifest.purpose)
+            try append(.handoverImported(.init(records: ids, kinds: Set(opened.records.map(\.header.kind.rawValue)).sorted(),
+                                                digest: opened.digest, handover: manifest.id,
+                                                sender: opened.sender.card.fingerprint.description, purpose: manifest.purpose)),
+                       in: writer)
             return ids
         }
         clientKeys.merge(pending) { current, _ in current }

@@ -18,7 +18,7 @@ extension Vault {
         case .age(let encoded):
             return OverrideRequest.Recipient(target: try OverrideRecipient.age(checking: encoded), name: nil)
         case .contactName(let name):
-            let found = try contact(named: name)
+            let found = try contacts.contact(named: name)
             return OverrideRequest.Recipient(target: .contact(found.fingerprint), name: found.name)
         }
     }
@@ -53,7 +53,7 @@ extension Vault {
         let resolved: OverrideRequest.Recipient
         switch recipient {
         case .contact(let fingerprint):
-            guard let found = try contact(withFingerprint: fingerprint) else {
+            guard let found = try contacts.contact(withFingerprint: fingerprint) else {
                 throw CasebookError(.notFound, "no contact with the fingerprint \(fingerprint) in this vault",
                                     remedy: .listContacts)
             }
@@ -80,9 +80,7 @@ extension Vault {
         }
         let file = note.bytes
         try writeAuditedFile(at: url) { writer in
-            try appendAudit(writer, action: .overrideRequested, client: client.rawValue, digest: Hex.encode(SHA256.hash(file)),
-                            detail: request.citation, recipients: [Self.auditName(of: request.recipient.target)],
-                            purpose: purpose.rawValue, fields: request.fields, override: request.id)
+            try append(.overrideRequested(Self.auditMention(request, file: file)), in: writer)
             return file
         }
         logger.debug("override requested")
@@ -138,10 +136,9 @@ extension Vault {
             throw CasebookError(.internalError, "cannot countersign the override request: \(error)")
         }
         try writeAuditedFile(at: url) { writer in
-            try appendAudit(writer, action: .overrideApproved, client: request.client.rawValue, digest: Hex.encode(SHA256.hash(approval)),
-                            detail: request.citation, recipients: [Self.auditName(of: request.recipient.target)],
-                            purpose: request.purpose.rawValue, fields: request.fields, contact: requester.name,
-                            fingerprint: requester.card.fingerprint.description, override: request.id)
+            try append(.overrideApproved(Self.auditMention(request, file: approval),
+                                          requester: .init(name: requester.name, fingerprint: requester.card.fingerprint.description)),
+                       in: writer)
             return approval
         }
         logger.debug("override approved")
@@ -209,6 +206,12 @@ extension Vault {
     }
 
     // MARK: Helpers
+
+    /// The audit event's account of a request written to `file` (signed or countersigned).
+    static func auditMention(_ request: OverrideRequest, file: [UInt8]) -> AuditEntry.OverrideMention {
+        .init(id: request.id, client: request.client, digest: Hex.encode(SHA256.hash(file)), citation: request.citation,
+              recipient: auditName(of: request.recipient.target), purpose: request.purpose, fields: request.fields)
+    }
 
     /// What the audit event lists as the recipient: the card fingerprint or the `age1…` string.
     static func auditName(of recipient: OverrideRecipient) -> String {

@@ -5,7 +5,7 @@ import Foundation
 /// unconfirmed, because a contact's keys decide whom handovers go to and whose signatures
 /// count. Made only by ``fingerprint(_:)`` (the fingerprint read out, checked against the
 /// card when it is added) or ``askingPerson(card:name:ask:)`` (the person said yes after
-/// seeing the card's fingerprint); ``Vault/addContact(card:name:confirmation:)`` checks it.
+/// seeing the card's fingerprint); ``ContactService/add(card:name:confirmation:)`` checks it.
 public struct ContactConfirmation: Sendable {
     enum Method: Sendable {
         /// The fingerprint its owner read out, to compare with the card's.

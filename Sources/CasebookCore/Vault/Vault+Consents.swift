@@ -41,8 +41,7 @@ extension Vault {
                 consent.id = RecordID.generate()
             }
             try writer.insertConsent(sealConsent(consent, clientID: clientID, key: key))
-            try appendAudit(writer, action: .consentGranted, revision: consent.version, client: consent.client.rawValue,
-                            digest: consent.canonicalHash, detail: consent.id)
+            try append(.consentGranted(.init(consent)), in: writer)
             return consent
         }
         clientKeys.merge(pending) { current, _ in current }
@@ -109,8 +108,7 @@ extension Vault {
                                     remedy: .showConsent(id: withdrawn.id))
             }
             try writer.insertConsent(sealConsent(withdrawn, clientID: clientID, key: key))
-            try appendAudit(writer, action: .consentWithdrawn, revision: withdrawn.version, client: withdrawn.client.rawValue,
-                            digest: withdrawn.canonicalHash, detail: withdrawn.id)
+            try append(.consentWithdrawn(.init(withdrawn)), in: writer)
         }
         logger.debug("consent withdrawn")
         return withdrawn

@@ -35,7 +35,7 @@ extension Vault {
         let info = Erasure(erasedAt: Timestamp.string(clock.now()), reason: reason)
         try store.write { writer in
             try writer.eraseClient(id: clientID, sealedInfo: seal(info, clientID: clientID))
-            try appendAudit(writer, action: .clientErased, client: client.rawValue, count: count, detail: "reason: \(reason)")
+            try append(.clientErased(client: client, count: count, reason: reason), in: writer)
         }
         clientKeys[clientID] = nil
         return count

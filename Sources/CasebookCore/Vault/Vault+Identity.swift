@@ -21,7 +21,7 @@ extension Vault {
         var created = false
         do {
             try store.write { writer in
-                try appendAudit(writer, action: .identityExported)
+                try append(.identityExported, in: writer)
                 // Written inside the transaction: if the file cannot be made, the event is rolled back;
                 // if the commit fails, the file is removed below.
                 try SecretFile.create(at: url, contents: contents)
@@ -57,7 +57,7 @@ extension Vault {
         var created = false
         do {
             try store.write { writer in
-                try appendAudit(writer, action: .ageIdentityExported)
+                try append(.ageIdentityExported, in: writer)
                 // As in exportIdentity: the event rolls back if the file cannot be made.
                 try SecretFile.create(at: url, contents: contents)
                 created = true

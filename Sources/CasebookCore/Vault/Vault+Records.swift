@@ -19,8 +19,8 @@ extension Vault {
         var pending: [[UInt8]: ClientKey] = [:]
         let revision = try store.write { writer in
             let revision = try insertNewRecord(content, origin: .created, writer: writer, pending: &pending)
-            try appendAudit(writer, action: .recordCreated, records: [revision.recordID], revision: 1,
-                            kinds: [content.header.kind.rawValue], client: content.header.client.rawValue)
+            try append(.recordCreated(.init(id: revision.recordID, revision: 1, kind: content.header.kind,
+                                               client: content.header.client)), in: writer)
             return revision
         }
         clientKeys.merge(pending) { current, _ in current }
@@ -83,7 +83,7 @@ extension Vault {
                 }
             }
             let kinds = Set(validated.map(\.header.kind.rawValue)).sorted()
-            try appendAudit(writer, action: .recordsImported, kinds: kinds, count: order.count, digest: Hex.encode(digest))
+            try append(.recordsImported(kinds: kinds, count: order.count, digest: Hex.encode(digest)), in: writer)
             return order
         }
         clientKeys.merge(pending) { current, _ in current }
@@ -105,8 +105,8 @@ extension Vault {
         try store.write { writer in
             try writer.insertRevision(seal(content, metadata: metadata, recordID: id, revision: revisionNumber,
                                            clientID: clientID, key: key.key))
-            try appendAudit(writer, action: .recordAmended, records: [id], revision: revisionNumber,
-                            kinds: [content.header.kind.rawValue], client: content.header.client.rawValue)
+            try append(.recordAmended(.init(id: id, revision: revisionNumber, kind: content.header.kind,
+                                               client: content.header.client)), in: writer)
         }
         return RecordRevision(recordID: id, revision: revisionNumber, metadata: metadata, content: content)
     }

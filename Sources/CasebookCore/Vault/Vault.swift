@@ -10,30 +10,22 @@ public final class Vault {
     public static let formatVersion = 1
     public static let minimumPassphraseLength = 12
 
-    let store: any VaultStore
-    private(set) var header: VaultHeaderRow
-    let keys: VaultKeys
-    let identity: IdentitySecrets
-    public let profile: PractitionerProfile
-    let clock: Clock
-    var clientKeys: [[UInt8]: ClientKey] = [:]
-    let logger = Logger(label: "casebook.vault")
+    let context: VaultContext
+    public var profile: PractitionerProfile { context.profile }
 
     private init(store: any VaultStore, header: VaultHeaderRow, keys: VaultKeys, identity: consuming IdentitySecrets,
                  profile: PractitionerProfile, clock: Clock) {
-        self.store = store
-        self.header = header
-        self.keys = keys
-        self.identity = identity
-        self.profile = profile
-        self.clock = clock
+        context = VaultContext(store: store, header: header, keys: keys, identity: identity, profile: profile, clock: clock)
     }
+
+    /// The colleagues whose cards this vault trusts.
+    public var contacts: ContactService { ContactService(context: context) }
 
     public var vaultID: [UInt8] { header.vaultID }
     public var ageRecipient: String { identity.ageRecipient }
     public var minisignPublicKey: MinisignPublicKey { identity.minisignPublicKey }
     /// The actor recorded in audit events.
-    public var actorID: String { identity.minisignPublicKey.keyIDHex }
+    public var actorID: String { context.actorID }
 
     // MARK: Creating and opening
 
@@ -64,7 +56,7 @@ public final class Vault {
         let vault = Vault(store: store, header: header, keys: keys, identity: identity, profile: profile, clock: clock)
         try store.write { writer in
             try writer.insertHeader(header)
-            try vault.appendAudit(writer, action: .vaultCreated, detail: "role=\(role.rawValue)")
+            try vault.append(.vaultCreated(role: role), in: writer)
         }
         vault.logger.debug("vault created", metadata: ["actor": "\(vault.actorID)"])
         return vault
@@ -118,59 +110,36 @@ public final class Vault {
                                                       parameters: parameters, salt: salt)
         try store.write { writer in
             try writer.replaceKeyWrapping(updated)
-            try appendAudit(writer, action: .passphraseChanged)
+            try append(.passphraseChanged, in: writer)
         }
-        header = updated
+        context.header = updated
     }
 
     // MARK: Audit
 
-    /// Every audit event, decrypted and checked against its stored leaf hash.
+    /// Every audit event, checked (see `checkedAuditLog`).
     public func auditEvents() throws -> [AuditEvent] {
-        try store.auditRows().map { row in
-            guard let canonical = openAuditRow(row),
-                  let event = try? JSONDecoder().decode(AuditEvent.self, from: Data(canonical)),
-                  event.sequence == row.sequence
-            else {
-                throw CasebookError.integrity("audit event \(row.sequence) does not decrypt or does not match its hash")
+        try checkedAuditLog().map(\.event)
+    }
+
+    /// Every stored audit row with its event, each checked by `VaultContext.checkedAuditRow`
+    /// and carrying its own sequence number; a failure is an integrity error naming the
+    /// first bad index.
+    func checkedAuditLog() throws -> [(row: AuditRow, event: AuditEvent)] {
+        try store.auditRows().enumerated().map { index, row in
+            do {
+                let canonical = try context.checkedAuditRow(row, at: index)
+                guard let event = try? JSONDecoder().decode(AuditEvent.self, from: Data(canonical)), event.sequence == index else {
+                    throw AuditLogFailure.undecryptable(index: UInt64(index))
+                }
+                return (row, event)
+            } catch AuditLogFailure.missingEntry(let index, let next) {
+                throw CasebookError(.integrity, "the audit log is not contiguous: entry \(index) is missing (the next one is \(next))",
+                                    hint: "events were removed from the vault database outside Casebook")
+            } catch {
+                throw CasebookError.integrity("audit event \(index) does not decrypt or does not match its hash")
             }
-            return event
         }
-    }
-
-    /// A stored audit row's canonical bytes: decrypted under its own position and leaf hash,
-    /// and matching that hash; nil if they do not.
-    func openAuditRow(_ row: AuditRow) -> [UInt8]? {
-        let ad = AssociatedData.make("audit-event", [header.vaultID, UInt64(row.sequence).bigEndianBytes, row.leafHash])
-        guard let canonical = try? XChaCha20Poly1305.open(row.sealedEvent, using: keys.audit, authenticating: ad),
-              ConstantTime.equals(AuditEvent.leafHash(of: canonical), row.leafHash)
-        else { return nil }
-        return canonical
-    }
-
-    /// Appends an audit event inside the caller's transaction.
-    @discardableResult
-    func appendAudit(
-        _ writer: any VaultStoreWriter, action: AuditAction, records: [String]? = nil, revision: Int? = nil,
-        kinds: [String]? = nil, client: String? = nil, count: Int? = nil, digest: String? = nil, detail: String? = nil,
-        handover: String? = nil, recipients: [String]? = nil, sender: String? = nil, purpose: String? = nil,
-        fields: [String]? = nil, contact: String? = nil, fingerprint: String? = nil, basis: [String]? = nil,
-        clients: [String]? = nil, withheld: [String]? = nil, excluded: [String]? = nil, override: String? = nil,
-        export: String? = nil
-    ) throws -> AuditEvent {
-        let sequence = try writer.auditCount()
-        let event = AuditEvent(sequence: sequence, time: Timestamp.string(clock.now()), actor: actorID, action: action,
-                               records: records, revision: revision, kinds: kinds, client: client, count: count,
-                               digest: digest, detail: detail, handover: handover, recipients: recipients, sender: sender,
-                               purpose: purpose, fields: fields, contact: contact, fingerprint: fingerprint,
-                               basis: basis, clients: clients, withheld: withheld, excluded: excluded, override: override,
-                               export: export)
-        let canonical = event.canonicalBytes()
-        let leaf = AuditEvent.leafHash(of: canonical)
-        let ad = AssociatedData.make("audit-event", [header.vaultID, UInt64(sequence).bigEndianBytes, leaf])
-        try writer.appendAudit(AuditRow(sequence: sequence, leafHash: leaf,
-                                        sealedEvent: XChaCha20Poly1305.seal(canonical, using: keys.audit, authenticating: ad)))
-        return event
     }
 
     // MARK: Key wrapping
@@ -241,5 +210,12 @@ enum ProfileCoding {
     static func decode(_ bytes: [UInt8]) throws -> PractitionerProfile {
         let stored = try JSONDecoder().decode(Stored.self, from: Data(bytes))
         return PractitionerProfile(name: stored.name, role: stored.role, createdAt: stored.created)
+    }
+}
+extension Vault: VaultService {
+    /// A name someone typed, safe to show in one error line (`DisplayText.escaped`, the one
+    /// sanitiser; this short name is kept for the many error messages in Core).
+    static func displayed(_ text: String) -> String {
+        DisplayText.escaped(text, limit: 100)
     }
 }

@@ -7,10 +7,15 @@ import CasebookCrypto
 /// as RFC 6962 defines, computed when the event is appended and stored beside it.
 /// New optional fields can be added without changing old leaves.
 ///
+/// Version 2 moved what version 1 wrote into `detail` as little grammars (`role=…`,
+/// `reason: …`, `origin=…; root=…; result=…; for=…`, a consent id, an override citation,
+/// `; override approval sha256:…`) into fields of their own, so a program reads them
+/// without parsing prose. Version-1 events are read exactly as they were written.
+///
 /// Every event carries 16 random bytes (`salt`), so a leaf hash cannot be reversed by
 /// guessing the few possible values of the other fields (client, kind, time).
 public struct AuditEvent: Codable, Equatable, Sendable {
-    public static let currentVersion = 1
+    public static let currentVersion = 2
 
     public var version: Int
     /// 16 random bytes, hex: makes the leaf hash unguessable.
@@ -53,6 +58,31 @@ public struct AuditEvent: Codable, Equatable, Sendable {
     public var override: String?
     /// Exports: the export id (32 hex), as in the package's `export.json`.
     public var export: String?
+    /// Version 2, `vault.created`: the practitioner's role.
+    public var role: String?
+    /// Version 2, `client.erased`: why the client's data was erased.
+    public var reason: String?
+    /// Version 2, `consent.granted` and `consent.withdrawn`: the consent id.
+    public var consent: String?
+    /// Version 2, `override.requested` and `override.approved`: the legal citation.
+    public var citation: String?
+    /// Version 2, exports relying on an override: SHA-256 (hex) of the approval file.
+    public var approval: String?
+    /// Version 2, `audit.verified`: the bundle's log origin, its root hash (base64),
+    /// `verified` or `failed`, the first bad entry when one is known, and what the
+    /// verification was for (`verify` or `report`).
+    public var origin: String?
+    public var root: String?
+    public var result: String?
+    public var failedAt: Int?
+    public var `for`: String?
+
+    private enum CodingKeys: String, CodingKey {
+        case version, salt, sequence, time, actor, action, records, revision, kinds, client, count, digest, detail
+        case handover, recipients, sender, purpose, fields, basis, contact, fingerprint, clients, withheld, excluded
+        case override, export, role, reason, consent, citation, approval, origin, root, result, `for`
+        case failedAt = "failed-at"
+    }
 
     public init(sequence: Int, time: String, actor: String, action: AuditAction,
                 records: [String]? = nil, revision: Int? = nil, kinds: [String]? = nil, client: String? = nil,

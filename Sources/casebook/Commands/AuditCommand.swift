@@ -61,7 +61,7 @@ struct AuditLog: ParsableCommand {
         if let handover = event.handover { parts.append("handover \(handover)") }
         if let export = event.export { parts.append("export \(export)") }
         if let override = event.override { parts.append("override \(override)") }
-        if let detail = event.detail { parts.append(detail) }
+        if let detail = event.shownDetail { parts.append(detail) }
         return parts.joined(separator: "  ")
     }
 }

@@ -28,7 +28,7 @@ struct AuditExport: ParsableCommand {
     func run() throws {
         try NewFile.checkAbsent(output)
         let opened = try vault.open(readOnly: false)
-        let contact = try opened.contact(named: recipient)
+        let contact = try opened.contacts.contact(named: recipient)
         if contact.card.role != "compliance" {
             FileHandle.standardError.write(Data("casebook: note: \(contact.name)'s card gives the role '\(contact.card.role)', not 'compliance'; audit bundles are meant for your compliance officer\n".utf8))
         }

@@ -68,7 +68,7 @@ struct AuditReportCommand: ParsableCommand {
         case .csv: bytes = Array(report.csv().utf8)
         case .json: bytes = report.json()
         case .html:
-            let names = Dictionary(try opened.contacts().map { ($0.fingerprint.description, $0.name) }) { first, _ in first }
+            let names = Dictionary(try opened.contacts.list().map { ($0.fingerprint.description, $0.name) }) { first, _ in first }
             bytes = Array(report.html(names: names).utf8)
         }
         try bytes.withUnsafeBytes { try ExclusiveFile.write($0, to: URL(fileURLWithPath: output)) }  // 0600: it names clients

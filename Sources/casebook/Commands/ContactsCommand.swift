@@ -46,13 +46,13 @@ struct ContactsAdd: ParsableCommand {
     func run() throws {
         let card = try CardFileReader.read(cardFile)
         let typed = try fingerprint.map(ContactConfirmation.fingerprint)
-        if let name { _ = try Vault.validatedContactName(name) }
+        if let name { _ = try ContactService.validatedName(name) }
         guard typed != nil || Terminal.standardInputIsTerminal else {
             throw CommandError(.environment, "no terminal to confirm the card's fingerprint; nothing was stored",
                                 hint: "run it in a terminal, or give --fingerprint FP as \(card.name) reads it to you from 'casebook whoami --card'")
         }
         let opened = try vault.open(readOnly: false)
-        try opened.checkNewContact(card: card, name: name)
+        try opened.contacts.checkNew(card: card, name: name)
         print("""
             name:        \(card.name)
             role:        \(card.role)
@@ -62,7 +62,7 @@ struct ContactsAdd: ParsableCommand {
             try Terminal.readLine(prompt: "Add \(localName) as a contact? Compare the fingerprint with the one \(card.name)"
                                   + " reads to you from `casebook whoami --card`. [y/N] ")
         }
-        let added = try opened.addContact(card: card, name: name, confirmation: confirmation)
+        let added = try opened.contacts.add(card: card, name: name, confirmation: confirmation)
         print("Added \(added.name) as a contact.")
     }
 }
@@ -76,7 +76,7 @@ struct ContactsList: ParsableCommand {
     var json = false
 
     func run() throws {
-        let contacts = try vault.open(readOnly: true).contacts()
+        let contacts = try vault.open(readOnly: true).contacts.list()
         if json {
             try JSONOutput.print(contacts.map(ContactSummary.init))
             return
@@ -107,7 +107,7 @@ struct ContactsShow: ParsableCommand {
     var json = false
 
     func run() throws {
-        let contact = try vault.open(readOnly: true).contact(named: name)
+        let contact = try vault.open(readOnly: true).contacts.contact(named: name)
         if json {
             try JSONOutput.print(ContactDetail(contact))
             return
@@ -140,8 +140,8 @@ struct ContactsRemove: ParsableCommand {
 
     func run() throws {
         let opened = try vault.open(readOnly: false)
-        let contact = try opened.contact(named: name)
-        try opened.removeContact(named: contact.name)
+        let contact = try opened.contacts.contact(named: name)
+        try opened.contacts.remove(named: contact.name)
         print("Removed \(contact.name) (fingerprint \(contact.fingerprint)) from your contacts.")
         print("Records already sent to them stay sent: removing a contact recalls nothing.")
     }

@@ -71,7 +71,7 @@ struct HandoverSeal: ParsableCommand {
 
     func run() throws {
         let opened = try vault.open(readOnly: false)
-        let parties = try recipients.map { try opened.contact(named: $0).party }
+        let parties = try recipients.map { try opened.contacts.contact(named: $0).party }
         var ids = notes
         if let client {
             let filter = RecordFilter(client: try ClientReference(client), kind: kind,
@@ -122,7 +122,7 @@ struct HandoverOpen: ParsableCommand {
         }
         if let saveCheckpoint { try NewFile.checkAbsent(saveCheckpoint, flag: "--save-checkpoint") }
         let opened = try vault.open(readOnly: !`import`)
-        let handover = try opened.openHandover(bytes, sender: opened.contactParty(withFingerprint:))
+        let handover = try opened.openHandover(bytes, sender: opened.contacts.party(withFingerprint:))
         var imported: [String]?
         if `import` { imported = try opened.importHandover(handover) }
         if let saveCheckpoint {

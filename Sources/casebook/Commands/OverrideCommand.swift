@@ -129,7 +129,7 @@ struct OverrideApprove: ParsableCommand {
         let bytes = try OverrideFile.read(request)
         let opened = try vault.open(readOnly: false)
         let (approved, requester, _) = try PendingFile.whileCreating(output) {
-            try opened.approveOverride(bytes, requester: opened.contactParty(withFingerprint:), writingTo: URL(fileURLWithPath: output))
+            try opened.approveOverride(bytes, requester: opened.contacts.party(withFingerprint:), writingTo: URL(fileURLWithPath: output))
         }
         print("Approved override \(approved.id); the approval is in \(output).")
         print(OverrideOutput.summary(approved, requester: requester).joined(separator: "\n"))
@@ -160,7 +160,7 @@ struct OverrideShow: ParsableCommand {
     func run() throws {
         let bytes = try OverrideFile.read(file)
         let opened = try vault.open(readOnly: true)
-        let inspection = try opened.inspectOverride(bytes, contacts: opened.contactParty(withFingerprint:))
+        let inspection = try opened.inspectOverride(bytes, contacts: opened.contacts.party(withFingerprint:))
         if json {
             try JSONOutput.print(OverrideShowJSON(inspection))
             try inspection.requireKnownSignaturesVerify()

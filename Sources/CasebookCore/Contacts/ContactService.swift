@@ -26,10 +26,12 @@ public struct Contact: Equatable, Sendable {
     public var fingerprint: IdentityFingerprint { card.fingerprint }
 }
 
-/// Contacts (docs/vault-format.md §15): one row per card, keyed by a keyed hash of the
+/// A vault's contacts (docs/vault-format.md §15), reached as `vault.contacts`: one row per card, keyed by a keyed hash of the
 /// card's fingerprint (purpose key 5), sealed with the identity key (purpose key 3)
 /// and bound by associated data to the vault and the row id.
-extension Vault {
+public struct ContactService: VaultService {
+    let context: VaultContext
+
     static let contactPurpose = "contact"
 
     /// Adds `card` as a contact known as `name` (default: the card's name), only when
@@ -38,28 +40,28 @@ extension Vault {
     /// or when another card is already known by that name (case-insensitive). Audited as
     /// `contact.added`.
     @discardableResult
-    public func addContact(card: IdentityCard, name: String? = nil, confirmation: ContactConfirmation) throws -> Contact {
-        let name = try Self.validatedContactName(name ?? card.name)
+    public func add(card: IdentityCard, name: String? = nil, confirmation: ContactConfirmation) throws -> Contact {
+        let name = try Self.validatedName(name ?? card.name)
         let contact = Contact(name: name, card: card, added: Timestamp.string(clock.now()))
         let id = keys.contactID(for: card.fingerprint)
         let sealed = try sealContact(contact, id: id)
         try refuseOwnKeys(card)
         try confirmation.check(card, name: name)
         try store.write { writer in
-            try Self.checkNewContact(card: card, name: name, existing: writer.contactRows().map(openContact))
+            try Self.checkNew(card: card, name: name, existing: writer.contactRows().map(openContact))
             try writer.insertContact(ContactRow(id: id, sealedContact: sealed))
-            try appendAudit(writer, action: .contactAdded, contact: name, fingerprint: card.fingerprint.description)
+            try append(.contactAdded(.init(name: name, fingerprint: card.fingerprint.description)), in: writer)
         }
         logger.debug("contact added")
         return contact
     }
 
-    /// Throws what `addContact(card:name:confirmation:)` would refuse with, without writing anything:
+    /// Throws what `add(card:name:confirmation:)` would refuse with, without writing anything:
     /// lets a caller check before asking a person to confirm the fingerprint.
-    public func checkNewContact(card: IdentityCard, name: String? = nil) throws {
-        let name = try Self.validatedContactName(name ?? card.name)
+    public func checkNew(card: IdentityCard, name: String? = nil) throws {
+        let name = try Self.validatedName(name ?? card.name)
         try refuseOwnKeys(card)
-        try Self.checkNewContact(card: card, name: name, existing: contacts())
+        try Self.checkNew(card: card, name: name, existing: list())
     }
 
     /// A card carrying this vault's own age or signing key is not a contact: a handover to
@@ -72,7 +74,7 @@ extension Vault {
     }
 
     /// A contact name follows the rules of a card's `name` line.
-    public static func validatedContactName(_ name: String) throws(CasebookError) -> String {
+    public static func validatedName(_ name: String) throws(CasebookError) -> String {
         if let problem = IdentityCard.nameProblem(name) {
             throw CasebookError(.invalidInput, "the contact name \(problem)",
                                 hint: "contact names follow the rules of identity-card names (docs/formats.md §2)")
@@ -81,12 +83,12 @@ extension Vault {
     }
 
     /// The same keys may be a contact once; a name (case-insensitive) names one card.
-    private static func checkNewContact(card: IdentityCard, name: String, existing: [Contact]) throws(CasebookError) {
+    private static func checkNew(card: IdentityCard, name: String, existing: [Contact]) throws(CasebookError) {
         if let same = existing.first(where: { $0.fingerprint == card.fingerprint }) {
             throw CasebookError(.alreadyExists, "this card (fingerprint \(card.fingerprint)) is already a contact as '\(same.name)'",
                                 remedy: .showContact(name: same.name))
         }
-        if let clash = existing.first(where: { sameContactName($0.name, name) }) {
+        if let clash = existing.first(where: { sameName($0.name, name) }) {
             throw CasebookError(.alreadyExists,
                                 "a different card is already a contact named '\(clash.name)' (fingerprint \(clash.fingerprint)); this card's fingerprint is \(card.fingerprint)",
                                 remedy: .chooseAnotherContactName)
@@ -95,7 +97,7 @@ extension Vault {
 
     /// Every contact, sorted by name (case-insensitive, then byte order). A contact that
     /// does not decrypt or does not check out is an integrity error, never skipped.
-    public func contacts() throws -> [Contact] {
+    public func list() throws -> [Contact] {
         try store.contactRows().map(openContact).sorted { a, b in
             let (x, y) = (a.name.lowercased(), b.name.lowercased())
             return x != y ? x < y : Array(a.name.utf8).lexicographicallyPrecedes(b.name.utf8)
@@ -104,8 +106,8 @@ extension Vault {
 
     /// The contact known by `name` (case-insensitive); `.notFound` when there is none.
     public func contact(named name: String) throws -> Contact {
-        guard let found = try contacts().first(where: { Self.sameContactName($0.name, name) }) else {
-            throw CasebookError(.notFound, "no contact named '\(Self.displayed(name))' in this vault",
+        guard let found = try list().first(where: { Self.sameName($0.name, name) }) else {
+            throw CasebookError(.notFound, "no contact named '\(Vault.displayed(name))' in this vault",
                                 remedy: .listContacts)
         }
         return found
@@ -121,20 +123,20 @@ extension Vault {
 
     /// The contact with `fingerprint` as a party to a signed file (a handover's sender, an
     /// override's requester or approver): what the file checks take to know who signed.
-    public func contactParty(withFingerprint fingerprint: IdentityFingerprint) throws -> HandoverParty? {
+    public func party(withFingerprint fingerprint: IdentityFingerprint) throws -> HandoverParty? {
         try contact(withFingerprint: fingerprint)?.party
     }
 
     /// Removes the contact known by `name`, audited as `contact.removed`. What was already
     /// sent to them stays sent: this only stops this vault from trusting their card.
-    public func removeContact(named name: String) throws {
+    public func remove(named name: String) throws {
         try store.write { writer in
-            guard let found = try writer.contactRows().map(openContact).first(where: { Self.sameContactName($0.name, name) }) else {
-                throw CasebookError(.notFound, "no contact named '\(Self.displayed(name))' in this vault",
+            guard let found = try writer.contactRows().map(openContact).first(where: { Self.sameName($0.name, name) }) else {
+                throw CasebookError(.notFound, "no contact named '\(Vault.displayed(name))' in this vault",
                                     remedy: .listContacts)
             }
             try writer.deleteContact(id: keys.contactID(for: found.fingerprint))
-            try appendAudit(writer, action: .contactRemoved, contact: found.name, fingerprint: found.fingerprint.description)
+            try append(.contactRemoved(.init(name: found.name, fingerprint: found.fingerprint.description)), in: writer)
         }
         logger.debug("contact removed")
     }
@@ -143,7 +145,7 @@ extension Vault {
 
     /// Names are unique without regard to case: compared after Unicode lower-casing,
     /// as Swift strings (so canonically equivalent spellings are the same name).
-    static func sameContactName(_ a: String, _ b: String) -> Bool {
+    static func sameName(_ a: String, _ b: String) -> Bool {
         a.lowercased() == b.lowercased()
     }
 
@@ -175,11 +177,6 @@ extension Vault {
         return contact
     }
 
-    /// A name someone typed, safe to show in one error line (`DisplayText.escaped`, the one
-    /// sanitiser; this short name is kept for the many error messages in Core).
-    static func displayed(_ text: String) -> String {
-        DisplayText.escaped(text, limit: 100)
-    }
 }
 
 /// The sealed plaintext of a contact: compact JSON with sorted keys,

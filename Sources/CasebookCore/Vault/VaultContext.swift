@@ -1,0 +1,90 @@
+import Foundation
+import CasebookCrypto
+import CasebookFormat
+import Logging
+
+/// One unlocked vault's state, shared by the vault and all its services (records,
+/// contacts, consents, …): the store, the key record, the purpose keys, the identity, the
+/// clock, the cache of unwrapped client keys, and the audit log's one way in and one check.
+final class VaultContext {
+    let store: any VaultStore
+    var header: VaultHeaderRow
+    let keys: VaultKeys
+    let identity: IdentitySecrets
+    let profile: PractitionerProfile
+    let clock: Clock
+    /// Client data keys unwrapped so far, by client id; dropped when a client is erased.
+    var clientKeys: [[UInt8]: ClientKey] = [:]
+    let logger = Logger(label: "casebook.vault")
+
+    init(store: any VaultStore, header: VaultHeaderRow, keys: VaultKeys, identity: consuming IdentitySecrets,
+         profile: PractitionerProfile, clock: Clock) {
+        self.store = store
+        self.header = header
+        self.keys = keys
+        self.identity = identity
+        self.profile = profile
+        self.clock = clock
+    }
+
+    /// The actor recorded in audit events.
+    var actorID: String { identity.minisignPublicKey.keyIDHex }
+
+    /// Appends `entry` to the audit log inside the caller's transaction, sealed under its
+    /// position and leaf hash; returns the event as written.
+    @discardableResult
+    func append(_ entry: AuditEntry, in writer: any VaultStoreWriter) throws -> AuditEvent {
+        let sequence = try writer.auditCount()
+        let event = entry.event(sequence: sequence, time: Timestamp.string(clock.now()), actor: actorID)
+        let canonical = event.canonicalBytes()
+        let leaf = AuditEvent.leafHash(of: canonical)
+        try writer.appendAudit(AuditRow(sequence: sequence, leafHash: leaf,
+                                        sealedEvent: XChaCha20Poly1305.seal(canonical, using: keys.audit,
+                                                                            authenticating: auditAD(sequence, leaf))))
+        return event
+    }
+
+    /// The one check of a stored audit row, used by every reader of the log: it is in its
+    /// place (row `index` has sequence `index`), decrypts under its own position and leaf
+    /// hash, and matches that hash. Returns the event's canonical bytes.
+    func checkedAuditRow(_ row: AuditRow, at index: Int) throws(AuditLogFailure) -> [UInt8] {
+        guard row.sequence == index else { throw .missingEntry(index: UInt64(index), next: UInt64(row.sequence)) }
+        guard let canonical = try? XChaCha20Poly1305.open(row.sealedEvent, using: keys.audit,
+                                                          authenticating: auditAD(row.sequence, row.leafHash)),
+              ConstantTime.equals(AuditEvent.leafHash(of: canonical), row.leafHash)
+        else { throw .undecryptable(index: UInt64(index)) }
+        return canonical
+    }
+
+    private func auditAD(_ sequence: Int, _ leaf: [UInt8]) -> [UInt8] {
+        AssociatedData.make("audit-event", [header.vaultID, UInt64(sequence).bigEndianBytes, leaf])
+    }
+}
+
+/// A part of an unlocked vault (records, contacts, …): reaches the shared state through
+/// its context, under the same names the vault itself uses, so code reads the same in both.
+protocol VaultService {
+    var context: VaultContext { get }
+}
+
+extension VaultService {
+    var store: any VaultStore { context.store }
+    var header: VaultHeaderRow { context.header }
+    var keys: VaultKeys { context.keys }
+    var identity: IdentitySecrets { _read { yield context.identity } }
+    var clock: Clock { context.clock }
+    var logger: Logger { context.logger }
+    var clientKeys: [[UInt8]: ClientKey] {
+        get { context.clientKeys }
+        nonmutating _modify { yield &context.clientKeys }
+    }
+    var actorID: String { context.actorID }
+    var vaultID: [UInt8] { context.header.vaultID }
+    var ageRecipient: String { context.identity.ageRecipient }
+    var minisignPublicKey: MinisignPublicKey { context.identity.minisignPublicKey }
+
+    @discardableResult
+    func append(_ entry: AuditEntry, in writer: any VaultStoreWriter) throws -> AuditEvent {
+        try context.append(entry, in: writer)
+    }
+}
