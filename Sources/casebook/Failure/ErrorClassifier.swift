@@ -25,6 +25,8 @@ enum ErrorClassifier {
             return Failure(status: error.kind == .integrity ? .integrity : .invalidInput, message: error.message, hint: error.hint)
         case let error as RecordInputError:
             return Failure(status: .invalidInput, message: error.description, hint: error.hint)
+        case let error as RecordJSONError:
+            return Failure(status: .invalidInput, message: error.description, hint: error.hint)
         case let error as AgeError:
             return Failure(status: status(error.category), message: error.message, hint: error.hint)
         case let error as MerkleProofError:

@@ -120,7 +120,7 @@ struct RevisionJSONOutput: Encodable {
 struct RecordJSONOutput: Encodable {
     let id: String
     let revisionInfo: RevisionJSONOutput
-    let record: RecordJSON.Object
+    let record: RecordJSONObject
 
     init(_ record: RecordRevision) {
         id = record.recordID

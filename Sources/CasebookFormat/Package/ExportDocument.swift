@@ -1,10 +1,37 @@
-public import CasebookFormat
-
 /// `export.md`: a readable rendering of `export.json` for people outside Casebook (a court,
 /// a MAPPA partner, the client). It is generated from the manifest and signed beside it;
 /// `export.json` stays the authoritative copy.
+///
+/// The record kinds' titles and their fields' order are the domain's, passed in as plain
+/// ``KindTitles`` so a reader without the vault can re-render the file and compare its bytes.
 public enum ExportDocument {
-    public static func markdown(_ manifest: ExportManifest) -> String {
+    /// A record kind as `export.md` shows it: its title and its sections in order.
+    public struct KindTitle: Sendable, Equatable {
+        public struct Field: Sendable, Equatable {
+            public var key: String
+            public var title: String
+
+            public init(key: String, title: String) {
+                self.key = key
+                self.title = title
+            }
+        }
+
+        public var title: String
+        /// Every section of the kind, in the order it is rendered.
+        public var fields: [Field]
+
+        public init(title: String, fields: [Field]) {
+            self.title = title
+            self.fields = fields
+        }
+    }
+
+    /// The kinds by their wire name (`hii-session`). A kind not listed is shown by its wire
+    /// name, without its sections; withheld sections are then named by their keys.
+    public typealias KindTitles = [String: KindTitle]
+
+    public static func markdown(_ manifest: ExportManifest, kinds: KindTitles) -> String {
         var lines: [String] = []
         lines.append("# Casebook export: records of \(manifest.client)")
         lines.append("")
@@ -21,7 +48,7 @@ public enum ExportDocument {
         lines.append("listed under each record as withheld. This file is a rendering of `export.json`; both are")
         lines.append("signed by the sender (`export.json.minisig`, `export.md.minisig`).")
         for (number, record) in manifest.records.enumerated() {
-            let kind = RecordKind(rawValue: record.kind)
+            let kind = kinds[record.kind]
             lines.append("")
             lines.append("## \(number + 1). \(kind?.title ?? record.kind), \(record.start)")
             lines.append("")
