@@ -97,10 +97,10 @@ private func execute(_ fixture: VaultFixture, _ sql: String, _ arguments: Statem
         let vault = try fixture.open()
         let later = try vault.recordConsent(draft("C-0042", org: "police"))
         let first = try vault.recordConsent(draft("C-0007"))
-        _ = try vault.createRecord(parse(SampleDocuments.hii(client: "C-0099")))
+        _ = try vault.records.create(parse(SampleDocuments.hii(client: "C-0099")))
         let erasedConsent = try vault.recordConsent(draft("C-0099"))
         #expect(try vault.consents().map(\.client.rawValue) == ["C-0007", "C-0042", "C-0099"])
-        try vault.eraseClient(ClientReference("C-0099"), reason: "erasure request DP-1")
+        try vault.erasure.erase(ClientReference("C-0099"), reason: "erasure request DP-1")
 
         let reopened = try fixture.open()
         #expect(try reopened.consents() == [first, later])
