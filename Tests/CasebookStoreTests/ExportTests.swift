@@ -21,7 +21,7 @@ import CasebookTestSupport
     /// of `fields` (all when empty).
     @discardableResult
     private func permitProbation(_ vault: Vault, fields: Set<String> = [], labels: Set<String> = []) throws -> Consent {
-        try vault.recordConsent(Consent(
+        try vault.consents.record(Consent(
             id: "", version: 0, client: try ClientReference("C-0042"), recordedBy: "", recordedAt: .distantPast, method: .written,
             validFrom: validFrom, validUntil: validUntil,
             provisions: [ConsentProvision(effect: .permit, purposes: [.riskManagement], recipients: [.organisation("probation-north")],
@@ -100,7 +100,7 @@ import CasebookTestSupport
         let consent = try permitProbation(vault)
         let outsider = Outsider()
         try vault.export(try request(outsider), armor: true, writingTo: ada.fixture.folder.file("first.age"))
-        try vault.withdrawConsent(id: consent.id, reason: "client withdrew consent in session")
+        try vault.consents.withdraw(id: consent.id, reason: "client withdrew consent in session")
         let url = ada.fixture.folder.file("second.age")
         let before = try vault.auditEvents().count
         let error = expectCasebookError(.refused) { try vault.export(try request(outsider), armor: true, writingTo: url) }
@@ -145,7 +145,7 @@ import CasebookTestSupport
         let ada = try Party("Dr Ada Example", role: .psychologist)
         let vault = try ada.vault()
         _ = try vault.records.create(parse(SampleDocuments.hii()))
-        try vault.recordConsent(Consent(
+        try vault.consents.record(Consent(
             id: "", version: 0, client: try ClientReference("C-0042"), recordedBy: "", recordedAt: .distantPast, method: .written,
             validFrom: validFrom, validUntil: validUntil,
             provisions: [ConsentProvision(effect: .permit, purposes: [.subjectAccess], recipients: [.role("client")], actions: [.export])]))

@@ -10,7 +10,7 @@ import CasebookTestSupport
 /// Records a consent of `client` permitting supervision handovers to `party` (every section).
 @discardableResult
 func permitSupervision(_ vault: Vault, client: String, to party: Party, fields: Set<String> = []) throws -> Consent {
-    try vault.recordConsent(Consent(
+    try vault.consents.record(Consent(
         id: "", version: 0, client: try ClientReference(client), recordedBy: "", recordedAt: .distantPast, method: .written,
         validFrom: Date(timeIntervalSince1970: 1_767_225_600), validUntil: Date(timeIntervalSince1970: 4_102_444_800),
         provisions: [ConsentProvision(effect: .permit, purposes: [.supervision], recipients: [.contact(name: party.name, fingerprint: party.card.fingerprint)],
@@ -371,7 +371,7 @@ func permitSupervision(_ vault: Vault, client: String, to party: Party, fields: 
                                            armor: false, writingTo: url)
         #expect(Set(try #require(exact.records.first).sections.keys) == ["focus", "plan"])
         // Withdrawn: refused again (not retroactive: the handover above stays sent).
-        _ = try vault.withdrawConsent(id: consent.id, reason: "client asked")
+        _ = try vault.consents.withdraw(id: consent.id, reason: "client asked")
         url = ada.fixture.folder.file("b.age")
         #expect(expectCasebookError(.refused) { _ = try seal(acceptPartial: true) } != nil)
         // Another recipient than the one named is not covered.

@@ -176,7 +176,7 @@ import CasebookTestSupport
 
         let upgraded = try fixture.open(readOnly: true)
         #expect(try migrations(fixture) == ["v1", "v2", "v3", "v4", "v5", "v6"])
-        #expect(try upgraded.consents().isEmpty)
+        #expect(try upgraded.consents.list().isEmpty)
         #expect(try upgraded.records.revision(id: record.recordID, revision: nil).content == record.content)
         #expect(try upgraded.auditEvents() == events)
         let day: TimeInterval = 86400
@@ -184,8 +184,8 @@ import CasebookTestSupport
             id: "", version: 0, client: try ClientReference("C-0042"), recordedBy: "", recordedAt: Date(timeIntervalSince1970: 0),
             method: .written, validFrom: Date(timeIntervalSince1970: 1_767_225_600), validUntil: Date(timeIntervalSince1970: 1_767_225_600 + 365 * day),
             provisions: [ConsentProvision(effect: .permit, purposes: [.supervision], recipients: [.organisation("probation-london")])])
-        let recorded = try fixture.open().recordConsent(draft)
-        #expect(try fixture.open(readOnly: true).consents() == [recorded])
+        let recorded = try fixture.open().consents.record(draft)
+        #expect(try fixture.open(readOnly: true).consents.list() == [recorded])
     }
 
     @Test func newVaultsUseSixteenKibibytePages() throws {

@@ -22,6 +22,8 @@ public final class Vault {
     public var contacts: ContactService { ContactService(context: context) }
     /// Records: creating, amending, importing, reading, listing and searching.
     public var records: RecordService { RecordService(context: context) }
+    /// Consents: recording, reading and withdrawing them.
+    public var consents: ConsentService { ConsentService(context: context) }
     /// Erasing a client (crypto-shredding).
     public var erasure: ErasureService { ErasureService(context: context) }
 
