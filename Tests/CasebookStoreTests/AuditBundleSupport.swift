@@ -46,7 +46,7 @@ final class AuditParty {
     /// Writes `count` records (one audit event each).
     func write(_ count: Int) throws {
         for index in 0..<count {
-            _ = try vault.createRecord(parse(SampleDocuments.hii(start: "2026-11-\(String(format: "%02d", 3 + index % 20))T10:00:00Z")))
+            _ = try vault.records.create(parse(SampleDocuments.hii(start: "2026-11-\(String(format: "%02d", 3 + index % 20))T10:00:00Z")))
         }
     }
 

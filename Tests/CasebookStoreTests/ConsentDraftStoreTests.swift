@@ -21,24 +21,24 @@ import CasebookTestSupport
                                         identity: IdentitySecrets.generate())
         let vault = try fixture.open()
         try vault.contacts.add(card: sam, confirmation: .fingerprint(sam.fingerprint.description))
-        let recorded = try vault.recordConsent(draft(["dr sam example", "org:probation-london", "role:offender-manager"]))
+        let recorded = try vault.consents.record(draft(["dr sam example", "org:probation-london", "role:offender-manager"]))
         #expect(recorded.version == 1)
         #expect(recorded.recordedBy == "Dr Ada Example")
         #expect(recorded.provisions.count == 1)
         #expect(recorded.provisions[0].recipients == [.contact(name: "Dr Sam Example", fingerprint: sam.fingerprint),
                                                       .organisation("probation-london"), .role("offender-manager")])
-        #expect(try vault.consents() == [recorded])
+        #expect(try vault.consents.list() == [recorded])
     }
 
     @Test func anUnknownContactOrABadTokenRecordsNothing() throws {
         let fixture = try VaultFixture()
         let vault = try fixture.open()
         let before = try fixture.databaseBytes()
-        #expect(expectCasebookError(.notFound) { try vault.recordConsent(draft(["Nobody"])) }?.message == "no contact named 'Nobody' in this vault")
-        #expect(expectCasebookError(.invalidInput) { try vault.recordConsent(draft(["org:Not A Token"])) } != nil)
+        #expect(expectCasebookError(.notFound) { try vault.consents.record(draft(["Nobody"])) }?.message == "no contact named 'Nobody' in this vault")
+        #expect(expectCasebookError(.invalidInput) { try vault.consents.record(draft(["org:Not A Token"])) } != nil)
         // A permit must name a recipient; a deny without one covers everyone.
-        #expect(expectCasebookError(.invalidInput) { try vault.recordConsent(draft([])) } != nil)
+        #expect(expectCasebookError(.invalidInput) { try vault.consents.record(draft([])) } != nil)
         #expect(try fixture.databaseBytes() == before)
-        #expect(try vault.recordConsent(draft([], effect: .deny)).provisions[0].recipients.isEmpty)
+        #expect(try vault.consents.record(draft([], effect: .deny)).provisions[0].recipients.isEmpty)
     }
 }

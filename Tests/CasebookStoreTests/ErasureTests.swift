@@ -10,23 +10,23 @@ import CasebookTestSupport
     @Test func erasingAClientMakesItsRecordsUnreadableAndKeepsTheRest() throws {
         let fixture = try VaultFixture()
         let vault = try fixture.open()
-        let kept = try vault.createRecord(parse(SampleDocuments.hii(client: "C-0001", marker: "Zebra kept")))
-        let gone = try vault.createRecord(parse(SampleDocuments.hii(client: "C-0002", marker: "Zebra gone")))
-        _ = try vault.createRecord(parse(SampleDocuments.mentor(client: "C-0002")))
+        let kept = try vault.records.create(parse(SampleDocuments.hii(client: "C-0001", marker: "Zebra kept")))
+        let gone = try vault.records.create(parse(SampleDocuments.hii(client: "C-0002", marker: "Zebra gone")))
+        _ = try vault.records.create(parse(SampleDocuments.mentor(client: "C-0002")))
         let before = try vault.auditEvents()
         // A checkpoint compliance kept from before the erasure.
         let trusted = try TemporaryDirectory()
         try Data(try vault.signedAuditCheckpoint().note.bytes).write(to: trusted.file("before-erasure"))
-        #expect(try vault.eraseClient(ClientReference("C-0002"), reason: "erasure request DP-1") == 2)
+        #expect(try vault.erasure.erase(ClientReference("C-0002"), reason: "erasure request DP-1") == 2)
 
         let reopened = try fixture.open()
         // Listings and searches skip the erased records without errors; the others are intact.
-        #expect(try reopened.listings().map(\.recordID) == [kept.recordID])
-        #expect(try reopened.listRecords().map(\.recordID) == [kept.recordID])
-        #expect(try reopened.searchRecords("zebra").map(\.recordID) == [kept.recordID])
-        #expect(try reopened.searchRecords("Ärger").isEmpty)   // the non-filtered path too
-        #expect(try reopened.record(id: kept.recordID, revision: nil).content == kept.content)
-        let shown = expectCasebookError(.notFound) { _ = try reopened.record(id: gone.recordID, revision: nil) }
+        #expect(try reopened.records.listings().map(\.recordID) == [kept.recordID])
+        #expect(try reopened.records.list().map(\.recordID) == [kept.recordID])
+        #expect(try reopened.records.search("zebra").map(\.recordID) == [kept.recordID])
+        #expect(try reopened.records.search("Ärger").isEmpty)   // the non-filtered path too
+        #expect(try reopened.records.revision(id: kept.recordID, revision: nil).content == kept.content)
+        let shown = expectCasebookError(.notFound) { _ = try reopened.records.revision(id: gone.recordID, revision: nil) }
         #expect(shown?.message.contains("was erased") == true)
         // The key is gone from the file: not even the wrapped form remains.
         let keys = try DatabaseQueue(path: fixture.databaseURL.path).read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM client_keys") }
@@ -47,17 +47,17 @@ import CasebookTestSupport
         #expect(verification.eventCount == UInt64(events.count))
         #expect(verification.trusted.map(\.checkpoint.size) == [UInt64(before.count)])
         // The reference cannot be reused, and a second erasure is refused.
-        #expect(expectCasebookError(.invalidInput) { _ = try reopened.createRecord(parse(SampleDocuments.hii(client: "C-0002"))) } != nil)
-        #expect(expectCasebookError(.alreadyExists) { _ = try reopened.eraseClient(ClientReference("C-0002"), reason: "again") } != nil)
-        #expect(expectCasebookError(.notFound) { _ = try reopened.eraseClient(ClientReference("C-0099"), reason: "none") } != nil)
-        #expect(expectCasebookError(.invalidInput) { _ = try reopened.eraseClient(ClientReference("C-0001"), reason: " ") } != nil)
+        #expect(expectCasebookError(.invalidInput) { _ = try reopened.records.create(parse(SampleDocuments.hii(client: "C-0002"))) } != nil)
+        #expect(expectCasebookError(.alreadyExists) { _ = try reopened.erasure.erase(ClientReference("C-0002"), reason: "again") } != nil)
+        #expect(expectCasebookError(.notFound) { _ = try reopened.erasure.erase(ClientReference("C-0099"), reason: "none") } != nil)
+        #expect(expectCasebookError(.invalidInput) { _ = try reopened.erasure.erase(ClientReference("C-0001"), reason: " ") } != nil)
     }
 
     @Test func aForgedOrDeletedErasureIsNotTakenAtItsWord() throws {
         let fixture = try VaultFixture()
         let vault = try fixture.open()
-        _ = try vault.createRecord(parse(SampleDocuments.hii(client: "C-0001")))
-        _ = try vault.createRecord(parse(SampleDocuments.hii(client: "C-0002")))
+        _ = try vault.records.create(parse(SampleDocuments.hii(client: "C-0001")))
+        _ = try vault.records.create(parse(SampleDocuments.hii(client: "C-0002")))
         let queue = try DatabaseQueue(path: fixture.databaseURL.path)
         // Someone deletes a client's key and claims an erasure without the vault's keys.
         try queue.write { db in
@@ -65,7 +65,7 @@ import CasebookTestSupport
             try db.execute(sql: "DELETE FROM client_keys WHERE id = ?", arguments: [id])
             try db.execute(sql: "INSERT INTO erased_clients (client_id, sealed_info) VALUES (?, x'00112233')", arguments: [id])
         }
-        let error = expectCasebookError(.integrity) { _ = try fixture.open().listings() }
+        let error = expectCasebookError(.integrity) { _ = try fixture.open().records.listings() }
         #expect(error?.message.contains("erasure record does not decrypt") == true)
         // Erasures are append-only in SQL too.
         #expect(throws: DatabaseError.self) { try queue.write { try $0.execute(sql: "DELETE FROM erased_clients") } }

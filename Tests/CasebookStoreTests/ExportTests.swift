@@ -21,7 +21,7 @@ import CasebookTestSupport
     /// of `fields` (all when empty).
     @discardableResult
     private func permitProbation(_ vault: Vault, fields: Set<String> = [], labels: Set<String> = []) throws -> Consent {
-        try vault.recordConsent(Consent(
+        try vault.consents.record(Consent(
             id: "", version: 0, client: try ClientReference("C-0042"), recordedBy: "", recordedAt: .distantPast, method: .written,
             validFrom: validFrom, validUntil: validUntil,
             provisions: [ConsentProvision(effect: .permit, purposes: [.riskManagement], recipients: [.organisation("probation-north")],
@@ -44,8 +44,8 @@ import CasebookTestSupport
     @Test func consentThenExportCarriesOnlyWhatItCoversSignedAndProvenInTheLog() throws {
         let ada = try Party("Dr Ada Example", role: .psychologist)
         let vault = try ada.vault()
-        let hii = try vault.createRecord(parse(SampleDocuments.hii(marker: "Zebra crossing")))
-        _ = try vault.createRecord(parse(SampleDocuments.mentor(client: "C-0099")))
+        let hii = try vault.records.create(parse(SampleDocuments.hii(marker: "Zebra crossing")))
+        _ = try vault.records.create(parse(SampleDocuments.mentor(client: "C-0099")))
         let consent = try permitProbation(vault, fields: ["focus", "plan", "risk-immediate-concern"])
         let outsider = Outsider()
         let url = ada.fixture.folder.file("export.age")
@@ -96,11 +96,11 @@ import CasebookTestSupport
     @Test func withdrawalRefusesTheNextExportAndSaysWhich() throws {
         let ada = try Party("Dr Ada Example", role: .psychologist)
         let vault = try ada.vault()
-        _ = try vault.createRecord(parse(SampleDocuments.hii()))
+        _ = try vault.records.create(parse(SampleDocuments.hii()))
         let consent = try permitProbation(vault)
         let outsider = Outsider()
         try vault.export(try request(outsider), armor: true, writingTo: ada.fixture.folder.file("first.age"))
-        try vault.withdrawConsent(id: consent.id, reason: "client withdrew consent in session")
+        try vault.consents.withdraw(id: consent.id, reason: "client withdrew consent in session")
         let url = ada.fixture.folder.file("second.age")
         let before = try vault.auditEvents().count
         let error = expectCasebookError(.refused) { try vault.export(try request(outsider), armor: true, writingTo: url) }
@@ -118,8 +118,8 @@ import CasebookTestSupport
     @Test func aPartialResultNeedsAcceptPartialAndListsWhatWasWithheld() throws {
         let ada = try Party("Dr Ada Example", role: .psychologist)
         let vault = try ada.vault()
-        _ = try vault.createRecord(parse(SampleDocuments.hii()))
-        let theological = try vault.createRecord(parse(SampleDocuments.theological()))
+        _ = try vault.records.create(parse(SampleDocuments.hii()))
+        let theological = try vault.records.create(parse(SampleDocuments.theological()))
         try permitProbation(vault, fields: ["focus", "plan"])
         let outsider = Outsider()
         let url = ada.fixture.folder.file("partial.age")
@@ -144,8 +144,8 @@ import CasebookTestSupport
     @Test func aPassphraseExportOpensWithThePassphraseOnly() throws {
         let ada = try Party("Dr Ada Example", role: .psychologist)
         let vault = try ada.vault()
-        _ = try vault.createRecord(parse(SampleDocuments.hii()))
-        try vault.recordConsent(Consent(
+        _ = try vault.records.create(parse(SampleDocuments.hii()))
+        try vault.consents.record(Consent(
             id: "", version: 0, client: try ClientReference("C-0042"), recordedBy: "", recordedAt: .distantPast, method: .written,
             validFrom: validFrom, validUntil: validUntil,
             provisions: [ConsentProvision(effect: .permit, purposes: [.subjectAccess], recipients: [.role("client")], actions: [.export])]))
@@ -167,7 +167,7 @@ import CasebookTestSupport
     @Test func plaintextIsAuditedWithTheDigestOfExactlyWhatWasPrinted() throws {
         let ada = try Party("Dr Ada Example", role: .psychologist)
         let vault = try ada.vault()
-        _ = try vault.createRecord(parse(SampleDocuments.hii(marker: "Zebra crossing")))
+        _ = try vault.records.create(parse(SampleDocuments.hii(marker: "Zebra crossing")))
         try permitProbation(vault)
         let outsider = Outsider()
         for markdown in [false, true] {
@@ -191,7 +191,7 @@ import CasebookTestSupport
     @Test func anExportThatCannotBeWrittenIsAuditedAsAborted() throws {
         let ada = try Party("Dr Ada Example", role: .psychologist)
         let vault = try ada.vault()
-        _ = try vault.createRecord(parse(SampleDocuments.hii()))
+        _ = try vault.records.create(parse(SampleDocuments.hii()))
         try permitProbation(vault)
         let url = ada.fixture.folder.file("no-such-folder/export.age")
         let error = expectCasebookError(.environment) { try vault.export(try request(Outsider()), armor: false, writingTo: url) }
@@ -205,7 +205,7 @@ import CasebookTestSupport
     @Test func badRequestsAreRefusedBeforeAnythingHappens() throws {
         let ada = try Party("Dr Ada Example", role: .psychologist)
         let vault = try ada.vault()
-        _ = try vault.createRecord(parse(SampleDocuments.hii()))
+        _ = try vault.records.create(parse(SampleDocuments.hii()))
         try permitProbation(vault)
         let outsider = Outsider()
         let url = ada.fixture.folder.file("bad.age")
@@ -231,7 +231,7 @@ import CasebookTestSupport
     @Test func exportManifestsMustBeCanonical() throws {
         let ada = try Party("Dr Ada Example", role: .psychologist)
         let vault = try ada.vault()
-        _ = try vault.createRecord(parse(SampleDocuments.hii()))
+        _ = try vault.records.create(parse(SampleDocuments.hii()))
         try permitProbation(vault)
         let outcome = try vault.export(try request(Outsider()), armor: false, writingTo: ada.fixture.folder.file("e.age"))
         let json = String(decoding: outcome.manifest.encoded(), as: UTF8.self)
@@ -254,9 +254,9 @@ import CasebookTestSupport
         let ada = try Party("Dr Ada Example", role: .psychologist)
         let sam = try Party("Sam Supervisor", role: .supervisor)
         let vault = try ada.vault()
-        _ = try vault.createRecord(parse(SampleDocuments.hii(marker: "Zebra crossing")))
-        _ = try vault.createRecord(parse(SampleDocuments.hii(start: "2026-11-10T10:00:00Z")))
-        let theological = try vault.createRecord(parse(SampleDocuments.theological()))
+        _ = try vault.records.create(parse(SampleDocuments.hii(marker: "Zebra crossing")))
+        _ = try vault.records.create(parse(SampleDocuments.hii(start: "2026-11-10T10:00:00Z")))
+        let theological = try vault.records.create(parse(SampleDocuments.theological()))
         try vault.contacts.add(card: sam.card, confirmation: .fingerprint(sam.card.fingerprint.description))
         try sam.vault().contacts.add(card: ada.card, confirmation: .fingerprint(ada.card.fingerprint.description))
         return (ada, sam, theological.recordID)

@@ -10,7 +10,7 @@ import CasebookTestSupport
 /// Records a consent of `client` permitting supervision handovers to `party` (every section).
 @discardableResult
 func permitSupervision(_ vault: Vault, client: String, to party: Party, fields: Set<String> = []) throws -> Consent {
-    try vault.recordConsent(Consent(
+    try vault.consents.record(Consent(
         id: "", version: 0, client: try ClientReference(client), recordedBy: "", recordedAt: .distantPast, method: .written,
         validFrom: Date(timeIntervalSince1970: 1_767_225_600), validUntil: Date(timeIntervalSince1970: 4_102_444_800),
         provisions: [ConsentProvision(effect: .permit, purposes: [.supervision], recipients: [.contact(name: party.name, fingerprint: party.card.fingerprint)],
@@ -25,8 +25,8 @@ func permitSupervision(_ vault: Vault, client: String, to party: Party, fields: 
     /// Ada writes two records and seals them (focus and plan only) to Sam.
     private func sealed(_ ada: Party, to recipients: [Party], fields: [String]? = ["focus", "plan"]) throws -> (URL, [String]) {
         let vault = try ada.vault()
-        let first = try vault.createRecord(parse(SampleDocuments.hii(marker: "Zebra crossing")))
-        let second = try vault.createRecord(parse(SampleDocuments.ddp(client: "C-0077")))
+        let first = try vault.records.create(parse(SampleDocuments.hii(marker: "Zebra crossing")))
+        let second = try vault.records.create(parse(SampleDocuments.ddp(client: "C-0077")))
         for recipient in recipients {
             try permitSupervision(vault, client: "C-0042", to: recipient)
             try permitSupervision(vault, client: "C-0077", to: recipient)
@@ -56,7 +56,7 @@ func permitSupervision(_ vault: Vault, client: String, to party: Party, fields: 
         #expect(!hii.withheld.contains("focus"))
         let imported = try supervisor.importHandover(opened)
         #expect(imported.count == 2)
-        let record = try supervisor.record(id: imported[0], revision: nil)
+        let record = try supervisor.records.revision(id: imported[0], revision: nil)
         #expect(record.metadata.origin == .received)
         #expect(record.metadata.author == "Dr Ada Example")
         #expect(record.metadata.provenance?.handoverID == opened.manifest.id)
@@ -64,7 +64,7 @@ func permitSupervision(_ vault: Vault, client: String, to party: Party, fields: 
         #expect(record.metadata.provenance?.sender == "Dr Ada Example (\(ada.card.fingerprint))")
         #expect(record.content.sections["session-number"] == nil)
         #expect(record.content.header.client.rawValue == "C-0042")
-        #expect(try supervisor.searchRecords("zebra").map(\.recordID) == [imported[0]])
+        #expect(try supervisor.records.search("zebra").map(\.recordID) == [imported[0]])
         // Both sides audited it.
         let sealedEvent = try #require(try ada.vault().auditEvents().last)
         #expect(sealedEvent.action == .handoverSealed)
@@ -93,7 +93,7 @@ func permitSupervision(_ vault: Vault, client: String, to party: Party, fields: 
         #expect(try sam.fixture.databaseBytes() == before)
         // Received records stay as sent.
         #expect(expectCasebookError(.invalidInput) {
-            _ = try supervisor.amendRecord(id: imported[0], content: parse(SampleDocuments.hii(marker: "x")), reason: "mine")
+            _ = try supervisor.records.amend(id: imported[0], content: parse(SampleDocuments.hii(marker: "x")), reason: "mine")
         } != nil)
     }
 
@@ -204,7 +204,7 @@ func permitSupervision(_ vault: Vault, client: String, to party: Party, fields: 
         let ada = try Party("Dr Ada Example", role: .psychologist)
         let sam = try Party("Sam Supervisor", role: .supervisor)
         let vault = try ada.vault()
-        let record = try vault.createRecord(parse(SampleDocuments.hii()))
+        let record = try vault.records.create(parse(SampleDocuments.hii()))
         try permitSupervision(vault, client: "C-0042", to: sam)
         let url = ada.fixture.folder.file("out.age")
         func seal(ids: [String] = [record.recordID], to: [HandoverParty]? = nil, reason: String? = nil, fields: [String]? = nil) throws {
@@ -238,7 +238,7 @@ func permitSupervision(_ vault: Vault, client: String, to party: Party, fields: 
         let ada = try Party("Dr Ada Example", role: .psychologist)
         let sam = try Party("Sam Supervisor", role: .supervisor)
         let vault = try ada.vault()
-        let record = try vault.createRecord(parse(SampleDocuments.hii(marker: "Zebra crossing")))
+        let record = try vault.records.create(parse(SampleDocuments.hii(marker: "Zebra crossing")))
         try permitSupervision(vault, client: "C-0042", to: sam)
         let folder = sam.fixture.folder.url
         let file = folder.appendingPathComponent("handover.age")
@@ -277,7 +277,7 @@ func permitSupervision(_ vault: Vault, client: String, to party: Party, fields: 
         let ada = try Party("Dr Ada Example", role: .psychologist)
         let sam = try Party("Sam Supervisor", role: .supervisor)
         let vault = try ada.vault()
-        let record = try vault.createRecord(parse(SampleDocuments.hii()))
+        let record = try vault.records.create(parse(SampleDocuments.hii()))
         try permitSupervision(vault, client: "C-0042", to: sam)
         let url = ada.fixture.folder.file("h.age")
         try vault.sealHandover(recordIDs: [record.recordID], to: [sam.party], purpose: .supervision, fields: nil, armor: false, writingTo: url)
@@ -317,7 +317,7 @@ func permitSupervision(_ vault: Vault, client: String, to party: Party, fields: 
         let ada = try Party("Dr Ada Example", role: .psychologist)
         let sam = try Party("Sam Supervisor", role: .supervisor)
         let vault = try ada.vault()
-        let record = try vault.createRecord(parse(SampleDocuments.hii()))
+        let record = try vault.records.create(parse(SampleDocuments.hii()))
         try permitSupervision(vault, client: "C-0042", to: sam)
         let manifest = try vault.sealHandover(recordIDs: [record.recordID], to: [sam.party], purpose: .supervision, fields: nil,
                                               armor: false, writingTo: ada.fixture.folder.file("h.age"))
@@ -342,7 +342,7 @@ func permitSupervision(_ vault: Vault, client: String, to party: Party, fields: 
         let ada = try Party("Dr Ada Example", role: .psychologist)
         let sam = try Party("Sam Supervisor", role: .supervisor)
         let vault = try ada.vault()
-        let record = try vault.createRecord(parse(SampleDocuments.hii(marker: "Zebra")))
+        let record = try vault.records.create(parse(SampleDocuments.hii(marker: "Zebra")))
         var url = ada.fixture.folder.file("a.age")
         func seal(acceptPartial: Bool = false) throws -> HandoverManifest {
             try vault.sealHandover(recordIDs: [record.recordID], to: [sam.party], purpose: .supervision, fields: nil,
@@ -371,7 +371,7 @@ func permitSupervision(_ vault: Vault, client: String, to party: Party, fields: 
                                            armor: false, writingTo: url)
         #expect(Set(try #require(exact.records.first).sections.keys) == ["focus", "plan"])
         // Withdrawn: refused again (not retroactive: the handover above stays sent).
-        _ = try vault.withdrawConsent(id: consent.id, reason: "client asked")
+        _ = try vault.consents.withdraw(id: consent.id, reason: "client asked")
         url = ada.fixture.folder.file("b.age")
         #expect(expectCasebookError(.refused) { _ = try seal(acceptPartial: true) } != nil)
         // Another recipient than the one named is not covered.

@@ -174,8 +174,8 @@ import CasebookTestSupport
         try refused(.notFound, "no contact with the fingerprint") { try request(to: .contact(stranger.fingerprint)) }
         // An erased client.
         let vault = try pair.ada.vault()
-        _ = try vault.createRecord(parse(SampleDocuments.hii(client: "C-0099")))
-        _ = try vault.eraseClient(try ClientReference("C-0099"), reason: "erasure request")
+        _ = try vault.records.create(parse(SampleDocuments.hii(client: "C-0099")))
+        _ = try vault.erasure.erase(try ClientReference("C-0099"), reason: "erasure request")
         try refused(.invalidInput, "was erased") { try request(client: "C-0099") }
         // The longest texts fit, in ASCII.
         try request(citation: String(repeating: "c", count: 200), justification: String(repeating: "j", count: 2000),

@@ -48,7 +48,7 @@ import CasebookTestSupport
     @Test func aClientSelectionWithNoRecordsIsNotFound() throws {
         let fixture = try VaultFixture()
         let vault = try fixture.open()
-        let stored = try vault.createRecord(parse(SampleDocuments.hii()))
+        let stored = try vault.records.create(parse(SampleDocuments.hii()))
         #expect(try vault.disclosureRecordIDs(RecordFilter(client: ClientReference("C-0042"))) == [stored.recordID])
         let none = expectCasebookError(.notFound) { _ = try vault.disclosureRecordIDs(RecordFilter(client: ClientReference("C-0099"))) }
         #expect(none?.message == "no records of C-0099 match")

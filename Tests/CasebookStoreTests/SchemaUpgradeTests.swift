@@ -70,29 +70,29 @@ import CasebookTestSupport
     @Test func aVersion1VaultIsUpgradedWhenOpenedAndReadsTheSame() throws {
         let fixture = try VaultFixture()
         let vault = try fixture.open()
-        let first = try vault.createRecord(parse(SampleDocuments.hii()))
-        _ = try vault.createRecord(parse(SampleDocuments.hii(marker: "second record")))
-        _ = try vault.amendRecord(id: first.recordID, content: parse(SampleDocuments.hii(marker: "amended")), reason: "more detail")
-        let listings = try vault.listings()
-        let history = try vault.history(id: first.recordID)
+        let first = try vault.records.create(parse(SampleDocuments.hii()))
+        _ = try vault.records.create(parse(SampleDocuments.hii(marker: "second record")))
+        _ = try vault.records.amend(id: first.recordID, content: parse(SampleDocuments.hii(marker: "amended")), reason: "more detail")
+        let listings = try vault.records.listings()
+        let history = try vault.records.history(id: first.recordID)
         try downgradeToVersion1(fixture)
         #expect(try migrations(fixture) == ["v1"])
 
         // Even a read-only command upgrades it, and then reads exactly what was written.
         let upgraded = try fixture.open(readOnly: true)
         #expect(try migrations(fixture) == ["v1", "v2", "v3", "v4", "v5", "v6"])
-        #expect(try upgraded.listings() == listings)
-        let reread = try upgraded.history(id: first.recordID)
+        #expect(try upgraded.records.listings() == listings)
+        let reread = try upgraded.records.history(id: first.recordID)
         #expect(reread.map(\.revision) == [1, 2])
         #expect(reread.map(\.content) == history.map(\.content))
         #expect(reread.map(\.metadata) == history.map(\.metadata))
-        #expect(try upgraded.searchRecords("amended").map(\.recordID) == [first.recordID])
-        #expect(try upgraded.searchRecords("second record").count == 1)
+        #expect(try upgraded.records.search("amended").map(\.recordID) == [first.recordID])
+        #expect(try upgraded.records.search("second record").count == 1)
         // And it takes new writes.
         let writable = try fixture.open()
-        _ = try writable.amendRecord(id: first.recordID, content: parse(SampleDocuments.hii(marker: "third")), reason: "again")
-        #expect(try writable.record(id: first.recordID, revision: nil).revision == 3)
-        #expect(try writable.searchRecords("third").map(\.recordID) == [first.recordID])
+        _ = try writable.records.amend(id: first.recordID, content: parse(SampleDocuments.hii(marker: "third")), reason: "again")
+        #expect(try writable.records.revision(id: first.recordID, revision: nil).revision == 3)
+        #expect(try writable.records.search("third").map(\.recordID) == [first.recordID])
     }
 
     /// A vault as Casebook wrote it before contacts existed (migrations v1 and v2).
@@ -108,7 +108,7 @@ import CasebookTestSupport
     @Test func aVersion2VaultGainsContactsWhenOpened() throws {
         let fixture = try VaultFixture()
         let vault = try fixture.open()
-        let record = try vault.createRecord(parse(SampleDocuments.hii()))
+        let record = try vault.records.create(parse(SampleDocuments.hii()))
         let events = try vault.auditEvents()
         try downgradeToVersion2(fixture)
         #expect(try migrations(fixture) == ["v1", "v2"])
@@ -121,7 +121,7 @@ import CasebookTestSupport
         #expect(try migrations(fixture) == ["v1", "v2", "v3", "v4", "v5", "v6"])
         #expect(try tables() == ["contacts"])
         #expect(try upgraded.contacts.list().isEmpty)
-        #expect(try upgraded.record(id: record.recordID, revision: nil).content == record.content)
+        #expect(try upgraded.records.revision(id: record.recordID, revision: nil).content == record.content)
         #expect(try upgraded.auditEvents() == events)
         let card = try IdentityCard.make(name: "Dr Sam Example", role: "supervisor", created: "2026-11-24T06:00:00Z",
                                          identity: IdentitySecrets.generate())
@@ -132,8 +132,8 @@ import CasebookTestSupport
     @Test func aDamagedVersion1VaultIsNotUpgradedAndStaysAsItWas() throws {
         let fixture = try VaultFixture()
         let vault = try fixture.open()
-        let record = try vault.createRecord(parse(SampleDocuments.hii()))
-        _ = try vault.createRecord(parse(SampleDocuments.hii(marker: "other")))
+        let record = try vault.records.create(parse(SampleDocuments.hii()))
+        _ = try vault.records.create(parse(SampleDocuments.hii(marker: "other")))
         try downgradeToVersion1(fixture)
         try DatabaseQueue(path: fixture.databaseURL.path).write { db in
             try db.execute(sql: "DELETE FROM revision_bodies WHERE record_id = ?", arguments: [record.recordID])
@@ -148,8 +148,8 @@ import CasebookTestSupport
     @Test func aRowPointerThatDisagreesWithTheRevisionNumberIsAnIntegrityError() throws {
         let fixture = try VaultFixture()
         let vault = try fixture.open()
-        let record = try vault.createRecord(parse(SampleDocuments.hii()))
-        _ = try vault.amendRecord(id: record.recordID, content: parse(SampleDocuments.hii(marker: "amended")), reason: "detail")
+        let record = try vault.records.create(parse(SampleDocuments.hii()))
+        _ = try vault.records.amend(id: record.recordID, content: parse(SampleDocuments.hii(marker: "amended")), reason: "detail")
         // Point the record at revision 1's row while it still says revision 2.
         try DatabaseQueue(path: fixture.databaseURL.path).write { db in
             try db.execute(sql: """
@@ -157,17 +157,17 @@ import CasebookTestSupport
                 """, arguments: [record.recordID, record.recordID])
         }
         let reopened = try fixture.open()
-        let shown = expectCasebookError(.integrity) { _ = try reopened.record(id: record.recordID, revision: nil) }
+        let shown = expectCasebookError(.integrity) { _ = try reopened.records.revision(id: record.recordID, revision: nil) }
         #expect(shown?.message.contains("pointers disagree") == true)
-        let searched = expectCasebookError(.integrity) { _ = try reopened.searchRecords("amended") }
+        let searched = expectCasebookError(.integrity) { _ = try reopened.records.search("amended") }
         #expect(searched?.message.contains("no readable latest revision") == true)
-        #expect(expectCasebookError(.integrity) { _ = try reopened.listRecords() } != nil)
+        #expect(expectCasebookError(.integrity) { _ = try reopened.records.list() } != nil)
     }
 
     @Test func aVersion5VaultGainsConsentsWhenOpened() throws {
         let fixture = try VaultFixture()
         let vault = try fixture.open()
-        let record = try vault.createRecord(parse(SampleDocuments.hii()))
+        let record = try vault.records.create(parse(SampleDocuments.hii()))
         let events = try vault.auditEvents()
         try DatabaseQueue(path: fixture.databaseURL.path).write { db in
             try db.execute(sql: "DROP TABLE consents; DELETE FROM grdb_migrations WHERE identifier = 'v6'")
@@ -176,16 +176,16 @@ import CasebookTestSupport
 
         let upgraded = try fixture.open(readOnly: true)
         #expect(try migrations(fixture) == ["v1", "v2", "v3", "v4", "v5", "v6"])
-        #expect(try upgraded.consents().isEmpty)
-        #expect(try upgraded.record(id: record.recordID, revision: nil).content == record.content)
+        #expect(try upgraded.consents.list().isEmpty)
+        #expect(try upgraded.records.revision(id: record.recordID, revision: nil).content == record.content)
         #expect(try upgraded.auditEvents() == events)
         let day: TimeInterval = 86400
         let draft = Consent(
             id: "", version: 0, client: try ClientReference("C-0042"), recordedBy: "", recordedAt: Date(timeIntervalSince1970: 0),
             method: .written, validFrom: Date(timeIntervalSince1970: 1_767_225_600), validUntil: Date(timeIntervalSince1970: 1_767_225_600 + 365 * day),
             provisions: [ConsentProvision(effect: .permit, purposes: [.supervision], recipients: [.organisation("probation-london")])])
-        let recorded = try fixture.open().recordConsent(draft)
-        #expect(try fixture.open(readOnly: true).consents() == [recorded])
+        let recorded = try fixture.open().consents.record(draft)
+        #expect(try fixture.open(readOnly: true).consents.list() == [recorded])
     }
 
     @Test func newVaultsUseSixteenKibibytePages() throws {

@@ -58,14 +58,14 @@ import CasebookTestSupport
     @Test func changingThePassphraseRewrapsOnlyTheMasterKey() throws {
         let fixture = try VaultFixture()
         let vault = try fixture.open()
-        let record = try vault.createRecord(parse(SampleDocuments.hii()))
+        let record = try vault.records.create(parse(SampleDocuments.hii()))
         let rowsBefore = try DatabaseQueue(path: fixture.databaseURL.path).read { db in
             try Row.fetchAll(db, sql: "SELECT sealed_meta, sealed_body FROM revisions")
         }
         try vault.changePassphrase(to: secret("a brand new long passphrase"))
         #expect(expectCasebookError(.wrongPassphrase) { _ = try fixture.open() } != nil)
         let reopened = try fixture.open("a brand new long passphrase")
-        #expect(try reopened.record(id: record.recordID, revision: nil).content == record.content)
+        #expect(try reopened.records.revision(id: record.recordID, revision: nil).content == record.content)
         let rowsAfter = try DatabaseQueue(path: fixture.databaseURL.path).read { db in
             try Row.fetchAll(db, sql: "SELECT sealed_meta, sealed_body FROM revisions")
         }
@@ -141,106 +141,106 @@ import CasebookTestSupport
         let vault = try fixture.open()
         for kind in SampleDocuments.kinds {
             let content = try parse(SampleDocuments.document(kind: kind))
-            let stored = try vault.createRecord(content)
+            let stored = try vault.records.create(content)
             #expect(stored.revision == 1)
-            let read = try fixture.open(readOnly: true).record(id: stored.recordID, revision: nil)
+            let read = try fixture.open(readOnly: true).records.revision(id: stored.recordID, revision: nil)
             #expect(try read.content == content.validated())
             #expect(read.metadata.author == "Dr Ada Example")
             #expect(read.metadata.origin == .created)
         }
-        #expect(try vault.listRecords().count == 4)
+        #expect(try vault.records.list().count == 4)
     }
 
     @Test func listFiltersByClientKindAndDate() throws {
         let fixture = try VaultFixture()
         let vault = try fixture.open()
-        try vault.createRecord(parse(SampleDocuments.hii(client: "C-0042", start: "2026-11-03T10:00:00Z")))
-        try vault.createRecord(parse(SampleDocuments.hii(client: "C-0077", start: "2026-11-10T10:00:00Z")))
-        try vault.createRecord(parse(SampleDocuments.mentor(client: "C-0042", start: "2026-11-12T10:00:00Z")))
+        try vault.records.create(parse(SampleDocuments.hii(client: "C-0042", start: "2026-11-03T10:00:00Z")))
+        try vault.records.create(parse(SampleDocuments.hii(client: "C-0077", start: "2026-11-10T10:00:00Z")))
+        try vault.records.create(parse(SampleDocuments.mentor(client: "C-0042", start: "2026-11-12T10:00:00Z")))
         let reopened = try fixture.open(readOnly: true)
         // Listings are ordered by session start, whatever the order of writing.
-        try vault.createRecord(parse(SampleDocuments.ddp(client: "C-0042", start: "2026-10-01T08:00:00Z")))
-        #expect(try reopened.listRecords().map(\.header.start.canonical)
+        try vault.records.create(parse(SampleDocuments.ddp(client: "C-0042", start: "2026-10-01T08:00:00Z")))
+        #expect(try reopened.records.list().map(\.header.start.canonical)
                 == ["2026-10-01T08:00:00Z", "2026-11-03T10:00:00Z", "2026-11-10T10:00:00Z", "2026-11-12T10:00:00Z"])
-        #expect(try reopened.listRecords(RecordFilter(client: ClientReference("C-0042"))).count == 3)
-        #expect(try reopened.listRecords(RecordFilter(client: ClientReference("C-0099"))).isEmpty)
-        #expect(try reopened.listRecords(RecordFilter(kind: .mentorLog)).map(\.header.client.rawValue) == ["C-0042"])
-        #expect(try reopened.listRecords(RecordFilter(kind: .ddpSession)).count == 1)
+        #expect(try reopened.records.list(RecordFilter(client: ClientReference("C-0042"))).count == 3)
+        #expect(try reopened.records.list(RecordFilter(client: ClientReference("C-0099"))).isEmpty)
+        #expect(try reopened.records.list(RecordFilter(kind: .mentorLog)).map(\.header.client.rawValue) == ["C-0042"])
+        #expect(try reopened.records.list(RecordFilter(kind: .ddpSession)).count == 1)
         let since = try SessionStart(parsing: "2026-11-05T00:00:00Z", defaultTimeZone: .gmt).date
         let until = try SessionStart(parsing: "2026-11-11T00:00:00Z", defaultTimeZone: .gmt).date
-        #expect(try reopened.listRecords(RecordFilter(since: since, until: until)).map(\.header.client.rawValue) == ["C-0077"])
+        #expect(try reopened.records.list(RecordFilter(since: since, until: until)).map(\.header.client.rawValue) == ["C-0077"])
     }
 
     @Test func searchIsCaseInsensitiveOverAllFields() throws {
         let fixture = try VaultFixture()
         let vault = try fixture.open()
-        let hii = try vault.createRecord(parse(SampleDocuments.hii(marker: "Zebra Crossing")))
-        let ddp = try vault.createRecord(parse(SampleDocuments.ddp(client: "C-0077")))
-        #expect(try vault.searchRecords("zebra crossing").map(\.recordID) == [hii.recordID])
-        #expect(try vault.searchRecords("HOUSING APPLICATION").map(\.recordID) == [ddp.recordID])
-        #expect(try vault.searchRecords("C-0077").map(\.recordID) == [ddp.recordID])
-        #expect(try vault.searchRecords("housing", filter: RecordFilter(kind: .hiiSession)).isEmpty)
-        #expect(try vault.searchRecords("no such words anywhere").isEmpty)
+        let hii = try vault.records.create(parse(SampleDocuments.hii(marker: "Zebra Crossing")))
+        let ddp = try vault.records.create(parse(SampleDocuments.ddp(client: "C-0077")))
+        #expect(try vault.records.search("zebra crossing").map(\.recordID) == [hii.recordID])
+        #expect(try vault.records.search("HOUSING APPLICATION").map(\.recordID) == [ddp.recordID])
+        #expect(try vault.records.search("C-0077").map(\.recordID) == [ddp.recordID])
+        #expect(try vault.records.search("housing", filter: RecordFilter(kind: .hiiSession)).isEmpty)
+        #expect(try vault.records.search("no such words anywhere").isEmpty)
     }
 
     @Test func searchListingsFindTheSameRecordsAsSearch() throws {
         let fixture = try VaultFixture()
         let vault = try fixture.open()
-        _ = try vault.createRecord(parse(SampleDocuments.hii(client: "C-0001", start: "2026-11-03T10:00:00Z", marker: "Zebra")))
-        _ = try vault.createRecord(parse(SampleDocuments.ddp(client: "C-0002", start: "2026-10-03T10:00:00Z", marker: "zebra too")))
-        let amended = try vault.createRecord(parse(SampleDocuments.mentor(client: "C-0001", start: "2026-09-03T10:00:00Z")))
-        _ = try vault.amendRecord(id: amended.recordID, content: parse(SampleDocuments.mentor(client: "C-0001", start: "2026-09-03T10:00:00Z",
+        _ = try vault.records.create(parse(SampleDocuments.hii(client: "C-0001", start: "2026-11-03T10:00:00Z", marker: "Zebra")))
+        _ = try vault.records.create(parse(SampleDocuments.ddp(client: "C-0002", start: "2026-10-03T10:00:00Z", marker: "zebra too")))
+        let amended = try vault.records.create(parse(SampleDocuments.mentor(client: "C-0001", start: "2026-09-03T10:00:00Z")))
+        _ = try vault.records.amend(id: amended.recordID, content: parse(SampleDocuments.mentor(client: "C-0001", start: "2026-09-03T10:00:00Z",
                                                                                               marker: "now a ZEBRA")), reason: "detail")
-        _ = try vault.createRecord(parse(SampleDocuments.theological(client: "C-0003")))
+        _ = try vault.records.create(parse(SampleDocuments.theological(client: "C-0003")))
         let filters = [RecordFilter(), RecordFilter(client: try ClientReference("C-0001")), RecordFilter(kind: .ddpSession)]
         for text in ["zebra", "steady progress", "C-0001", "nothing like this", ""] {
             for filter in filters {
-                let listings = try vault.searchListings(text, filter: filter)
-                #expect(listings == (try vault.searchRecords(text, filter: filter).map(\.listing)), "\(text)")
+                let listings = try vault.records.searchListings(text, filter: filter)
+                #expect(listings == (try vault.records.search(text, filter: filter).map(\.listing)), "\(text)")
             }
         }
         // Ordered by session start; the amended record shows its latest revision.
-        #expect(try vault.searchListings("zebra").map(\.start.canonical)
+        #expect(try vault.records.searchListings("zebra").map(\.start.canonical)
                 == ["2026-09-03T10:00:00Z", "2026-10-03T10:00:00Z", "2026-11-03T10:00:00Z"])
-        #expect(try vault.searchListings("zebra").first?.revision == 2)
+        #expect(try vault.records.searchListings("zebra").first?.revision == 2)
     }
 
     @Test func amendmentsAddRevisionsAndKeepHistory() throws {
         let fixture = try VaultFixture()
         let vault = try fixture.open()
-        let original = try vault.createRecord(parse(SampleDocuments.hii()))
+        let original = try vault.records.create(parse(SampleDocuments.hii()))
         let amendedText = SampleDocuments.hii().replacingOccurrences(of: "Calm, punctual", with: "Calm, ten minutes late")
-        let amended = try vault.amendRecord(id: original.recordID.lowercased(), content: parse(amendedText), reason: "corrected arrival time")
+        let amended = try vault.records.amend(id: original.recordID.lowercased(), content: parse(amendedText), reason: "corrected arrival time")
         #expect(amended.revision == 2)
-        let history = try vault.history(id: original.recordID)
+        let history = try vault.records.history(id: original.recordID)
         #expect(history.map(\.revision) == [1, 2])
         #expect(history[1].metadata.reason == "corrected arrival time")
         #expect(history[0].content == original.content)
-        #expect(try vault.record(id: original.recordID, revision: 1).content == original.content)
-        #expect(try vault.listRecords().map(\.revision) == [2])
-        #expect(try vault.searchRecords("ten minutes late").count == 1)
+        #expect(try vault.records.revision(id: original.recordID, revision: 1).content == original.content)
+        #expect(try vault.records.list().map(\.revision) == [2])
+        #expect(try vault.records.search("ten minutes late").count == 1)
         #expect(try vault.auditEvents().last?.action == .recordAmended)
     }
 
     @Test func amendmentRulesAreEnforced() throws {
         let fixture = try VaultFixture()
         let vault = try fixture.open()
-        let original = try vault.createRecord(parse(SampleDocuments.hii()))
+        let original = try vault.records.create(parse(SampleDocuments.hii()))
         let before = try fixture.databaseBytes()
         #expect(expectCasebookError(.invalidInput) {
-            try vault.amendRecord(id: original.recordID, content: parse(SampleDocuments.hii(marker: "x")), reason: "  ")
+            try vault.records.amend(id: original.recordID, content: parse(SampleDocuments.hii(marker: "x")), reason: "  ")
         } != nil)
         #expect(expectCasebookError(.invalidInput) {
-            try vault.amendRecord(id: original.recordID, content: parse(SampleDocuments.hii(client: "C-0999")), reason: "moved")
+            try vault.records.amend(id: original.recordID, content: parse(SampleDocuments.hii(client: "C-0999")), reason: "moved")
         } != nil)
         #expect(expectCasebookError(.invalidInput) {
-            try vault.amendRecord(id: original.recordID, content: parse(SampleDocuments.hii()), reason: "nothing")
+            try vault.records.amend(id: original.recordID, content: parse(SampleDocuments.hii()), reason: "nothing")
         } != nil)
         #expect(expectCasebookError(.notFound) {
-            try vault.amendRecord(id: "0000000000", content: parse(SampleDocuments.hii(marker: "x")), reason: "r")
+            try vault.records.amend(id: "0000000000", content: parse(SampleDocuments.hii(marker: "x")), reason: "r")
         } != nil)
-        #expect(expectCasebookError(.notFound) { _ = try vault.record(id: original.recordID, revision: 7) } != nil)
-        #expect(expectCasebookError(.invalidInput) { _ = try vault.record(id: "not-an-id!", revision: nil) } != nil)
+        #expect(expectCasebookError(.notFound) { _ = try vault.records.revision(id: original.recordID, revision: 7) } != nil)
+        #expect(expectCasebookError(.invalidInput) { _ = try vault.records.revision(id: "not-an-id!", revision: nil) } != nil)
         #expect(try fixture.databaseBytes() == before)
     }
 
@@ -249,7 +249,7 @@ import CasebookTestSupport
         let vault = try fixture.open()
         let marker = "CANARY-\(UUID().uuidString)"
         for kind in SampleDocuments.kinds {
-            try vault.createRecord(parse(SampleDocuments.document(kind: kind, client: "C-4711", marker: marker)))
+            try vault.records.create(parse(SampleDocuments.document(kind: kind, client: "C-4711", marker: marker)))
         }
         let bytes = try fixture.databaseBytes()
         for needle in [marker, "C-4711", "hii-session", "theological-advice", "religious-belief", "Unique-Name-7731", "2026-11-03"] {
@@ -265,8 +265,8 @@ import CasebookTestSupport
     /// Two records; returns their ids.
     private func twoRecords(_ fixture: VaultFixture) throws -> (String, String) {
         let vault = try fixture.open()
-        let a = try vault.createRecord(parse(SampleDocuments.hii()))
-        let b = try vault.createRecord(parse(SampleDocuments.hii(marker: "other")))
+        let a = try vault.records.create(parse(SampleDocuments.hii()))
+        let b = try vault.records.create(parse(SampleDocuments.hii(marker: "other")))
         return (a.recordID, b.recordID)
     }
 
@@ -284,24 +284,24 @@ import CasebookTestSupport
         try tamper(fixture, "UPDATE revisions SET sealed_meta = (SELECT sealed_meta FROM revisions WHERE record_id = ?) WHERE record_id = ?", [a, b])
         try tamper(fixture, "UPDATE revisions SET sealed_body = (SELECT sealed_body FROM revisions WHERE record_id = ?) WHERE record_id = ?", [a, b])
         let vault = try fixture.open()
-        let error = expectCasebookError(.integrity) { _ = try vault.record(id: b, revision: nil) }
+        let error = expectCasebookError(.integrity) { _ = try vault.records.revision(id: b, revision: nil) }
         #expect(error?.message.contains("record integrity") == true)
-        #expect(expectCasebookError(.integrity) { _ = try vault.listRecords() } != nil)
-        #expect(try vault.record(id: a, revision: nil).revision == 1)
+        #expect(expectCasebookError(.integrity) { _ = try vault.records.list() } != nil)
+        #expect(try vault.records.revision(id: a, revision: nil).revision == 1)
     }
 
     @Test func searchFiltersAreBoundToTheirRecordAndNeverHideOne() throws {
         let fixture = try VaultFixture()
         let vault = try fixture.open()
-        let a = try vault.createRecord(parse(SampleDocuments.hii(marker: "Zebra crossing")))
-        let b = try vault.createRecord(parse(SampleDocuments.hii(marker: "other words")))
-        #expect(try vault.searchRecords("zebra").map(\.recordID) == [a.recordID])
+        let a = try vault.records.create(parse(SampleDocuments.hii(marker: "Zebra crossing")))
+        let b = try vault.records.create(parse(SampleDocuments.hii(marker: "other words")))
+        #expect(try vault.records.search("zebra").map(\.recordID) == [a.recordID])
         let queue = try DatabaseQueue(path: fixture.databaseURL.path)
         // A record without a filter row is read, not skipped.
         try queue.write { db in
             try db.execute(sql: "DELETE FROM record_filters WHERE seq = (SELECT seq FROM records WHERE id = ?)", arguments: [a.recordID])
         }
-        #expect(try fixture.open().searchRecords("zebra").map(\.recordID) == [a.recordID])
+        #expect(try fixture.open().records.search("zebra").map(\.recordID) == [a.recordID])
         // A filter copied from another record does not open.
         try queue.write { db in
             try db.execute(sql: """
@@ -309,10 +309,10 @@ import CasebookTestSupport
                 SELECT (SELECT seq FROM records WHERE id = ?), sealed_filter FROM record_filters WHERE seq = (SELECT seq FROM records WHERE id = ?)
                 """, arguments: [a.recordID, b.recordID])
         }
-        let error = expectCasebookError(.integrity) { _ = try fixture.open().searchRecords("zebra") }
+        let error = expectCasebookError(.integrity) { _ = try fixture.open().records.search("zebra") }
         #expect(error?.message.contains("search filter does not decrypt") == true)
         // Texts the filter cannot judge (short or non-ASCII) do not read filters at all.
-        #expect(try fixture.open().searchRecords("ze").count == 1)
+        #expect(try fixture.open().records.search("ze").count == 1)
     }
 
     @Test func alteredCiphertextFailsIntegrity() throws {
@@ -323,9 +323,9 @@ import CasebookTestSupport
         body[body.count / 2] ^= 0x01
         try tamper(fixture, "UPDATE revisions SET sealed_body = ? WHERE record_id = ?", [body, a])
         let vault = try fixture.open()
-        #expect(expectCasebookError(.integrity) { _ = try vault.record(id: a, revision: nil) } != nil)
+        #expect(expectCasebookError(.integrity) { _ = try vault.records.revision(id: a, revision: nil) } != nil)
         // A search reads every record its text may be in (here, both).
-        #expect(expectCasebookError(.integrity) { _ = try vault.searchRecords("steady progress") } != nil)
+        #expect(expectCasebookError(.integrity) { _ = try vault.records.search("steady progress") } != nil)
     }
 
     @Test func revisionsAndAuditAreAppendOnlyInSQL() throws {
@@ -359,10 +359,10 @@ import CasebookTestSupport
         let fixture = try VaultFixture()
         let vault = try fixture.open()
         let file = [line(), line(client: "C-0043"), line(client: "C-0044")].joined(separator: "\n") + "\n"
-        let ids = try vault.importRecords(ImportBatch(jsonLines: Array(file.utf8)))
+        let ids = try vault.records.import(ImportBatch(jsonLines: Array(file.utf8)))
         #expect(ids.count == 3)
-        #expect(try vault.listRecords().count == 3)
-        #expect(try vault.record(id: ids[1], revision: nil).metadata.origin == .imported)
+        #expect(try vault.records.list().count == 3)
+        #expect(try vault.records.revision(id: ids[1], revision: nil).metadata.origin == .imported)
         let event = try #require(try vault.auditEvents().last)
         #expect(event.action == .recordsImported)
         #expect(event.count == 3)

@@ -91,18 +91,18 @@ public struct ConsentEvidence: ~Copyable {
     }
 }
 
-extension Vault {
+extension ConsentService {
     /// Records `draft` as a new consent with one provision: `--to` contact names are
     /// resolved to this vault's contacts (by card fingerprint), then it is recorded as
-    /// ``recordConsent(_:)-(Consent)`` does (new id, version 1, validated, audited).
+    /// ``record(_:)-(Consent)`` does (new id, version 1, validated, audited).
     @discardableResult
-    public func recordConsent(_ draft: ConsentDraft) throws -> Consent {
+    public func record(_ draft: ConsentDraft) throws -> Consent {
         let provision = try draft.resolvedProvision { name in
-            let found = try contacts.contact(named: name)
+            let found = try ContactService(context: context).contact(named: name)
             return .contact(name: found.name, fingerprint: found.fingerprint)
         }
-        // id, version and who recorded it when are assigned by recordConsent.
-        return try recordConsent(Consent(
+        // id, version and who recorded it when are assigned by record(_:).
+        return try record(Consent(
             id: "", version: 0, client: draft.client, recordedBy: "", recordedAt: draft.validFrom, method: draft.method,
             evidenceSHA256: draft.evidenceSHA256, validFrom: draft.validFrom, validUntil: draft.validUntil, provisions: [provision]))
     }

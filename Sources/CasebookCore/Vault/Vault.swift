@@ -20,6 +20,12 @@ public final class Vault {
 
     /// The colleagues whose cards this vault trusts.
     public var contacts: ContactService { ContactService(context: context) }
+    /// Records: creating, amending, importing, reading, listing and searching.
+    public var records: RecordService { RecordService(context: context) }
+    /// Consents: recording, reading and withdrawing them.
+    public var consents: ConsentService { ConsentService(context: context) }
+    /// Erasing a client (crypto-shredding).
+    public var erasure: ErasureService { ErasureService(context: context) }
 
     public var vaultID: [UInt8] { header.vaultID }
     public var ageRecipient: String { identity.ageRecipient }

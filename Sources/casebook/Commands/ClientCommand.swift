@@ -43,7 +43,7 @@ struct ClientErase: ParsableCommand {
         }
         let opened = try vault.open(readOnly: false)
         try reference.checkErasureConfirmation(confirm ?? Terminal.readLine(prompt: reference.erasurePrompt))
-        let count = try opened.eraseClient(reference, reason: reason)
+        let count = try opened.erasure.erase(reference, reason: reason)
         print("Erased \(count) record(s) of \(reference): their data key is destroyed.")
     }
 }

@@ -111,7 +111,7 @@ struct ConsentProvisionOptions: ParsableArguments {
         // Check the command line before asking for the passphrase.
         let evidenceSHA256 = try evidence.map(Self.evidenceHash)
         let draft = try draft(effect: effect, evidenceSHA256: evidenceSHA256)
-        let recorded = try options.open(readOnly: false).recordConsent(draft)
+        let recorded = try options.open(readOnly: false).consents.record(draft)
         print("Recorded consent \(recorded.id) (version 1) for client \(recorded.client): \(effect == .permit ? "grant" : "deny").")
         print("canonical hash: \(recorded.canonicalHash)")
     }
@@ -171,7 +171,7 @@ struct ConsentList: ParsableCommand {
 
     func run() throws {
         let client = try client.map { try ClientReference($0) }
-        let consents = try vault.open(readOnly: true).consents(client: client)
+        let consents = try vault.open(readOnly: true).consents.list(client: client)
         let now = Date()
         if json {
             try ConsentOutput.printJSON(consents.map { ConsentOutput.object($0, now: now) })
@@ -203,7 +203,7 @@ struct ConsentShow: ParsableCommand {
     var json = false
 
     func run() throws {
-        let consent = try vault.open(readOnly: true).consent(id: id)
+        let consent = try vault.open(readOnly: true).consents.consent(id: id)
         let now = Date()
         if json {
             try ConsentOutput.printJSON(ConsentOutput.object(consent, now: now))
@@ -261,7 +261,7 @@ struct ConsentWithdraw: ParsableCommand {
     var reason: String
 
     func run() throws {
-        let withdrawn = try vault.open(readOnly: false).withdrawConsent(id: id, reason: reason)
+        let withdrawn = try vault.open(readOnly: false).consents.withdraw(id: id, reason: reason)
         print("Withdrew consent \(withdrawn.id): version \(withdrawn.version) records the withdrawal at \(Timestamp.string(withdrawn.withdrawal!.time)).")
         print("What was disclosed before stays disclosed; nothing new leaves under this consent.")
     }

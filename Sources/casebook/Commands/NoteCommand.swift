@@ -109,7 +109,7 @@ struct NoteNew: ParsableCommand {
             try content.checkAgrees(kind: kind, client: client)
             return content
         }
-        let stored = try opened.createRecord(content)
+        let stored = try opened.records.create(content)
         if json {
             try JSONOutput.print(RecordJSONOutput(stored))
         } else {
@@ -131,9 +131,9 @@ struct NoteList: ParsableCommand {
         let filter = try filters.filter()
         let opened = try vault.open(readOnly: true)
         if json {
-            RecordTable.printJSON(try opened.listRecords(filter))
+            RecordTable.printJSON(try opened.records.list(filter))
         } else {
-            RecordTable.print(try opened.listings(filter))
+            RecordTable.print(try opened.records.listings(filter))
         }
     }
 }
@@ -156,9 +156,9 @@ struct NoteSearch: ParsableCommand {
         let filter = try filters.filter()
         let opened = try vault.open(readOnly: true)
         if json {
-            RecordTable.printJSON(try opened.searchRecords(text, filter: filter))
+            RecordTable.printJSON(try opened.records.search(text, filter: filter))
         } else {
-            RecordTable.print(try opened.searchListings(text, filter: filter))
+            RecordTable.print(try opened.records.searchListings(text, filter: filter))
         }
     }
 }
@@ -179,7 +179,7 @@ struct NoteShow: ParsableCommand {
 
     func run() throws {
         let opened = try vault.open(readOnly: true)
-        let record = try opened.record(id: id, revision: revision)
+        let record = try opened.records.revision(id: id, revision: revision)
         if json {
             try JSONOutput.print(RecordJSONOutput(record))
             return
@@ -224,14 +224,14 @@ struct NoteAmend: ParsableCommand {
 
     func run() throws {
         let opened = try vault.open(readOnly: false)
-        let current = try opened.record(id: id, revision: nil)
+        let current = try opened.records.revision(id: id, revision: nil)
         let content = try DocumentInput.read(file: file, edit: edit, editorInitial: { RecordDocument.render(current.content) }) { text in
             let content = try NothingStored.parse(text)
             // Checked while the draft still exists, so an amendment the vault would refuse can be corrected.
-            try opened.checkAmendment(of: current, to: content, reason: reason)
+            try opened.records.checkAmendment(of: current, to: content, reason: reason)
             return content
         }
-        let stored = try opened.amendRecord(id: current.recordID, content: content, reason: reason)
+        let stored = try opened.records.amend(id: current.recordID, content: content, reason: reason)
         if json {
             try JSONOutput.print(RecordJSONOutput(stored))
         } else {
@@ -253,7 +253,7 @@ struct NoteHistory: ParsableCommand {
 
     func run() throws {
         let opened = try vault.open(readOnly: true)
-        let revisions = try opened.history(id: id)
+        let revisions = try opened.records.history(id: id)
         if json {
             try JSONOutput.print(revisions.map(RevisionJSONOutput.init))
             return
@@ -283,7 +283,7 @@ struct NoteImport: ParsableCommand {
         }
         let batch = try ImportBatch(jsonLines: Array(data))
         let opened = try vault.open(readOnly: false)
-        let ids = try opened.importRecords(batch, progress: ProgressLine.reporter("importing"))
+        let ids = try opened.records.import(batch, progress: ProgressLine.reporter("importing"))
         ProgressLine.finish()
         print("Imported \(ids.count) records.")
     }

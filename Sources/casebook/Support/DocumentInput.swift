@@ -33,8 +33,8 @@ enum DocumentInput {
     }
 
     static func decode(_ data: Data, from source: String) throws -> String {
-        guard data.count <= Vault.maximumRecordBytes else {
-            throw CommandError(.invalidInput, "\(source) is larger than \(Vault.maximumRecordBytes / 1024) KiB")
+        guard data.count <= RecordService.maximumRecordBytes else {
+            throw CommandError(.invalidInput, "\(source) is larger than \(RecordService.maximumRecordBytes / 1024) KiB")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw CommandError(.invalidInput, "\(source) is not UTF-8 text")

@@ -2,12 +2,12 @@ import Foundation
 import CasebookCrypto
 import CasebookFormat
 
-/// Listing and searching records: one pass over the store's rows, decrypting into reused
-/// secure buffers.
-extension Vault {
+/// Listing records, shared: selections, exports and erasure count and pick records by
+/// their listings under this name.
+extension VaultService {
     /// What `note list` shows of every record matching `filter`, by session start (then
     /// id): one pass over the records' sealed listing summaries.
-    public func listings(_ filter: RecordFilter = RecordFilter()) throws -> [RecordListing] {
+    func listings(_ filter: RecordFilter = RecordFilter()) throws -> [RecordListing] {
         let clientID = filter.client.map { keys.clientID(for: $0.rawValue) }
         var summaries = SummaryOpener(vaultID: header.vaultID)
         var scanKeys = try ScanKeys(self)
@@ -21,18 +21,27 @@ extension Vault {
         results.sort { ($0.start.date, $0.recordID) < ($1.start.date, $1.recordID) }
         return results
     }
+}
+
+/// Listing and searching records: one pass over the store's rows, decrypting into reused
+/// secure buffers.
+extension RecordService {
+    /// What `note list` shows of every record matching `filter`, by session start (then id).
+    public func listings(_ filter: RecordFilter = RecordFilter()) throws -> [RecordListing] {
+        try (self as any VaultService).listings(filter)
+    }
 
     /// The latest revision of every record matching `filter`, by session start (then id).
-    public func listRecords(_ filter: RecordFilter = RecordFilter()) throws -> [RecordSummary] {
+    public func list(_ filter: RecordFilter = RecordFilter()) throws -> [RecordSummary] {
         try scan(filter, text: nil, match: summary(filter))
     }
 
     /// Records whose latest revision contains `text` (case-insensitive) in any field.
-    public func searchRecords(_ text: String, filter: RecordFilter = RecordFilter()) throws -> [RecordSummary] {
+    public func search(_ text: String, filter: RecordFilter = RecordFilter()) throws -> [RecordSummary] {
         try scan(filter, text: text, match: summary(filter))
     }
 
-    /// What `note list` shows of the records `searchRecords` finds: each match is read
+    /// What `note list` shows of the records `search` finds: each match is read
     /// from its small sealed listing summary instead of its decoded header, so a search
     /// that matches most of a large vault costs about as much as `note list`.
     public func searchListings(_ text: String, filter: RecordFilter = RecordFilter()) throws -> [RecordListing] {
@@ -164,12 +173,12 @@ struct ScanKeys {
     /// their records are skipped, not errors.
     private let erased: Set<[UInt8]>
 
-    init(_ vault: Vault) throws {
+    init(_ vault: some VaultService) throws {
         erased = try vault.erasedClientIDs()
     }
 
     /// The key for a row, or nil when the row's client was erased (skip the row).
-    mutating func key(_ scanned: ScannedClientKey?, clientID: [UInt8], in vault: Vault) throws -> ClientKey? {
+    mutating func key(_ scanned: ScannedClientKey?, clientID: [UInt8], in vault: some VaultService) throws -> ClientKey? {
         guard let scanned else {
             if erased.contains(clientID) { return nil }
             throw CasebookError(.integrity, "a client's data key is missing",

@@ -1,12 +1,16 @@
+import CasebookFormat
 import Foundation
 import CasebookCrypto
-import CasebookFormat
 
-/// Records: every revision is sealed with the client's data key (XChaCha20-Poly1305)
-/// in two parts — `meta` (revision metadata and header, enough for listings) and
-/// `body` (the kind-specific sections) — each bound by associated data to the
-/// vault, record, revision and client, so a row copied elsewhere fails to open.
-extension Vault {
+/// A vault's records, reached as `vault.records`: every revision is sealed with the
+/// client's data key (XChaCha20-Poly1305) in two parts — `meta` (revision metadata and
+/// header, enough for listings) and `body` (the kind-specific sections) — each bound by
+/// associated data to the vault, record, revision and client, so a row copied elsewhere
+/// fails to open. The helpers other services share (client keys, reading revisions) are
+/// on `VaultService` (`VaultService+Records.swift`).
+public struct RecordService: VaultService {
+    let context: VaultContext
+
     /// Largest plaintext accepted for one record document.
     public static let maximumRecordBytes = 1 << 20
 
@@ -14,7 +18,7 @@ extension Vault {
 
     /// Stores a new record (revision 1) and audits it.
     @discardableResult
-    public func createRecord(_ content: RecordContent) throws -> RecordRevision {
+    public func create(_ content: RecordContent) throws -> RecordRevision {
         let content = try content.validated()
         var pending: [[UInt8]: ClientKey] = [:]
         let revision = try store.write { writer in
@@ -29,7 +33,7 @@ extension Vault {
 
     /// Stores a parsed import file in one transaction (migration): all records land or none.
     /// `progress` is told how many records are stored so far, every 1,000.
-    public func importRecords(_ batch: ImportBatch, progress: ((Int, Int) -> Void)? = nil) throws -> [String] {
+    public func `import`(_ batch: ImportBatch, progress: ((Int, Int) -> Void)? = nil) throws -> [String] {
         let validated = batch.records
         let digest = batch.digest
         var pending: [[UInt8]: ClientKey] = [:]
@@ -92,10 +96,10 @@ extension Vault {
 
     /// Adds a revision to an existing record. The client and kind cannot change.
     @discardableResult
-    public func amendRecord(id: String, content: RecordContent, reason: String) throws -> RecordRevision {
+    public func amend(id: String, content: RecordContent, reason: String) throws -> RecordRevision {
         let id = try RecordID.normalized(id)
         let content = try content.validated()
-        let current = try record(id: id, revision: nil)
+        let current = try revision(id: id, revision: nil)
         try checkAmendment(of: current, to: content, reason: reason)
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         let clientID = keys.clientID(for: content.header.client.rawValue)
@@ -132,30 +136,6 @@ extension Vault {
         }
     }
 
-    /// A client's data key for a write: cached, stored, or new (stored in this transaction,
-    /// and kept in `pending` until the transaction commits).
-    func clientKeyForWriting(_ clientID: [UInt8], writer: any VaultStoreWriter,
-                                     pending: inout [[UInt8]: ClientKey]) throws -> ClientKey {
-        if let known = pending[clientID] ?? clientKeys[clientID] { return known }
-        if try writer.erasedClient(id: clientID) != nil {
-            throw CasebookError(.invalidInput, "this client reference belongs to a client who was erased; it cannot be used again",
-                                hint: "give the client a new reference")
-        }
-        if let wrapped = try writer.wrappedClientKey(id: clientID) {
-            let key = try unwrapClientKey(wrapped, clientID: clientID)
-            clientKeys[clientID] = key
-            return key
-        }
-        let key = ClientKey(SymmetricKey())
-        let wrapped = key.key.withUnsafeBytes { raw in
-            XChaCha20Poly1305.seal(raw, using: keys.clientKeyWrapping,
-                                   authenticating: AssociatedData.make("client-key", [header.vaultID, clientID]))
-        }
-        try writer.insertClientKey(id: clientID, wrappedKey: wrapped)
-        pending[clientID] = key
-        return key
-    }
-
     private func insertNewRecord(
         _ content: RecordContent, origin: RevisionMetadata.Origin, writer: any VaultStoreWriter,
         pending: inout [[UInt8]: ClientKey]
@@ -163,20 +143,8 @@ extension Vault {
         try insertNewRecord(content, metadata: newMetadata(origin: origin, reason: nil), writer: writer, pending: &pending)
     }
 
-    func insertNewRecord(
-        _ content: RecordContent, metadata: RevisionMetadata, writer: any VaultStoreWriter,
-        pending: inout [[UInt8]: ClientKey]
-    ) throws -> RecordRevision {
-        let clientID = keys.clientID(for: content.header.client.rawValue)
-        let key = try clientKeyForWriting(clientID, writer: writer, pending: &pending)
-        var recordID = RecordID.generate()
-        while try writer.recordExists(recordID) { recordID = RecordID.generate() }
-        try writer.insertRevision(seal(content, metadata: metadata, recordID: recordID, revision: 1, clientID: clientID, key: key.key))
-        return RecordRevision(recordID: recordID, revision: 1, metadata: metadata, content: content)
-    }
-
     private func newMetadata(origin: RevisionMetadata.Origin, reason: String?) -> RevisionMetadata {
-        RevisionMetadata(author: profile.name, authorKeyID: actorID, recordedAt: Timestamp.string(clock.now()),
+        RevisionMetadata(author: context.profile.name, authorKeyID: actorID, recordedAt: Timestamp.string(clock.now()),
                          origin: origin, reason: reason)
     }
 
@@ -190,7 +158,7 @@ extension Vault {
 
     /// A revision's four ciphertexts (meta, body, listing summary, search filter); safe
     /// to call from any thread.
-    private static func seal(
+    static func seal(
         _ content: RecordContent, metadata: RevisionMetadata, recordID: String, revision: Int, clientID: [UInt8],
         key: borrowing SymmetricKey, vaultID: [UInt8]
     ) -> RevisionRow {
@@ -217,99 +185,8 @@ extension Vault {
         AssociatedData.make(purpose, [vaultID, Array(recordID.utf8), UInt32(revision).bigEndianBytes, clientID])
     }
 
-    // MARK: Keys
-
-    /// A client's data key, from the cache or unwrapped from `wrapped` (read from the store when not given).
-    func clientKey(_ clientID: [UInt8], wrapped: [UInt8]? = nil) throws -> ClientKey {
-        if let key = clientKeys[clientID] { return key }
-        guard let wrapped = try wrapped ?? store.wrappedClientKey(id: clientID) else {
-            if let erased = try erasure(of: clientID) {
-                throw CasebookError(.notFound, "this record's client was erased on \(erased.erasedAt); it can no longer be read")
-            }
-            throw CasebookError(.integrity, "a client's data key is missing",
-                                hint: "the vault database was altered outside Casebook; restore it from a backup")
-        }
-        let key = try unwrapClientKey(wrapped, clientID: clientID)
-        clientKeys[clientID] = key
-        return key
-    }
-
-    private func unwrapClientKey(_ wrapped: [UInt8], clientID: [UInt8]) throws -> ClientKey {
-        var raw = SecureBytes(count: SymmetricKey.byteCount)
-        do {
-            let length = try raw.withUnsafeMutableBytes { out throws(CryptoError) in
-                try XChaCha20Poly1305.open(wrapped, using: keys.clientKeyWrapping,
-                                           authenticating: AssociatedData.make("client-key", [header.vaultID, clientID]), into: out)
-            }
-            guard length == SymmetricKey.byteCount else { throw CryptoError.authenticationFailed }
-            return ClientKey(try SymmetricKey(raw))
-        } catch {
-            throw CasebookError.integrity("a client's data key does not decrypt")
-        }
-    }
-
-    // MARK: Reading
-
-    /// One revision of a record (the latest when `revision` is nil).
-    public func record(id: String, revision: Int?) throws -> RecordRevision {
-        let id = try RecordID.normalized(id)
-        let rows = try checkedRevisions(id)
-        let wanted = revision ?? rows.count
-        guard wanted >= 1, wanted <= rows.count else {
-            throw CasebookError(.notFound, "record \(id) has no revision \(wanted) (it has \(rows.count))")
-        }
-        return try open(rows[wanted - 1])
-    }
-
-    /// Every revision of a record, oldest first.
-    public func history(id: String) throws -> [RecordRevision] {
-        try checkedRevisions(try RecordID.normalized(id)).map(open)
-    }
-
-    /// The latest revisions of many records (normalised ids), read in one transaction.
-    public func latestRecords(ids: [String]) throws -> [RecordRevision] {
-        try zip(ids, store.revisions(recordIDs: ids)).map { id, found in
-            try open(checked(id, found).last!)
-        }
-    }
-
-    /// A record's revision rows, which must be exactly 1…latest: a gap, or rows beyond the
-    /// record's latest-revision pointer, means the database was edited.
-    private func checkedRevisions(_ id: String) throws -> [RevisionRow] {
-        try checked(id, store.revisions(recordID: id))
-    }
-
-    private func checked(_ id: String, _ found: RecordRevisions) throws -> [RevisionRow] {
-        let (rows, latest) = (found.rows, found.latest)
-        guard !rows.isEmpty else {
-            throw CasebookError(.notFound, "no record \(id) in this vault", remedy: .listRecords(client: nil))
-        }
-        guard rows.count == latest, rows.enumerated().allSatisfy({ $0.offset + 1 == $0.element.revision }) else {
-            throw CasebookError.integrity("record \(id)'s revisions do not match its revision count")
-        }
-        return rows
-    }
-
-    private func open(_ row: RevisionRow) throws -> RecordRevision {
-        let key = try clientKey(row.clientID)
-        func ad(_ purpose: String) -> [UInt8] {
-            Self.revisionAD(purpose, vaultID: header.vaultID, recordID: row.recordID, revision: row.revision, clientID: row.clientID)
-        }
-        // The meta is read by the same decoder as listings; the body is the section fields.
-        guard let meta = try? XChaCha20Poly1305.open(row.sealedMeta, using: key.key, authenticating: ad("revision-meta")),
-              let body = try? XChaCha20Poly1305.open(row.sealedBody, using: key.key, authenticating: ad("revision-body")),
-              let (metadata, header) = meta.withUnsafeBytes({ SummaryDecoder.decode($0) }),
-              let sections = try? Self.sections(FieldListEncoding.decode(body)),
-              let content = try? RecordContent(header: header, sections: sections)
-                .validated(withheld: Set(metadata.provenance?.withheld ?? []))
-        else {
-            throw CasebookError.integrity("record \(row.recordID) revision \(row.revision) does not decrypt (it was altered, or moved from another row)")
-        }
-        return RecordRevision(recordID: row.recordID, revision: row.revision, metadata: metadata, content: content)
-    }
-
     /// The body's `s.`-prefixed fields as a section dictionary; nil for any other key or a repeat.
-    private static func sections(_ fields: [(key: String, value: String)]) -> [String: String]? {
+    static func sections(_ fields: [(key: String, value: String)]) -> [String: String]? {
         var sections: [String: String] = [:]
         for field in fields {
             guard field.key.hasPrefix(RecordContent.sectionKeyPrefix) else { return nil }
@@ -317,6 +194,29 @@ extension Vault {
             guard sections.updateValue(field.value, forKey: key) == nil else { return nil }
         }
         return sections
+    }
+
+    // MARK: Reading
+
+    /// One revision of a record (the latest when `revision` is nil).
+    public func revision(id: String, revision: Int?) throws -> RecordRevision {
+        let id = try RecordID.normalized(id)
+        let rows = try checkedRevisions(id)
+        let wanted = revision ?? rows.count
+        guard wanted >= 1, wanted <= rows.count else {
+            throw CasebookError(.notFound, "record \(id) has no revision \(wanted) (it has \(rows.count))")
+        }
+        return try openRevision(rows[wanted - 1])
+    }
+
+    /// The latest revisions of many records (normalised ids), read in one transaction.
+    public func latest(ids: [String]) throws -> [RecordRevision] {
+        try latestRecords(ids: ids)
+    }
+
+    /// Every revision of a record, oldest first.
+    public func history(id: String) throws -> [RecordRevision] {
+        try checkedRevisions(try RecordID.normalized(id)).map(openRevision)
     }
 }
 

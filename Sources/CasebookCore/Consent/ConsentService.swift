@@ -8,8 +8,10 @@ import Logging
 /// domain "consent:"), so neither is stored in clear; its canonical bytes are sealed under
 /// the client's data key, so erasing the client (crypto-shredding) makes its consents
 /// unreadable with its records. Listings skip erased clients' consents, as they skip their
-/// records.
-extension Vault {
+/// records. Reached as `vault.consents`.
+public struct ConsentService: VaultService {
+    let context: VaultContext
+
     static let consentPurpose = "consent"
 
     /// Records a new consent: assigns a fresh id and version 1, records it as made now by
@@ -17,11 +19,11 @@ extension Vault {
     /// The fields `id`, `version`, `recordedBy`, `recordedAt` and `withdrawal` of `draft`
     /// are replaced.
     @discardableResult
-    public func recordConsent(_ draft: Consent) throws -> Consent {
+    public func record(_ draft: Consent) throws -> Consent {
         var consent = draft
         consent.id = RecordID.generate()
         consent.version = 1
-        consent.recordedBy = profile.name
+        consent.recordedBy = context.profile.name
         consent.recordedAt = wholeSecondNow()
         consent.withdrawal = nil
         do {
@@ -50,33 +52,18 @@ extension Vault {
     }
 
     /// The latest version of every consent (of one client when `client` is set), sorted by
-    /// client, then by the time that version was recorded, then by id. Consents of erased
-    /// clients are skipped; any other row that does not open is an integrity error.
-    public func consents(client: ClientReference? = nil) throws -> [Consent] {
-        let erased = try erasedClientIDs()
-        let wantedClient = client.map { keys.clientID(for: $0.rawValue) }
-        var byID: [String: [Consent]] = [:]
-        for row in try store.consentRows() {
-            if let wantedClient, row.clientID != wantedClient { continue }
-            if erased.contains(row.clientID) { continue }
-            let consent = try openConsent(row)
-            byID[consent.id, default: []].append(consent)
-        }
-        let latest = try byID.values.map { versions in try Self.checkedHistory(versions).last! }
-        return latest.sorted { a, b in
-            if a.client != b.client { return a.client < b.client }
-            if a.recordedAt != b.recordedAt { return a.recordedAt < b.recordedAt }
-            return a.id < b.id
-        }
+    /// client, then by the time that version was recorded, then by id; erased clients' are skipped.
+    public func list(client: ClientReference? = nil) throws -> [Consent] {
+        try consents(client: client)
     }
 
     /// The latest version of a consent. `.notFound` when there is none (or its client was erased).
     public func consent(id: String) throws -> Consent {
-        try consentHistory(id: id).last!
+        try history(id: id).last!
     }
 
     /// Every version of a consent, oldest first.
-    public func consentHistory(id: String) throws -> [Consent] {
+    public func history(id: String) throws -> [Consent] {
         let id = try Self.normalizedConsentID(id)
         var rows: [ConsentRow] = []
         while let row = try store.consentRow(id: keys.consentRowID(id: id, version: rows.count + 1)) {
@@ -97,9 +84,9 @@ extension Vault {
     /// this vault's practitioner, audited as `consent.withdrawn`. Refused (`.refused`) when
     /// it is already withdrawn; `.notFound` when there is no such consent.
     @discardableResult
-    public func withdrawConsent(id: String, reason: String) throws -> Consent {
+    public func withdraw(id: String, reason: String) throws -> Consent {
         let current = try consent(id: id)
-        let withdrawn = try current.withdrawn(at: wholeSecondNow(), reason: reason, recordedBy: profile.name)
+        let withdrawn = try current.withdrawn(at: wholeSecondNow(), reason: reason, recordedBy: context.profile.name)
         let clientID = keys.clientID(for: withdrawn.client.rawValue)
         let key = try clientKey(clientID)
         try store.write { writer in
@@ -121,7 +108,7 @@ extension Vault {
         do {
             return try RecordID.normalized(text)
         } catch {
-            throw CasebookError(.invalidInput, "'\(displayed(String(text.prefix(40))))' is not a consent id",
+            throw CasebookError(.invalidInput, "'\(Vault.displayed(String(text.prefix(40))))' is not a consent id",
                                 remedy: .consentIDForm)
         }
     }
@@ -153,21 +140,46 @@ extension Vault {
         Date(timeIntervalSince1970: clock.now().timeIntervalSince1970.rounded(.down))
     }
 
-    private func consentAssociatedData(rowID: [UInt8], clientID: [UInt8]) -> [UInt8] {
-        AssociatedData.make(Self.consentPurpose, [header.vaultID, rowID, clientID])
-    }
-
     private func sealConsent(_ consent: Consent, clientID: [UInt8], key: ClientKey) -> ConsentRow {
         let rowID = keys.consentRowID(id: consent.id, version: consent.version)
         let sealed = XChaCha20Poly1305.seal(consent.canonicalBytes(), using: key.key,
                                             authenticating: consentAssociatedData(rowID: rowID, clientID: clientID))
         return ConsentRow(id: rowID, clientID: clientID, sealedConsent: sealed)
     }
+}
+
+/// Reading stored consents, shared: the consent gate of handovers and exports reads them
+/// under these names from any service.
+extension VaultService {
+    /// The latest version of every consent (of one client when `client` is set), sorted by
+    /// client, then by the time that version was recorded, then by id. Consents of erased
+    /// clients are skipped; any other row that does not open is an integrity error.
+    func consents(client: ClientReference? = nil) throws -> [Consent] {
+        let erased = try erasedClientIDs()
+        let wantedClient = client.map { keys.clientID(for: $0.rawValue) }
+        var byID: [String: [Consent]] = [:]
+        for row in try store.consentRows() {
+            if let wantedClient, row.clientID != wantedClient { continue }
+            if erased.contains(row.clientID) { continue }
+            let consent = try openConsent(row)
+            byID[consent.id, default: []].append(consent)
+        }
+        let latest = try byID.values.map { versions in try ConsentService.checkedHistory(versions).last! }
+        return latest.sorted { a, b in
+            if a.client != b.client { return a.client < b.client }
+            if a.recordedAt != b.recordedAt { return a.recordedAt < b.recordedAt }
+            return a.id < b.id
+        }
+    }
+
+    func consentAssociatedData(rowID: [UInt8], clientID: [UInt8]) -> [UInt8] {
+        AssociatedData.make(ConsentService.consentPurpose, [header.vaultID, rowID, clientID])
+    }
 
     /// Opens a row and checks what it claims: it decrypts under its client's key with its
     /// row id bound in, is canonical and valid, and its id, version and client hash to the
     /// row's ids (so a row copied under another id or client fails).
-    private func openConsent(_ row: ConsentRow) throws -> Consent {
+    func openConsent(_ row: ConsentRow) throws -> Consent {
         let key = try clientKey(row.clientID)
         guard row.id.count == 16,
               let plaintext = try? XChaCha20Poly1305.open(row.sealedConsent, using: key.key,
@@ -176,7 +188,7 @@ extension Vault {
               ConstantTime.equals(keys.consentRowID(id: consent.id, version: consent.version), row.id),
               ConstantTime.equals(keys.clientID(for: consent.client.rawValue), row.clientID)
         else {
-            throw Self.consentIntegrity
+            throw ConsentService.consentIntegrity
         }
         return consent
     }
