@@ -17,7 +17,7 @@ private func colleagueCard(_ name: String = "Dr Sam Example", role: String = "su
     @Test func theVaultsOwnCardVerifiesAndCarriesItsKeys() throws {
         let fixture = try VaultFixture(name: "Dr Ada Example", role: .psychologist)
         let vault = try fixture.open(readOnly: true)
-        let card = try vault.identityCard()
+        let card = try vault.owner.identityCard()
         #expect(card.name == "Dr Ada Example")
         #expect(card.role == "psychologist")
         #expect(card.ageRecipient == vault.ageRecipient)

@@ -76,10 +76,10 @@ import CasebookTestSupport
     @Test func exportingTheIdentityIsAudited() throws {
         let fixture = try VaultFixture()
         let target = fixture.folder.file("identity.txt")
-        try fixture.open().exportIdentity(to: target)
+        try fixture.open().owner.exportIdentity(to: target)
         #expect(try fixture.open().auditEvents().map(\.action) == [.vaultCreated, .identityExported])
         // Refuses to overwrite, and then audits nothing.
-        #expect(expectCasebookError(.alreadyExists) { try fixture.open().exportIdentity(to: target) } != nil)
+        #expect(expectCasebookError(.alreadyExists) { try fixture.open().owner.exportIdentity(to: target) } != nil)
         #expect(try fixture.open().auditEvents().count == 2)
     }
 
@@ -87,18 +87,18 @@ import CasebookTestSupport
         let fixture = try VaultFixture()
         let target = fixture.folder.file("age-identity.txt")
         let vault = try fixture.open()
-        try vault.exportAgeIdentity(to: target)
+        try vault.owner.exportAgeIdentity(to: target)
         #expect(try fixture.open().auditEvents().map(\.action) == [.vaultCreated, .ageIdentityExported])
         var bytes = [UInt8](try Data(contentsOf: target))
         let contents = SecureBytes(consuming: &bytes)
         let parsed = try AgeIdentityFile.parse(contents)
         #expect(parsed.count == 1 && parsed[0].recipient.encoded == vault.ageRecipient)
-        #expect(vault.ageIdentity().recipient.encoded == vault.ageRecipient)
-        #expect(expectCasebookError(.alreadyExists) { try fixture.open().exportAgeIdentity(to: target) } != nil)
+        #expect(vault.owner.ageIdentity().recipient.encoded == vault.ageRecipient)
+        #expect(expectCasebookError(.alreadyExists) { try fixture.open().owner.exportAgeIdentity(to: target) } != nil)
         #expect(try fixture.open().auditEvents().count == 2)
         // A read-only vault cannot audit, so it exports nothing.
         let other = fixture.folder.file("other.txt")
-        #expect(throws: (any Error).self) { try fixture.open(readOnly: true).exportAgeIdentity(to: other) }
+        #expect(throws: (any Error).self) { try fixture.open(readOnly: true).owner.exportAgeIdentity(to: other) }
         #expect(!FileManager.default.fileExists(atPath: other.path))
     }
 

@@ -26,6 +26,8 @@ public final class Vault {
     public var consents: ConsentService { ConsentService(context: context) }
     /// Erasing a client (crypto-shredding).
     public var erasure: ErasureService { ErasureService(context: context) }
+    /// The owner's card and key exports.
+    public var owner: OwnerService { OwnerService(context: context) }
 
     public var vaultID: [UInt8] { header.vaultID }
     public var ageRecipient: String { identity.ageRecipient }

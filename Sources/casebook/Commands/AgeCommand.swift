@@ -93,7 +93,7 @@ struct AgeDecryptCommand: ParsableCommand {
         let keyDescription: String
         if identityFiles.isEmpty {
             let opened = try vault.open(readOnly: true)
-            identities = [opened.ageIdentity()]
+            identities = [opened.owner.ageIdentity()]
             keyDescription = "this vault's age recipient (\(opened.ageRecipient))"
         } else {
             for path in identityFiles { identities += try AgeCLI.identities(from: path) }

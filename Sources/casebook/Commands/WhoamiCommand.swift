@@ -40,12 +40,12 @@ struct WhoamiCommand: ParsableCommand {
 
     func run() throws {
         if card {
-            try IdentityCardOutput.write(try vault.open(readOnly: true).identityCard(), to: output)
+            try IdentityCardOutput.write(try vault.open(readOnly: true).owner.identityCard(), to: output)
             return
         }
         let opened = try vault.open(readOnly: exportIdentity == nil && exportAgeIdentity == nil)
         if let exportAgeIdentity {
-            try opened.exportAgeIdentity(to: URL(fileURLWithPath: exportAgeIdentity))
+            try opened.owner.exportAgeIdentity(to: URL(fileURLWithPath: exportAgeIdentity))
             FileHandle.standardError.write(Data("""
                 warning: \(exportAgeIdentity) holds your age secret key unencrypted: anyone with it can read what is sent to you. Keep it offline and delete it when done.
 
@@ -53,7 +53,7 @@ struct WhoamiCommand: ParsableCommand {
             return
         }
         if let exportIdentity {
-            try opened.exportIdentity(to: URL(fileURLWithPath: exportIdentity))
+            try opened.owner.exportIdentity(to: URL(fileURLWithPath: exportIdentity))
             FileHandle.standardError.write(Data("""
                 warning: \(exportIdentity) holds your secret keys unencrypted. Keep it offline and delete copies you do not need.
 

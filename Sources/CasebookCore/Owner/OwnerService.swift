@@ -2,18 +2,30 @@ public import Foundation
 public import CasebookCrypto
 public import CasebookFormat
 
-extension Vault {
+extension VaultService {
     /// This vault's card fingerprint: what contacts know it by.
     var ownFingerprint: IdentityFingerprint {
         IdentityFingerprint(ageRecipient: identity.ageRecipient, minisignKey: identity.minisignPublicKey)
     }
 
+    /// The vault owner's X25519 key as an age identity, for the services that open what is
+    /// sealed to this vault.
+    func ageIdentity() -> AgeX25519Identity { identity.ageIdentity() }
+}
+
+/// The vault owner's identity as it leaves the vault, reached as `vault.owner`: the card
+/// colleagues add, and the secret keys exported for a backup or for the reference `age`
+/// (each export audited).
+public struct OwnerService: VaultService {
+    let context: VaultContext
+
     /// Writes the identity file (secret keys) to `url`, created `0600`, refusing to
     /// overwrite, and audits that the keys left the vault. For backups and restores.
     public func exportIdentity(to url: URL) throws {
+        let ageRecipient = identity.ageRecipient, minisignPublicKey = identity.minisignPublicKey
         let contents = IdentityFile.encode(identity, comments: [
-            "name: \(profile.name)",
-            "role: \(profile.role.rawValue)",
+            "name: \(context.profile.name)",
+            "role: \(context.profile.role.rawValue)",
             "age recipient: \(ageRecipient)",
             "minisign public key: \(minisignPublicKey.encoded)",
             "SECRET: anyone with this file can read what is sealed to you and sign as you.",
@@ -32,15 +44,13 @@ extension Vault {
             throw error
         }
     }
-}
 
-extension Vault {
     /// This vault's identity card (v1): the owner's name and role from the profile, the
     /// public keys, `created` = now in UTC, signed with the vault's Ed25519 key. Public:
     /// it is what colleagues add as a contact.
     public func identityCard() throws(CasebookError) -> IdentityCard {
         do {
-            return try IdentityCard.make(name: profile.name, role: profile.role.rawValue,
+            return try IdentityCard.make(name: context.profile.name, role: context.profile.role.rawValue,
                                          created: Timestamp.string(clock.now()), identity: identity)
         } catch {
             throw CasebookError(.invalidInput, "this vault's profile cannot go on an identity card: \(error.message)",
@@ -70,7 +80,7 @@ extension Vault {
 
     /// The vault owner's X25519 key as an age identity, for decrypting files sent to
     /// `ageRecipient`. The scalar is copied between secure buffers only.
-    public func ageIdentity() -> AgeX25519Identity { identity.ageIdentity() }
+    public func ageIdentity() -> AgeX25519Identity { context.identity.ageIdentity() }
 }
 
 /// Creating files that hold secrets: exclusive create, mode 0600, bytes straight
