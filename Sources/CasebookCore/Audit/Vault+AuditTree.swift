@@ -43,6 +43,18 @@ extension Vault {
         return (head, try signedCheckpoint(size: head.size, rootHash: head.rootHash).note)
     }
 
+
+    /// The note verifier key (`vkey`) for this vault's checkpoints, for compliance.
+    public var auditVerifierKey: String {
+        (try? NoteVerifier(name: auditOrigin, publicKey: identity.minisignPublicKey.key).vkey) ?? ""
+    }
+}
+
+/// Signing checkpoints, for every service that proves events (packages, bundles, `audit checkpoint`).
+extension VaultService {
+    /// The origin line of this vault's checkpoints (docs/formats.md §6).
+    var auditOrigin: String { AuditOrigin.origin(vaultID: vaultID) }
+
     /// This vault's checkpoint of a tree of `size` with `rootHash`, signed with its identity
     /// key: for `audit checkpoint`, packages and audit bundles alike.
     func signedCheckpoint(size: UInt64, rootHash: MerkleHash) throws -> (checkpoint: Checkpoint, note: SignedNote) {
@@ -52,10 +64,5 @@ extension Vault {
         } catch {
             throw CasebookError(.internalError, "cannot sign the audit checkpoint: \(error)")
         }
-    }
-
-    /// The note verifier key (`vkey`) for this vault's checkpoints, for compliance.
-    public var auditVerifierKey: String {
-        (try? NoteVerifier(name: auditOrigin, publicKey: identity.minisignPublicKey.key).vkey) ?? ""
     }
 }

@@ -231,17 +231,4 @@ extension Vault {
                                         fields: request.fields, basis: basis, clients: clients, detail: detail,
                                         contact: request.recipient.description.name, override: override)), in: writer)
     }
-
-    /// A disclosure's free-text reason: one line of at most 200 characters, without control
-    /// or bidirectional formatting characters (it is shown to the recipient), or nil. The
-    /// rule is the override texts' (`OverrideRequest.textProblem`).
-    static func validatedReason(_ raw: String?, what: String) throws(CasebookError) -> String? {
-        guard let raw else { return nil }
-        let reason = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let problem = OverrideRequest.textProblem(reason, limit: 200) {
-            throw CasebookError(.invalidInput, "\(what)'s reason \(problem); it is one line of at most 200 characters",
-                                remedy: .giveReason(example: "MAPPA level 2 meeting, 3 December"))
-        }
-        return reason
-    }
 }

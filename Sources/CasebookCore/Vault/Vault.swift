@@ -18,8 +18,16 @@ public final class Vault {
         context = VaultContext(store: store, header: header, keys: keys, identity: identity, profile: profile, clock: clock)
     }
 
+    /// The vault over an existing context, so a service can reach what is still a `Vault`
+    /// extension (see `VaultService+Bridge.swift`).
+    init(context: VaultContext) {
+        self.context = context
+    }
+
     /// The colleagues whose cards this vault trusts.
     public var contacts: ContactService { ContactService(context: context) }
+    /// Sealing, opening and importing handovers.
+    public var handovers: HandoverService { HandoverService(context: context) }
 
     public var vaultID: [UInt8] { header.vaultID }
     public var ageRecipient: String { identity.ageRecipient }
