@@ -28,6 +28,10 @@ public final class Vault {
     public var contacts: ContactService { ContactService(context: context) }
     /// Sealing, opening and importing handovers.
     public var handovers: HandoverService { HandoverService(context: context) }
+    /// Exports to people outside Casebook, sealed or in plaintext.
+    public var exports: ExportService { ExportService(context: context) }
+    /// Lawful-basis overrides: requesting, approving, checking and showing them.
+    public var overrides: OverrideService { OverrideService(context: context) }
 
     public var vaultID: [UInt8] { header.vaultID }
     public var ageRecipient: String { identity.ageRecipient }

@@ -76,7 +76,7 @@ struct HandoverSeal: ParsableCommand {
         if let client {
             let filter = RecordFilter(client: try ClientReference(client), kind: kind,
                                       since: try since.map { try DateArgument.parse($0, flag: "--since", endOfDay: false) })
-            ids = try opened.disclosureRecordIDs(filter)
+            ids = try opened.handovers.recordIDs(filter)
         }
         let fieldList = try fields.map { try CommaList.parse($0, flag: "--fields") }
         let manifest = try PendingFile.whileCreating(output) {
