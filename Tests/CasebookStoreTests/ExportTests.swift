@@ -76,10 +76,10 @@ import CasebookTestSupport
         let proven = try PackageAuditProof.verify(event: files[4].contents, proof: files[5].contents, checkpoint: files[6].contents,
                                                   signer: ada.card.minisignKey.key, action: .exportSealed, packageID: manifest.id,
                                                   manifest: files[0].contents)
-        let events = try vault.auditEvents()
+        let events = try vault.audit.events()
         #expect(proven.event == events.last)
         #expect(proven.checkpoint.size == UInt64(events.count))
-        #expect(proven.checkpoint.rootHash == (try vault.auditTreeHead().rootHash))
+        #expect(proven.checkpoint.rootHash == (try vault.audit.treeHead().rootHash))
         let event = try #require(events.last)
         #expect(event.action == .exportSealed)
         #expect(event.export == manifest.id)
@@ -102,12 +102,12 @@ import CasebookTestSupport
         try vault.exports.export(try request(outsider), armor: true, writingTo: ada.fixture.folder.file("first.age"))
         try vault.withdrawConsent(id: consent.id, reason: "client withdrew consent in session")
         let url = ada.fixture.folder.file("second.age")
-        let before = try vault.auditEvents().count
+        let before = try vault.audit.events().count
         let error = expectCasebookError(.refused) { try vault.exports.export(try request(outsider), armor: true, writingTo: url) }
         #expect(error?.message.hasPrefix("no consent covers this export: C-0042 to age1") == true)
         #expect(error?.message.contains("consent \(consent.id) v2 was withdrawn at") == true)
         #expect(!FileManager.default.fileExists(atPath: url.path))
-        let events = try vault.auditEvents()
+        let events = try vault.audit.events()
         #expect(events.count == before + 1)
         #expect(events.last?.action == .exportRefused)
         #expect(events.last?.detail == "denied")
@@ -127,11 +127,11 @@ import CasebookTestSupport
         #expect(refused?.message.hasPrefix("the client's consent covers this export only in part") == true)
         #expect(refused?.remedy == .acceptPartialOrGrantConsent)
         #expect(!FileManager.default.fileExists(atPath: url.path))
-        #expect(try vault.auditEvents().last?.detail == "partial, not accepted")
+        #expect(try vault.audit.events().last?.detail == "partial, not accepted")
         let outcome = try vault.exports.export(try request(outsider, acceptPartial: true), armor: false, writingTo: url)
         // The theological record carries religious-belief, which no provision names: withheld whole.
         #expect(!outcome.manifest.records.map(\.id).contains(theological.recordID))
-        #expect(try vault.auditEvents().last?.excluded == [theological.recordID])
+        #expect(try vault.audit.events().last?.excluded == [theological.recordID])
         #expect(outcome.withheldReasons.contains { $0.contains("religious-belief") })
         // Naming the label lets it leave.
         try permitProbation(vault, fields: ["guidance"], labels: ["religious-belief"])
@@ -158,7 +158,7 @@ import CasebookTestSupport
                           purpose: .subjectAccess, markdown: true),
             armor: true, writingTo: url)
         #expect(outcome.manifest.recipient.kind == "passphrase")
-        #expect(try vault.auditEvents().last?.recipients == ["passphrase"])
+        #expect(try vault.audit.events().last?.recipients == ["passphrase"])
         let files = try entries(url, AgeScryptIdentity(passphrase: secret("correct horse battery staple")))
         #expect(files.count == 7)
         #expect(throws: AgeError.self) { _ = try Age.decrypt(try [UInt8](Data(contentsOf: url)), identities: [AgeScryptIdentity(passphrase: secret("wrong horse battery staple"))]) }
@@ -178,7 +178,7 @@ import CasebookTestSupport
             #expect(text.contains("Zebra crossing"))
             #expect(markdown ? text.hasPrefix("# Casebook export: records of C-0042") : (try ExportManifest.decode(Array(document.dropLast()))) == outcome.manifest)
             #expect(outcome.manifest.delivery == "plaintext")
-            let event = try #require(try vault.auditEvents().last)
+            let event = try #require(try vault.audit.events().last)
             #expect(event.action == .exportPlaintext)
             #expect(event.digest == Hex.encode(SHA256.hash(document)))
         }
@@ -196,7 +196,7 @@ import CasebookTestSupport
         let url = ada.fixture.folder.file("no-such-folder/export.age")
         let error = expectCasebookError(.environment) { try vault.exports.export(try request(Outsider()), armor: false, writingTo: url) }
         #expect(error != nil)
-        let events = try vault.auditEvents()
+        let events = try vault.audit.events()
         #expect(events.last?.action == .exportRefused)
         #expect(events.last?.detail?.hasPrefix("aborted: cannot create") == true)
         #expect(!events.contains { $0.action == .exportSealed })
@@ -296,7 +296,7 @@ import CasebookTestSupport
         consentOnly.overrideApproval = approval
         let plain = try vault.exports.export(consentOnly, armor: false, writingTo: ada.fixture.folder.file("plan.age"))
         #expect(plain.manifest.basis == ["\(consent.id) v1 sha256:\(consent.canonicalHash)"])
-        #expect(try vault.auditEvents().last?.override == nil)
+        #expect(try vault.audit.events().last?.override == nil)
     }
 
     @Test func anApprovedOverrideIsTheBasisWhenThereIsNoConsent() throws {
@@ -321,7 +321,7 @@ import CasebookTestSupport
         #expect(outcome.manifest.basis.count == 1)
         #expect(outcome.manifest.basis[0].hasPrefix("override "))
         #expect(outcome.manifest.basis[0].hasSuffix("\"Crime and Disorder Act 1998 s.115\" approved by \(sam.card.fingerprint)"))
-        let event = try #require(try vault.auditEvents().last)
+        let event = try #require(try vault.audit.events().last)
         #expect(event.action == .exportSealed)
         #expect(event.basis == outcome.manifest.basis)
         #expect(event.override != nil && outcome.manifest.basis[0].contains(event.override!))
@@ -342,9 +342,9 @@ import CasebookTestSupport
             var attempt = try request(outsider)
             attempt.overrideApproval = approval
             try change(&attempt)
-            let before = try vault.auditEvents().count
+            let before = try vault.audit.events().count
             let error = expectCasebookError(.refused) { try vault.exports.export(attempt, armor: false, writingTo: url) }
-            let events = try vault.auditEvents()
+            let events = try vault.audit.events()
             #expect(events.count == before + 1)
             #expect(events.last?.action == .exportRefused)
             #expect(events.last?.detail?.hasPrefix("override refused: ") == true)
@@ -374,10 +374,10 @@ import CasebookTestSupport
             var attempt = try request(outsider)
             attempt.overrideApproval = file
             let before = try ada.fixture.databaseBytes()
-            let events = try vault.auditEvents().count
+            let events = try vault.audit.events().count
             #expect(expectCasebookError(code) { try vault.exports.export(attempt, armor: false, writingTo: url) } != nil, "\(code)")
             #expect(try ada.fixture.databaseBytes() == before)
-            #expect(try vault.auditEvents().count == events)
+            #expect(try vault.audit.events().count == events)
             #expect(!FileManager.default.fileExists(atPath: url.path))
         }
         // With everything matching, it goes (the theological record is named this time).

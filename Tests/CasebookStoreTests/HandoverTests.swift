@@ -66,7 +66,7 @@ func permitSupervision(_ vault: Vault, client: String, to party: Party, fields: 
         #expect(record.content.header.client.rawValue == "C-0042")
         #expect(try supervisor.searchRecords("zebra").map(\.recordID) == [imported[0]])
         // Both sides audited it.
-        let sealedEvent = try #require(try ada.vault().auditEvents().last)
+        let sealedEvent = try #require(try ada.vault().audit.events().last)
         #expect(sealedEvent.action == .handoverSealed)
         #expect(sealedEvent.records == ids)
         #expect(sealedEvent.recipients == [sam.card.fingerprint.description])
@@ -78,9 +78,9 @@ func permitSupervision(_ vault: Vault, client: String, to party: Party, fields: 
         // The package carries that very event, proven into a checkpoint Ada signed just after it.
         #expect(opened.audit.event == sealedEvent)
         #expect(opened.audit.checkpoint.size == UInt64(sealedEvent.sequence + 1))
-        #expect(opened.audit.checkpoint.rootHash == (try ada.vault().auditTreeHead().rootHash))
-        #expect(opened.audit.checkpoint.origin == (try ada.vault().auditOrigin))
-        let importedEvent = try #require(try supervisor.auditEvents().last)
+        #expect(opened.audit.checkpoint.rootHash == (try ada.vault().audit.treeHead().rootHash))
+        #expect(opened.audit.checkpoint.origin == (try ada.vault().audit.origin))
+        let importedEvent = try #require(try supervisor.audit.events().last)
         #expect(importedEvent.action == .handoverImported)
         #expect(importedEvent.handover == opened.manifest.id)
         #expect(importedEvent.sender == ada.card.fingerprint.description)
@@ -216,11 +216,11 @@ func permitSupervision(_ vault: Vault, client: String, to party: Party, fields: 
         #expect(expectCasebookError(.invalidInput) { try seal(fields: ["no-such-section"]) } != nil)
         #expect(expectCasebookError(.notFound) { try seal(ids: ["ZZZZZZZZZZ"]) } != nil)
         #expect(!FileManager.default.fileExists(atPath: url.path))
-        let events = try vault.auditEvents().count
+        let events = try vault.audit.events().count
         try seal()
         #expect(try String(contentsOf: url, encoding: .utf8).hasPrefix("-----BEGIN AGE ENCRYPTED FILE-----"))
         #expect(expectCasebookError(.alreadyExists) { try seal() } != nil)
-        #expect(try vault.auditEvents().count == events + 1)
+        #expect(try vault.audit.events().count == events + 1)
     }
 }
 
@@ -352,7 +352,7 @@ func permitSupervision(_ vault: Vault, client: String, to party: Party, fields: 
         let none = expectCasebookError(.refused) { _ = try seal() }
         #expect(none?.message.contains("no consent covers this handover") == true)
         #expect(!FileManager.default.fileExists(atPath: url.path))
-        #expect(try vault.auditEvents().last?.action == .handoverRefused)
+        #expect(try vault.audit.events().last?.action == .handoverRefused)
         // A consent for two sections only: refused unless the partial result is accepted.
         let consent = try permitSupervision(vault, client: "C-0042", to: sam, fields: ["focus", "plan"])
         let partial = expectCasebookError(.refused) { _ = try seal() }
@@ -362,7 +362,7 @@ func permitSupervision(_ vault: Vault, client: String, to party: Party, fields: 
         let sent = try #require(manifest.records.first)
         #expect(Set(sent.sections.keys) == ["focus", "plan"])
         #expect(sent.withheld.contains("session-number") && sent.withheld.contains("client-report"))
-        let event = try #require(try vault.auditEvents().last)
+        let event = try #require(try vault.audit.events().last)
         #expect(event.action == .handoverSealed)
         #expect(event.basis == ["\(consent.id) v1 sha256:\(consent.canonicalHash)"])
         // Asking only for what the consent covers is a full result: no --accept-partial needed.

@@ -35,11 +35,11 @@ func bytes(_ url: URL) throws -> [UInt8] { try [UInt8](Data(contentsOf: url)) }
 func expectRefusal(_ code: CasebookError.Code, in person: Party, output: URL? = nil,
                            sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void) throws -> CasebookError? {
     let before = try person.fixture.databaseBytes()
-    let events = try person.vault().auditEvents().count
+    let events = try person.vault().audit.events().count
     let error = expectCasebookError(code, body)
     #expect(error != nil, "expected a \(code) error", sourceLocation: sourceLocation)
     #expect(try person.fixture.databaseBytes() == before, "the database changed", sourceLocation: sourceLocation)
-    #expect(try person.vault().auditEvents().count == events, "an audit event was added", sourceLocation: sourceLocation)
+    #expect(try person.vault().audit.events().count == events, "an audit event was added", sourceLocation: sourceLocation)
     if let output { #expect(!FileManager.default.fileExists(atPath: output.path), "\(output.lastPathComponent) was written", sourceLocation: sourceLocation) }
     return error
 }

@@ -26,7 +26,7 @@ import CasebookTestSupport
         #expect(parsed.request == request)
         #expect(parsed.signers == [pair.ada.fingerprint])
         // Audited in Ada's vault, without the justification or reason.
-        let requested = try #require(try pair.ada.vault().auditEvents().last)
+        let requested = try #require(try pair.ada.vault().audit.events().last)
         #expect(requested.action == .overrideRequested)
         #expect(requested.override == request.id)
         #expect(requested.client == "C-0042")
@@ -42,7 +42,7 @@ import CasebookTestSupport
         #expect(Array(approval.prefix(requestFile.count)) == requestFile)
         let added = String(decoding: approval.dropFirst(requestFile.count), as: UTF8.self)
         #expect(added.hasPrefix("\u{2014} \(pair.sam.keyName) ") && added.hasSuffix("\n") && added.filter { $0 == "\n" }.count == 1)
-        let approved = try #require(try pair.sam.vault().auditEvents().last)
+        let approved = try #require(try pair.sam.vault().audit.events().last)
         #expect(approved.action == .overrideApproved)
         #expect(approved.override == request.id)
         #expect(approved.fingerprint == pair.ada.fingerprint.description)

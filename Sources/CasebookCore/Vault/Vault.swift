@@ -32,6 +32,8 @@ public final class Vault {
     public var exports: ExportService { ExportService(context: context) }
     /// Lawful-basis overrides: requesting, approving, checking and showing them.
     public var overrides: OverrideService { OverrideService(context: context) }
+    /// The audit log: its events, checks, checkpoints, bundles.
+    public var audit: AuditService { AuditService(context: context) }
 
     public var vaultID: [UInt8] { header.vaultID }
     public var ageRecipient: String { identity.ageRecipient }
@@ -125,33 +127,6 @@ public final class Vault {
             try append(.passphraseChanged, in: writer)
         }
         context.header = updated
-    }
-
-    // MARK: Audit
-
-    /// Every audit event, checked (see `checkedAuditLog`).
-    public func auditEvents() throws -> [AuditEvent] {
-        try checkedAuditLog().map(\.event)
-    }
-
-    /// Every stored audit row with its event, each checked by `VaultContext.checkedAuditRow`
-    /// and carrying its own sequence number; a failure is an integrity error naming the
-    /// first bad index.
-    func checkedAuditLog() throws -> [(row: AuditRow, event: AuditEvent)] {
-        try store.auditRows().enumerated().map { index, row in
-            do {
-                let canonical = try context.checkedAuditRow(row, at: index)
-                guard let event = try? JSONDecoder().decode(AuditEvent.self, from: Data(canonical)), event.sequence == index else {
-                    throw AuditLogFailure.undecryptable(index: UInt64(index))
-                }
-                return (row, event)
-            } catch AuditLogFailure.missingEntry(let index, let next) {
-                throw CasebookError(.integrity, "the audit log is not contiguous: entry \(index) is missing (the next one is \(next))",
-                                    hint: "events were removed from the vault database outside Casebook")
-            } catch {
-                throw CasebookError.integrity("audit event \(index) does not decrypt or does not match its hash")
-            }
-        }
     }
 
     // MARK: Key wrapping
