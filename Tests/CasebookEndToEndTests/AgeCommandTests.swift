@@ -386,6 +386,6 @@ func agePattern(_ count: Int, seed: UInt64 = 1) -> [UInt8] {
         var passphrase = Array("correct horse battery staple".utf8)
         let vault = try Vault.open(store: SQLiteVaultStore.open(in: cli.vault, readOnly: true),
                                    passphrase: SecureBytes(consuming: &passphrase))
-        return try vault.auditEvents().map(\.action)
+        return try vault.audit.events().map(\.action)
     }
 }

@@ -112,13 +112,13 @@ import CasebookTestSupport
         // What export calls accepts the files the commands wrote, in Amira's vault only.
         let approval = try [UInt8](Data(contentsOf: URL(fileURLWithPath: approvalPath)))
         let amiraVault = try open(amira)
-        let verified = try amiraVault.verifiedOverride(approval) { try amiraVault.contacts.contact(withFingerprint: $0).map { HandoverParty(name: $0.name, card: $0.card) } }
+        let verified = try amiraVault.overrides.verified(approval) { try amiraVault.contacts.contact(withFingerprint: $0).map { HandoverParty(name: $0.name, card: $0.card) } }
         #expect(verified.approver.name == "Dr Sam Example")
         try verified.check(client: try ClientReference("C-0042"), recipient: .contact(try IdentityFingerprint(parsing: Self.samFingerprint)),
                            purpose: .riskManagement, fields: ["risk-actions"], specialCategories: [])
         let samVault = try open(sam)
         #expect(throws: CasebookError.self) {
-            _ = try samVault.verifiedOverride(approval) { try samVault.contacts.contact(withFingerprint: $0).map { HandoverParty(name: $0.name, card: $0.card) } }
+            _ = try samVault.overrides.verified(approval) { try samVault.contacts.contact(withFingerprint: $0).map { HandoverParty(name: $0.name, card: $0.card) } }
         }
     }
 
@@ -185,7 +185,7 @@ import CasebookTestSupport
         let past = Date().addingTimeInterval(-10 * 86_400)
         let vault = try open(amira, clock: Clock { past })
         let path = amira.folder.file("old.txt")
-        try vault.requestOverride(client: try ClientReference("C-0042"), to: .contact(try IdentityFingerprint(parsing: Self.samFingerprint)),
+        try vault.overrides.request(client: try ClientReference("C-0042"), to: .contact(try IdentityFingerprint(parsing: Self.samFingerprint)),
                                   purpose: .court, fields: ["plan"], citation: "Court order", justification: "Ordered.",
                                   consentSought: .yes, reason: "Refused.", clientInformed: .yes,
                                   expires: past.addingTimeInterval(86_400), writingTo: path)

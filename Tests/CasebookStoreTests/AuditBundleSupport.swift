@@ -51,16 +51,16 @@ final class AuditParty {
     }
 
     /// The signed checkpoint `casebook audit checkpoint` prints now.
-    func checkpoint() throws -> [UInt8] { try vault.signedAuditCheckpoint().note.bytes }
+    func checkpoint() throws -> [UInt8] { try vault.audit.checkpoint().note.bytes }
 
     func export(to contact: AuditParty, in folder: TemporaryDirectory) throws -> [UInt8] {
         let url = folder.file("bundle-\(UUID().uuidString).age")
-        _ = try vault.exportAuditBundle(to: vault.contacts.contact(named: contact.name), writingTo: url)
+        _ = try vault.audit.exportBundle(to: vault.contacts.contact(named: contact.name), writingTo: url)
         return try [UInt8](Data(contentsOf: url))
     }
 
     func verify(_ bundle: [UInt8], trusted: TemporaryDirectory? = nil, report: Bool = false) throws -> AuditVerification {
-        try vault.verifyAuditBundle(from: ArraySource(bundle), trustedDirectory: trusted?.url, collectingReport: report)
+        try vault.audit.verifyBundle(from: ArraySource(bundle), trustedDirectory: trusted?.url, collectingReport: report)
     }
 }
 

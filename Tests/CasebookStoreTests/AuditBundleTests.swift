@@ -25,7 +25,7 @@ import CasebookTestSupport
         try ada.write(3)
         let bundle = try ada.export(to: chris, in: files)
         // The export is the log's last event, inside the bundle.
-        let exported = try #require(try ada.vault.auditEvents().last)
+        let exported = try #require(try ada.vault.audit.events().last)
         #expect(exported.action == .auditExported)
         #expect(exported.sequence == 5 && exported.count == 6)
         #expect(exported.recipients == [chris.fingerprint])
@@ -36,17 +36,17 @@ import CasebookTestSupport
         #expect(verification.eventCount == 6)
         #expect(verification.ownerName == "Dr Ada Example")
         #expect(verification.ownerFingerprint == ada.card.fingerprint)
-        #expect(verification.origin == ada.vault.auditOrigin)
+        #expect(verification.origin == ada.vault.audit.origin)
         #expect(verification.exported == exported.time)
         #expect(verification.checkpoint?.checkpoint.size == 6)
-        #expect(verification.rootHash == (try ada.vault.auditTreeHead().rootHash))
-        let recorded = try #require(try chris.vault.auditEvents().last)
+        #expect(verification.rootHash == (try ada.vault.audit.treeHead().rootHash))
+        let recorded = try #require(try chris.vault.audit.events().last)
         #expect(recorded.action == .auditVerified)
         #expect(recorded.sender == ada.fingerprint)
         #expect(recorded.count == 6 && recorded.digest == nil)
-        #expect(recorded.origin == ada.vault.auditOrigin && recorded.root == verification.rootHash.base64
+        #expect(recorded.origin == ada.vault.audit.origin && recorded.root == verification.rootHash.base64
                 && recorded.result == "verified" && recorded.failedAt == nil && recorded.for == "verify")
-        #expect(recorded.shownDetail == "origin=\(ada.vault.auditOrigin); root=\(verification.rootHash.base64); result=verified; for=verify")
+        #expect(recorded.shownDetail == "origin=\(ada.vault.audit.origin); root=\(verification.rootHash.base64); result=verified; for=verify")
 
         // Saved, the checkpoint is trusted next time; saving it twice is harmless.
         let checkpoint = try #require(verification.checkpoint)
@@ -63,13 +63,13 @@ import CasebookTestSupport
     @Test func exportingNeverOverwritesAndRecordsNothingWhenItFails() throws {
         let (ada, chris, files, _) = try pair()
         let url = files.file("bundle.age")
-        _ = try ada.vault.exportAuditBundle(to: ada.vault.contacts.contact(named: "Chris Example"), armor: true, writingTo: url)
+        _ = try ada.vault.audit.exportBundle(to: ada.vault.contacts.contact(named: "Chris Example"), armor: true, writingTo: url)
         let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
         #expect(try String(contentsOf: url, encoding: .utf8).hasPrefix("-----BEGIN AGE ENCRYPTED FILE-----"))
         let before = try ada.fixture.databaseBytes()
         let error = expectCasebookError(.alreadyExists) {
-            _ = try ada.vault.exportAuditBundle(to: ada.vault.contacts.contact(named: "Chris Example"), writingTo: url)
+            _ = try ada.vault.audit.exportBundle(to: ada.vault.contacts.contact(named: "Chris Example"), writingTo: url)
         }
         #expect(error != nil)
         #expect(try ada.fixture.databaseBytes() == before)
@@ -95,7 +95,7 @@ import CasebookTestSupport
         #expect(found == .inconsistent(trusted: "b.checkpoint", trustedSize: 7, firstBad: 6..<7))
         #expect(found?.firstBadIndex == 6)
         #expect(found?.message == "the audit log differs from the trusted checkpoint of size 7 (b.checkpoint); the first altered entry is 6")
-        let failed = try #require(try chris.vault.auditEvents().last)
+        let failed = try #require(try chris.vault.audit.events().last)
         #expect(failed.result == "failed" && failed.failedAt == 6 && failed.for == "verify")
         #expect(failed.shownDetail?.hasSuffix("result=failed at 6; for=verify") == true)
         // After the last trusted checkpoint: the range from there to the end.
@@ -191,7 +191,7 @@ import CasebookTestSupport
         let (ada, chris, files, trusted) = try pair()
         try ada.write(2)
         let real = try ada.checkpoint()                              // size 4
-        let origin = ada.vault.auditOrigin
+        let origin = ada.vault.audit.origin
         try trusted.put("real", real)
         try trusted.put("forged", try ada.sign(Checkpoint(origin: origin, size: 4, rootHash: MerkleTree.leafHash([1, 2, 3]))))
         let bundle = try ada.export(to: chris, in: files)            // 5 events
@@ -210,7 +210,7 @@ import CasebookTestSupport
         let (ada, chris, files, _) = try pair()
         let eve = try AuditParty("Eve Other", role: .mentor)
         let bundle = try ada.export(to: chris, in: files)            // 3 events
-        let origin = ada.vault.auditOrigin
+        let origin = ada.vault.audit.origin
         // A checkpoint of Ada's log signed by Eve.
         let forged = try TemporaryDirectory()
         try forged.put("eve-signed", try eve.sign(Checkpoint(origin: origin, size: 2, rootHash: MerkleTree.leafHash([7]))))
@@ -223,7 +223,7 @@ import CasebookTestSupport
         let restarted = try TemporaryDirectory()
         try restarted.put("second-vault", try second.checkpoint())
         #expect(verdict { try chris.verify(bundle, trusted: restarted) }
-                == .otherLogOfSigner(trusted: "second-vault", origin: second.vault.auditOrigin))
+                == .otherLogOfSigner(trusted: "second-vault", origin: second.vault.audit.origin))
         // Someone else's log: ignored, and listed.
         let shared = try TemporaryDirectory()
         try shared.put("eve.checkpoint", try eve.checkpoint())
@@ -390,7 +390,7 @@ import CasebookTestSupport
         for (name, text) in [("flipped-signature", flipped.joined(separator: "\n")), ("other-root", lines.joined(separator: "\n"))] {
             let trusted = try TemporaryDirectory()
             try trusted.put(name, Array(text.utf8))
-            let verification = try ada.vault.verifyOwnAuditLog(trustedDirectory: trusted.url, collectingReport: false)
+            let verification = try ada.vault.audit.verify(trustedDirectory: trusted.url, collectingReport: false)
             guard case .trustedNotSigned(trusted: name, _) = verification.failure else {
                 Issue.record("\(name): \(String(describing: verification.failure))")
                 continue
@@ -406,20 +406,20 @@ import CasebookTestSupport
         try trusted.put("three", try ada.checkpoint())
         try ada.write(2)                                             // events 3, 4
         try trusted.put("five", try ada.checkpoint())
-        let verification = try ada.vault.verifyOwnAuditLog(trustedDirectory: trusted.url, collectingReport: false)
+        let verification = try ada.vault.audit.verify(trustedDirectory: trusted.url, collectingReport: false)
         #expect(verification.isVerified && verification.eventCount == 5)
         #expect(verification.trusted.map(\.checkpoint.size) == [3, 5])
         // The database restored from the backup: the checkpoint of five shows it.
         try backup.write(to: ada.fixture.databaseURL)
         let restored = try ada.fixture.open()
-        #expect(try restored.verifyOwnAuditLog(trustedDirectory: trusted.url, collectingReport: false).failure
+        #expect(try restored.audit.verify(trustedDirectory: trusted.url, collectingReport: false).failure
                 == .rollback(trusted: "five", trustedSize: 5, eventCount: 3))
-        #expect(try restored.verifyOwnAuditLog(trustedDirectory: nil, collectingReport: false).isVerified)
+        #expect(try restored.audit.verify(trustedDirectory: nil, collectingReport: false).isVerified)
         // An event deleted from the middle, behind Casebook's back.
         let queue = try DatabaseQueue(path: ada.fixture.databaseURL.path)
         try queue.write { db in
             try db.execute(sql: "DROP TRIGGER audit_append_only_delete; DELETE FROM audit_events WHERE sequence = 1")
         }
-        #expect(try restored.verifyOwnAuditLog(trustedDirectory: nil, collectingReport: false).failure == .missingEntry(index: 1, next: 2))
+        #expect(try restored.audit.verify(trustedDirectory: nil, collectingReport: false).failure == .missingEntry(index: 1, next: 2))
     }
 }

@@ -42,7 +42,7 @@ private func execute(_ fixture: VaultFixture, _ sql: String, _ arguments: Statem
         #expect(try vault.consents.consent(id: recorded.id.lowercased()) == recorded)
         #expect(try vault.consents.history(id: recorded.id) == [recorded])
 
-        let events = try vault.auditEvents().filter { $0.action == .consentGranted }
+        let events = try vault.audit.events().filter { $0.action == .consentGranted }
         #expect(events.count == 1)
         #expect(events.first?.client == "C-0042")
         #expect(events.first?.consent == recorded.id)
@@ -71,7 +71,7 @@ private func execute(_ fixture: VaultFixture, _ sql: String, _ arguments: Statem
         #expect(try reopened.consents.history(id: recorded.id) == [recorded, withdrawn])
         #expect(try reopened.consents.consent(id: recorded.id) == withdrawn)
         #expect(try reopened.consents.list() == [withdrawn])
-        let event = try #require(try reopened.auditEvents().last)
+        let event = try #require(try reopened.audit.events().last)
         #expect(event.action == .consentWithdrawn)
         #expect(event.consent == recorded.id && event.revision == 2 && event.client == "C-0042")
         #expect(event.digest == withdrawn.canonicalHash)

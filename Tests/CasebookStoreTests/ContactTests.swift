@@ -44,7 +44,7 @@ private func colleagueCard(_ name: String = "Dr Sam Example", role: String = "su
         #expect(try reopened.contacts.contact(withFingerprint: ben.fingerprint)?.name == "Ben (mentor)")
         #expect(try reopened.contacts.contact(withFingerprint: colleagueCard().fingerprint) == nil)
 
-        let events = try reopened.auditEvents().filter { $0.action == .contactAdded }
+        let events = try reopened.audit.events().filter { $0.action == .contactAdded }
         #expect(events.map(\.contact) == ["Dr Sam Example", "Ben (mentor)"])
         #expect(events.map(\.fingerprint) == [sam.fingerprint.description, ben.fingerprint.description])
         // Nothing else about the contact is in the event.
@@ -95,7 +95,7 @@ private func colleagueCard(_ name: String = "Dr Sam Example", role: String = "su
         #expect(try vault.contacts.list().isEmpty)
         #expect(try vault.contacts.contact(withFingerprint: sam.fingerprint) == nil)
         #expect(expectCasebookError(.notFound) { _ = try vault.contacts.contact(named: "Dr Sam Example") } != nil)
-        let removed = try #require(try vault.auditEvents().last)
+        let removed = try #require(try vault.audit.events().last)
         #expect(removed.action == .contactRemoved)
         #expect(removed.contact == "Dr Sam Example")
         #expect(removed.fingerprint == sam.fingerprint.description)
@@ -103,7 +103,7 @@ private func colleagueCard(_ name: String = "Dr Sam Example", role: String = "su
         let rows = try DatabaseQueue(path: fixture.databaseURL.path).read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM contacts") }
         #expect(rows == 0)
         try vault.contacts.add(card: sam, name: nil, confirmation: .fingerprint(sam.fingerprint.description))
-        #expect(try vault.auditEvents().map(\.action).suffix(3) == [.contactAdded, .contactRemoved, .contactAdded])
+        #expect(try vault.audit.events().map(\.action).suffix(3) == [.contactAdded, .contactRemoved, .contactAdded])
     }
 
     @Test func theDatabaseHoldsNoContactInClear() throws {

@@ -13,10 +13,10 @@ import CasebookTestSupport
         let kept = try vault.records.create(parse(SampleDocuments.hii(client: "C-0001", marker: "Zebra kept")))
         let gone = try vault.records.create(parse(SampleDocuments.hii(client: "C-0002", marker: "Zebra gone")))
         _ = try vault.records.create(parse(SampleDocuments.mentor(client: "C-0002")))
-        let before = try vault.auditEvents()
+        let before = try vault.audit.events()
         // A checkpoint compliance kept from before the erasure.
         let trusted = try TemporaryDirectory()
-        try Data(try vault.signedAuditCheckpoint().note.bytes).write(to: trusted.file("before-erasure"))
+        try Data(try vault.audit.checkpoint().note.bytes).write(to: trusted.file("before-erasure"))
         #expect(try vault.erasure.erase(ClientReference("C-0002"), reason: "erasure request DP-1") == 2)
 
         let reopened = try fixture.open()
@@ -32,7 +32,7 @@ import CasebookTestSupport
         let keys = try DatabaseQueue(path: fixture.databaseURL.path).read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM client_keys") }
         #expect(keys == 1)
         // The audit log still opens, with one more event that says what was erased.
-        let events = try reopened.auditEvents()
+        let events = try reopened.audit.events()
         #expect(Array(events.prefix(before.count)) == before)
         let event = try #require(events.last)
         #expect(event.action == .clientErased)
@@ -42,7 +42,7 @@ import CasebookTestSupport
         #expect(event.shownDetail == "reason: erasure request DP-1")
         // And the whole log still verifies: every event, the tree, and consistency with the
         // checkpoint from before the erasure (nothing in the log was rewritten to erase).
-        let verification = try reopened.verifyOwnAuditLog(trustedDirectory: trusted.url, collectingReport: false)
+        let verification = try reopened.audit.verify(trustedDirectory: trusted.url, collectingReport: false)
         #expect(verification.failure == nil)
         #expect(verification.eventCount == UInt64(events.count))
         #expect(verification.trusted.map(\.checkpoint.size) == [UInt64(before.count)])

@@ -49,7 +49,7 @@ import CasebookTestSupport
         let consent = try permitProbation(vault, fields: ["focus", "plan", "risk-immediate-concern"])
         let outsider = Outsider()
         let url = ada.fixture.folder.file("export.age")
-        let outcome = try vault.export(try request(outsider, markdown: true, acceptPartial: true), armor: false, writingTo: url)
+        let outcome = try vault.exports.export(try request(outsider, markdown: true, acceptPartial: true), armor: false, writingTo: url)
         let manifest = outcome.manifest
         #expect(manifest.client == "C-0042")
         #expect(manifest.records.map(\.id) == [hii.recordID])
@@ -76,10 +76,10 @@ import CasebookTestSupport
         let proven = try PackageAuditProof.verify(event: files[4].contents, proof: files[5].contents, checkpoint: files[6].contents,
                                                   signer: ada.card.minisignKey.key, action: .exportSealed, packageID: manifest.id,
                                                   manifest: files[0].contents)
-        let events = try vault.auditEvents()
+        let events = try vault.audit.events()
         #expect(proven.event == events.last)
         #expect(proven.checkpoint.size == UInt64(events.count))
-        #expect(proven.checkpoint.rootHash == (try vault.auditTreeHead().rootHash))
+        #expect(proven.checkpoint.rootHash == (try vault.audit.treeHead().rootHash))
         let event = try #require(events.last)
         #expect(event.action == .exportSealed)
         #expect(event.export == manifest.id)
@@ -90,7 +90,7 @@ import CasebookTestSupport
         #expect(event.basis == manifest.basis)
         #expect(event.digest == Hex.encode(SHA256.hash(files[0].contents)))
         // Never overwritten.
-        #expect(expectCasebookError(.alreadyExists) { try vault.export(try request(outsider, acceptPartial: true), armor: false, writingTo: url) } != nil)
+        #expect(expectCasebookError(.alreadyExists) { try vault.exports.export(try request(outsider, acceptPartial: true), armor: false, writingTo: url) } != nil)
     }
 
     @Test func withdrawalRefusesTheNextExportAndSaysWhich() throws {
@@ -99,15 +99,15 @@ import CasebookTestSupport
         _ = try vault.records.create(parse(SampleDocuments.hii()))
         let consent = try permitProbation(vault)
         let outsider = Outsider()
-        try vault.export(try request(outsider), armor: true, writingTo: ada.fixture.folder.file("first.age"))
+        try vault.exports.export(try request(outsider), armor: true, writingTo: ada.fixture.folder.file("first.age"))
         try vault.consents.withdraw(id: consent.id, reason: "client withdrew consent in session")
         let url = ada.fixture.folder.file("second.age")
-        let before = try vault.auditEvents().count
-        let error = expectCasebookError(.refused) { try vault.export(try request(outsider), armor: true, writingTo: url) }
+        let before = try vault.audit.events().count
+        let error = expectCasebookError(.refused) { try vault.exports.export(try request(outsider), armor: true, writingTo: url) }
         #expect(error?.message.hasPrefix("no consent covers this export: C-0042 to age1") == true)
         #expect(error?.message.contains("consent \(consent.id) v2 was withdrawn at") == true)
         #expect(!FileManager.default.fileExists(atPath: url.path))
-        let events = try vault.auditEvents()
+        let events = try vault.audit.events()
         #expect(events.count == before + 1)
         #expect(events.last?.action == .exportRefused)
         #expect(events.last?.detail == "denied")
@@ -123,19 +123,19 @@ import CasebookTestSupport
         try permitProbation(vault, fields: ["focus", "plan"])
         let outsider = Outsider()
         let url = ada.fixture.folder.file("partial.age")
-        let refused = expectCasebookError(.refused) { try vault.export(try request(outsider), armor: false, writingTo: url) }
+        let refused = expectCasebookError(.refused) { try vault.exports.export(try request(outsider), armor: false, writingTo: url) }
         #expect(refused?.message.hasPrefix("the client's consent covers this export only in part") == true)
         #expect(refused?.remedy == .acceptPartialOrGrantConsent)
         #expect(!FileManager.default.fileExists(atPath: url.path))
-        #expect(try vault.auditEvents().last?.detail == "partial, not accepted")
-        let outcome = try vault.export(try request(outsider, acceptPartial: true), armor: false, writingTo: url)
+        #expect(try vault.audit.events().last?.detail == "partial, not accepted")
+        let outcome = try vault.exports.export(try request(outsider, acceptPartial: true), armor: false, writingTo: url)
         // The theological record carries religious-belief, which no provision names: withheld whole.
         #expect(!outcome.manifest.records.map(\.id).contains(theological.recordID))
-        #expect(try vault.auditEvents().last?.excluded == [theological.recordID])
+        #expect(try vault.audit.events().last?.excluded == [theological.recordID])
         #expect(outcome.withheldReasons.contains { $0.contains("religious-belief") })
         // Naming the label lets it leave.
         try permitProbation(vault, fields: ["guidance"], labels: ["religious-belief"])
-        let named = try vault.export(try request(outsider, fields: ["guidance"], kinds: [.theologicalAdvice]), armor: false,
+        let named = try vault.exports.export(try request(outsider, fields: ["guidance"], kinds: [.theologicalAdvice]), armor: false,
                                      writingTo: ada.fixture.folder.file("named.age"))
         #expect(named.manifest.records.map(\.id) == [theological.recordID])
         #expect(named.manifest.records[0].sections.keys.sorted() == ["guidance"])
@@ -151,14 +151,14 @@ import CasebookTestSupport
             provisions: [ConsentProvision(effect: .permit, purposes: [.subjectAccess], recipients: [.role("client")], actions: [.export])]))
         func secret(_ text: String) -> SecureBytes { var bytes = Array(text.utf8); return SecureBytes(consuming: &bytes) }
         let url = ada.fixture.folder.file("sar.age")
-        let outcome = try vault.export(
+        let outcome = try vault.exports.export(
             ExportRequest(client: try ClientReference("C-0042"),
                           recipient: try .passphrase(AgeScryptRecipient(passphrase: secret("correct horse battery staple"), logN: 10),
                                                  organisation: nil, role: "client"),
                           purpose: .subjectAccess, markdown: true),
             armor: true, writingTo: url)
         #expect(outcome.manifest.recipient.kind == "passphrase")
-        #expect(try vault.auditEvents().last?.recipients == ["passphrase"])
+        #expect(try vault.audit.events().last?.recipients == ["passphrase"])
         let files = try entries(url, AgeScryptIdentity(passphrase: secret("correct horse battery staple")))
         #expect(files.count == 7)
         #expect(throws: AgeError.self) { _ = try Age.decrypt(try [UInt8](Data(contentsOf: url)), identities: [AgeScryptIdentity(passphrase: secret("wrong horse battery staple"))]) }
@@ -173,19 +173,19 @@ import CasebookTestSupport
         for markdown in [false, true] {
             var plain = try request(outsider, markdown: markdown)
             plain.recipient = plain.recipient.forPlaintext
-            let (outcome, document) = try vault.exportPlaintext(plain)
+            let (outcome, document) = try vault.exports.exportPlaintext(plain)
             let text = String(decoding: document, as: UTF8.self)
             #expect(text.contains("Zebra crossing"))
             #expect(markdown ? text.hasPrefix("# Casebook export: records of C-0042") : (try ExportManifest.decode(Array(document.dropLast()))) == outcome.manifest)
             #expect(outcome.manifest.delivery == "plaintext")
-            let event = try #require(try vault.auditEvents().last)
+            let event = try #require(try vault.audit.events().last)
             #expect(event.action == .exportPlaintext)
             #expect(event.digest == Hex.encode(SHA256.hash(document)))
         }
         // A plaintext request cannot be sealed by mistake.
         var plain = try request(outsider)
         plain.recipient = plain.recipient.forPlaintext
-        #expect(expectCasebookError(.invalidArgument) { try vault.export(plain, armor: false, writingTo: ada.fixture.folder.file("x.age")) } != nil)
+        #expect(expectCasebookError(.invalidArgument) { try vault.exports.export(plain, armor: false, writingTo: ada.fixture.folder.file("x.age")) } != nil)
     }
 
     @Test func anExportThatCannotBeWrittenIsAuditedAsAborted() throws {
@@ -194,9 +194,9 @@ import CasebookTestSupport
         _ = try vault.records.create(parse(SampleDocuments.hii()))
         try permitProbation(vault)
         let url = ada.fixture.folder.file("no-such-folder/export.age")
-        let error = expectCasebookError(.environment) { try vault.export(try request(Outsider()), armor: false, writingTo: url) }
+        let error = expectCasebookError(.environment) { try vault.exports.export(try request(Outsider()), armor: false, writingTo: url) }
         #expect(error != nil)
-        let events = try vault.auditEvents()
+        let events = try vault.audit.events()
         #expect(events.last?.action == .exportRefused)
         #expect(events.last?.detail?.hasPrefix("aborted: cannot create") == true)
         #expect(!events.contains { $0.action == .exportSealed })
@@ -211,15 +211,15 @@ import CasebookTestSupport
         let url = ada.fixture.folder.file("bad.age")
         let before = try ada.fixture.databaseBytes()
         #expect(expectCasebookError(.invalidInput) { _ = try ExportRecipient.age("age1notarecipient", organisation: nil, role: nil) } != nil)
-        #expect(expectCasebookError(.invalidInput) { try vault.export(try request(outsider, fields: ["no-such-section"]), armor: false, writingTo: url) } != nil)
-        #expect(expectCasebookError(.invalidInput) { try vault.export(try request(outsider, fields: []), armor: false, writingTo: url) } != nil)
+        #expect(expectCasebookError(.invalidInput) { try vault.exports.export(try request(outsider, fields: ["no-such-section"]), armor: false, writingTo: url) } != nil)
+        #expect(expectCasebookError(.invalidInput) { try vault.exports.export(try request(outsider, fields: []), armor: false, writingTo: url) } != nil)
         var reason = try request(outsider)
         reason.reason = "two\nlines"
-        #expect(expectCasebookError(.invalidInput) { try vault.export(reason, armor: false, writingTo: url) } != nil)
+        #expect(expectCasebookError(.invalidInput) { try vault.exports.export(reason, armor: false, writingTo: url) } != nil)
         var other = try request(outsider)
         other.client = try ClientReference("C-0100")
-        #expect(expectCasebookError(.notFound) { try vault.export(other, armor: false, writingTo: url) } != nil)
-        #expect(expectCasebookError(.notFound) { try vault.export(try request(outsider, kinds: [.mentorLog]), armor: false, writingTo: url) } != nil)
+        #expect(expectCasebookError(.notFound) { try vault.exports.export(other, armor: false, writingTo: url) } != nil)
+        #expect(expectCasebookError(.notFound) { try vault.exports.export(try request(outsider, kinds: [.mentorLog]), armor: false, writingTo: url) } != nil)
         // Organisation and role follow the consent provisions' token rule, whatever the recipient.
         #expect(expectCasebookError(.invalidInput) { _ = try ExportRecipient.age(outsider.recipient, organisation: "Probation North!", role: nil) } != nil)
         #expect(expectCasebookError(.invalidInput) { _ = try ExportRecipient.age(outsider.recipient, organisation: nil, role: "Offender\nManager") } != nil)
@@ -233,7 +233,7 @@ import CasebookTestSupport
         let vault = try ada.vault()
         _ = try vault.records.create(parse(SampleDocuments.hii()))
         try permitProbation(vault)
-        let outcome = try vault.export(try request(Outsider()), armor: false, writingTo: ada.fixture.folder.file("e.age"))
+        let outcome = try vault.exports.export(try request(Outsider()), armor: false, writingTo: ada.fixture.folder.file("e.age"))
         let json = String(decoding: outcome.manifest.encoded(), as: UTF8.self)
         #expect(try ExportManifest.decode(outcome.manifest.encoded()) == outcome.manifest)
         for variant in [
@@ -266,14 +266,14 @@ import CasebookTestSupport
     private func approvedOverride(_ ada: Party, _ sam: Party, to outsider: Outsider, fields: [String] = ["risk-actions", "plan"],
                                   specialCategories: [String] = []) throws -> [UInt8] {
         let requestURL = ada.fixture.folder.file("request-\(UUID().uuidString).txt")
-        try ada.vault().requestOverride(
+        try ada.vault().overrides.request(
             client: try ClientReference("C-0042"), to: try OverrideRecipient(ageRecipient: outsider.recipient), purpose: .riskManagement,
             fields: fields, specialCategories: specialCategories, citation: "Crime and Disorder Act 1998 s.115",
             justification: "Imminent risk to an identified person; MAPPA level 3.", consentSought: .unsafe,
             reason: "Seeking consent would alert the client to the police operation.", clientInformed: .deferred,
             expires: Date().addingTimeInterval(7 * 86_400), writingTo: requestURL)
         let approvalURL = sam.fixture.folder.file("approval-\(UUID().uuidString).txt")
-        try sam.vault().approveOverride(try [UInt8](Data(contentsOf: requestURL)), requester: { $0 == ada.card.fingerprint ? ada.party : nil },
+        try sam.vault().overrides.approve(try [UInt8](Data(contentsOf: requestURL)), requester: { $0 == ada.card.fingerprint ? ada.party : nil },
                                         writingTo: approvalURL)
         return try [UInt8](Data(contentsOf: approvalURL))
     }
@@ -287,16 +287,16 @@ import CasebookTestSupport
         let consent = try permitProbation(vault, fields: ["plan"])
         var both = try request(outsider, fields: ["plan", "risk-immediate-concern"], kinds: [.hiiSession])
         both.overrideApproval = approval
-        let outcome = try vault.export(both, armor: false, writingTo: ada.fixture.folder.file("both.age"))
+        let outcome = try vault.exports.export(both, armor: false, writingTo: ada.fixture.folder.file("both.age"))
         #expect(outcome.manifest.basis.count == 2)
         #expect(outcome.manifest.basis[0] == "\(consent.id) v1 sha256:\(consent.canonicalHash)")
         #expect(outcome.manifest.basis[1].hasPrefix("override "))
         // Consent alone covers plan: the override is not relied on, and not recorded.
         var consentOnly = try request(outsider, fields: ["plan"], kinds: [.hiiSession])
         consentOnly.overrideApproval = approval
-        let plain = try vault.export(consentOnly, armor: false, writingTo: ada.fixture.folder.file("plan.age"))
+        let plain = try vault.exports.export(consentOnly, armor: false, writingTo: ada.fixture.folder.file("plan.age"))
         #expect(plain.manifest.basis == ["\(consent.id) v1 sha256:\(consent.canonicalHash)"])
-        #expect(try vault.auditEvents().last?.override == nil)
+        #expect(try vault.audit.events().last?.override == nil)
     }
 
     @Test func anApprovedOverrideIsTheBasisWhenThereIsNoConsent() throws {
@@ -305,23 +305,23 @@ import CasebookTestSupport
         let approval = try approvedOverride(ada, sam, to: outsider)
         let vault = try ada.vault()
         // Without the override: no consent, refused.
-        #expect(expectCasebookError(.refused) { try vault.export(try request(outsider), armor: false, writingTo: ada.fixture.folder.file("none.age")) } != nil)
+        #expect(expectCasebookError(.refused) { try vault.exports.export(try request(outsider), armor: false, writingTo: ada.fixture.folder.file("none.age")) } != nil)
         var withOverride = try request(outsider)
         withOverride.overrideApproval = approval
         // The theological record carries religious-belief, which the override does not name.
-        let partial = expectCasebookError(.refused) { try vault.export(withOverride, armor: false, writingTo: ada.fixture.folder.file("p.age")) }
+        let partial = expectCasebookError(.refused) { try vault.exports.export(withOverride, armor: false, writingTo: ada.fixture.folder.file("p.age")) }
         #expect(partial?.message.contains("cover this export only in part") == true)
         #expect(partial?.message.contains("the override does not name religious-belief") == true)
         withOverride.acceptPartial = true
         let url = ada.fixture.folder.file("override.age")
-        let outcome = try vault.export(withOverride, armor: false, writingTo: url)
+        let outcome = try vault.exports.export(withOverride, armor: false, writingTo: url)
         #expect(outcome.manifest.records.count == 2)
         #expect(!outcome.manifest.records.map(\.id).contains(theological))
         #expect(outcome.manifest.records.allSatisfy { Set($0.sections.keys).isSubset(of: ["risk-actions", "plan"]) })
         #expect(outcome.manifest.basis.count == 1)
         #expect(outcome.manifest.basis[0].hasPrefix("override "))
         #expect(outcome.manifest.basis[0].hasSuffix("\"Crime and Disorder Act 1998 s.115\" approved by \(sam.card.fingerprint)"))
-        let event = try #require(try vault.auditEvents().last)
+        let event = try #require(try vault.audit.events().last)
         #expect(event.action == .exportSealed)
         #expect(event.basis == outcome.manifest.basis)
         #expect(event.override != nil && outcome.manifest.basis[0].contains(event.override!))
@@ -342,9 +342,9 @@ import CasebookTestSupport
             var attempt = try request(outsider)
             attempt.overrideApproval = approval
             try change(&attempt)
-            let before = try vault.auditEvents().count
-            let error = expectCasebookError(.refused) { try vault.export(attempt, armor: false, writingTo: url) }
-            let events = try vault.auditEvents()
+            let before = try vault.audit.events().count
+            let error = expectCasebookError(.refused) { try vault.exports.export(attempt, armor: false, writingTo: url) }
+            let events = try vault.audit.events()
             #expect(events.count == before + 1)
             #expect(events.last?.action == .exportRefused)
             #expect(events.last?.detail?.hasPrefix("override refused: ") == true)
@@ -374,15 +374,15 @@ import CasebookTestSupport
             var attempt = try request(outsider)
             attempt.overrideApproval = file
             let before = try ada.fixture.databaseBytes()
-            let events = try vault.auditEvents().count
-            #expect(expectCasebookError(code) { try vault.export(attempt, armor: false, writingTo: url) } != nil, "\(code)")
+            let events = try vault.audit.events().count
+            #expect(expectCasebookError(code) { try vault.exports.export(attempt, armor: false, writingTo: url) } != nil, "\(code)")
             #expect(try ada.fixture.databaseBytes() == before)
-            #expect(try vault.auditEvents().count == events)
+            #expect(try vault.audit.events().count == events)
             #expect(!FileManager.default.fileExists(atPath: url.path))
         }
         // With everything matching, it goes (the theological record is named this time).
         var good = try request(outsider, acceptPartial: true)
         good.overrideApproval = approval
-        #expect(try vault.export(good, armor: false, writingTo: url).manifest.records.count == 3)
+        #expect(try vault.exports.export(good, armor: false, writingTo: url).manifest.records.count == 3)
     }
 }

@@ -32,7 +32,7 @@ func permitSupervision(_ vault: Vault, client: String, to party: Party, fields: 
             try permitSupervision(vault, client: "C-0077", to: recipient)
         }
         let url = ada.fixture.folder.file("handover-\(UUID().uuidString).age")
-        try vault.sealHandover(recordIDs: [first.recordID, second.recordID], to: recipients.map(\.party),
+        try vault.handovers.seal(recordIDs: [first.recordID, second.recordID], to: recipients.map(\.party),
                                purpose: .supervision, reason: "clinical supervision", fields: fields, armor: false, writingTo: url)
         return (url, [first.recordID, second.recordID])
     }
@@ -43,7 +43,7 @@ func permitSupervision(_ vault: Vault, client: String, to party: Party, fields: 
         let (url, ids) = try sealed(ada, to: [sam])
         let file = try [UInt8](Data(contentsOf: url))
         let supervisor = try sam.vault()
-        let opened = try supervisor.openHandover(file, sender: contacts(ada))
+        let opened = try supervisor.handovers.open(file, sender: contacts(ada))
         #expect(opened.sender.name == "Dr Ada Example")
         #expect(opened.manifest.records.map(\.id) == ids)
         #expect(opened.manifest.purpose == "supervision")
@@ -54,7 +54,7 @@ func permitSupervision(_ vault: Vault, client: String, to party: Party, fields: 
         #expect(Set(hii.sections.keys).isSubset(of: ["focus", "plan"]))
         #expect(hii.withheld.contains("session-number"))
         #expect(!hii.withheld.contains("focus"))
-        let imported = try supervisor.importHandover(opened)
+        let imported = try supervisor.handovers.importRecords(opened)
         #expect(imported.count == 2)
         let record = try supervisor.records.revision(id: imported[0], revision: nil)
         #expect(record.metadata.origin == .received)
@@ -66,7 +66,7 @@ func permitSupervision(_ vault: Vault, client: String, to party: Party, fields: 
         #expect(record.content.header.client.rawValue == "C-0042")
         #expect(try supervisor.records.search("zebra").map(\.recordID) == [imported[0]])
         // Both sides audited it.
-        let sealedEvent = try #require(try ada.vault().auditEvents().last)
+        let sealedEvent = try #require(try ada.vault().audit.events().last)
         #expect(sealedEvent.action == .handoverSealed)
         #expect(sealedEvent.records == ids)
         #expect(sealedEvent.recipients == [sam.card.fingerprint.description])
@@ -78,17 +78,17 @@ func permitSupervision(_ vault: Vault, client: String, to party: Party, fields: 
         // The package carries that very event, proven into a checkpoint Ada signed just after it.
         #expect(opened.audit.event == sealedEvent)
         #expect(opened.audit.checkpoint.size == UInt64(sealedEvent.sequence + 1))
-        #expect(opened.audit.checkpoint.rootHash == (try ada.vault().auditTreeHead().rootHash))
-        #expect(opened.audit.checkpoint.origin == (try ada.vault().auditOrigin))
-        let importedEvent = try #require(try supervisor.auditEvents().last)
+        #expect(opened.audit.checkpoint.rootHash == (try ada.vault().audit.treeHead().rootHash))
+        #expect(opened.audit.checkpoint.origin == (try ada.vault().audit.origin))
+        let importedEvent = try #require(try supervisor.audit.events().last)
         #expect(importedEvent.action == .handoverImported)
         #expect(importedEvent.handover == opened.manifest.id)
         #expect(importedEvent.sender == ada.card.fingerprint.description)
         // A second import is refused, and nothing more is stored.
-        let again = try sam.vault().openHandover(file, sender: contacts(ada))
+        let again = try sam.vault().handovers.open(file, sender: contacts(ada))
         #expect(again.importedAt != nil)
         let before = try sam.fixture.databaseBytes()
-        let error = expectCasebookError(.alreadyExists) { _ = try sam.vault().importHandover(again) }
+        let error = expectCasebookError(.alreadyExists) { _ = try sam.vault().handovers.importRecords(again) }
         #expect(error?.message.contains("already imported") == true)
         #expect(try sam.fixture.databaseBytes() == before)
         // Received records stay as sent.
@@ -116,7 +116,7 @@ func permitSupervision(_ vault: Vault, client: String, to party: Party, fields: 
         func reseal(_ entries: [UstarArchive.Entry]) throws -> [UInt8] {
             try Age.encrypt(try UstarArchive.write(entries), to: [try AgeX25519Recipient(encoded: sam.card.ageRecipient)])
         }
-        #expect(try supervisor.openHandover(try reseal(genuine), sender: contacts(ada)).records.count == 2)
+        #expect(try supervisor.handovers.open(try reseal(genuine), sender: contacts(ada)).records.count == 2)
         func replacing(_ index: Int, with contents: [UInt8]) -> [UstarArchive.Entry] {
             var copy = genuine
             copy[index] = UstarArchive.Entry(name: copy[index].name, contents: contents, modificationTime: copy[index].modificationTime)
@@ -144,7 +144,7 @@ func permitSupervision(_ vault: Vault, client: String, to party: Party, fields: 
         let before = try sam.fixture.databaseBytes()
         for (what, entries) in cases {
             let error = expectCasebookError(what == "no audit evidence" ? .invalidInput : .integrity) {
-                _ = try supervisor.openHandover(try reseal(entries), sender: contacts(ada))
+                _ = try supervisor.handovers.open(try reseal(entries), sender: contacts(ada))
             }
             #expect(error != nil, "\(what) was accepted")
         }
@@ -158,19 +158,19 @@ func permitSupervision(_ vault: Vault, client: String, to party: Party, fields: 
         let (url, _) = try sealed(ada, to: [sam])
         let file = try [UInt8](Data(contentsOf: url))
         // Not addressed to Eve.
-        let notMine = expectCasebookError(.invalidInput) { _ = try eve.vault().openHandover(file, sender: self.contacts(ada)) }
+        let notMine = expectCasebookError(.invalidInput) { _ = try eve.vault().handovers.open(file, sender: self.contacts(ada)) }
         #expect(notMine?.message.contains("not addressed to you") == true)
         // Sender unknown to Sam.
-        let unknown = expectCasebookError(.notFound) { _ = try sam.vault().openHandover(file, sender: self.contacts()) }
+        let unknown = expectCasebookError(.notFound) { _ = try sam.vault().handovers.open(file, sender: self.contacts()) }
         #expect(unknown?.message.contains("not in your contacts") == true)
         #expect(unknown?.remedy == .addTheirCard)
         // A contact with Ada's name but another key: the signature does not verify.
         let impostor = HandoverParty(name: "Dr Ada Example", card: eve.card)
-        let badSignature = expectCasebookError(.integrity) { _ = try sam.vault().openHandover(file, sender: { _ in impostor }) }
+        let badSignature = expectCasebookError(.integrity) { _ = try sam.vault().handovers.open(file, sender: { _ in impostor }) }
         #expect(badSignature?.message.contains("signature does not verify") == true)
         // Truncated and bit-flipped files.
         for damaged in [Array(file.prefix(file.count - 10)), file.enumerated().map { $0.offset == file.count - 30 ? $0.element ^ 1 : $0.element }] {
-            let error = expectCasebookError(.integrity) { _ = try sam.vault().openHandover(damaged, sender: self.contacts(ada)) }
+            let error = expectCasebookError(.integrity) { _ = try sam.vault().handovers.open(damaged, sender: self.contacts(ada)) }
             #expect(error?.message.contains("damaged") == true)
         }
     }
@@ -183,11 +183,11 @@ func permitSupervision(_ vault: Vault, client: String, to party: Party, fields: 
         // Sam decrypts the genuine archive and re-seals it: to Eve, and to himself and Eve.
         let archive = try Age.decrypt(try [UInt8](Data(contentsOf: url)), identities: [try sam.ageIdentity()])
         let toEve = try Age.encrypt(archive, to: [try AgeX25519Recipient(encoded: eve.card.ageRecipient)])
-        let forwarded = expectCasebookError(.invalidInput) { _ = try eve.vault().openHandover(toEve, sender: self.contacts(ada)) }
+        let forwarded = expectCasebookError(.invalidInput) { _ = try eve.vault().handovers.open(toEve, sender: self.contacts(ada)) }
         #expect(forwarded?.message.contains("not meant for you") == true)
         let toBoth = try Age.encrypt(archive, to: [try AgeX25519Recipient(encoded: sam.card.ageRecipient),
                                                    try AgeX25519Recipient(encoded: eve.card.ageRecipient)])
-        let resealed = expectCasebookError(.invalidInput) { _ = try sam.vault().openHandover(toBoth, sender: self.contacts(ada)) }
+        let resealed = expectCasebookError(.invalidInput) { _ = try sam.vault().handovers.open(toBoth, sender: self.contacts(ada)) }
         #expect(resealed?.message.contains("re-sealed") == true)
         // An archive with an altered manifest but the original signature.
         var entries = try UstarArchive.read(archive, limits: .init(maximumTotalByteCount: 1 << 20))
@@ -196,7 +196,7 @@ func permitSupervision(_ vault: Vault, client: String, to party: Party, fields: 
         json[index] = UInt8(ascii: "Y")
         entries[0] = UstarArchive.Entry(name: "handover.json", contents: json, modificationTime: entries[0].modificationTime)
         let altered = try Age.encrypt(try UstarArchive.write(entries), to: [try AgeX25519Recipient(encoded: sam.card.ageRecipient)])
-        let error = expectCasebookError(.integrity) { _ = try sam.vault().openHandover(altered, sender: self.contacts(ada)) }
+        let error = expectCasebookError(.integrity) { _ = try sam.vault().handovers.open(altered, sender: self.contacts(ada)) }
         #expect(error?.message.contains("signature does not verify") == true)
     }
 
@@ -208,7 +208,7 @@ func permitSupervision(_ vault: Vault, client: String, to party: Party, fields: 
         try permitSupervision(vault, client: "C-0042", to: sam)
         let url = ada.fixture.folder.file("out.age")
         func seal(ids: [String] = [record.recordID], to: [HandoverParty]? = nil, reason: String? = nil, fields: [String]? = nil) throws {
-            try vault.sealHandover(recordIDs: ids, to: to ?? [sam.party], purpose: .supervision, reason: reason, fields: fields, armor: true, writingTo: url)
+            try vault.handovers.seal(recordIDs: ids, to: to ?? [sam.party], purpose: .supervision, reason: reason, fields: fields, armor: true, writingTo: url)
         }
         #expect(expectCasebookError(.invalidInput) { try seal(reason: "  ") } != nil)
         #expect(expectCasebookError(.invalidInput) { try seal(to: []) } != nil)
@@ -216,11 +216,11 @@ func permitSupervision(_ vault: Vault, client: String, to party: Party, fields: 
         #expect(expectCasebookError(.invalidInput) { try seal(fields: ["no-such-section"]) } != nil)
         #expect(expectCasebookError(.notFound) { try seal(ids: ["ZZZZZZZZZZ"]) } != nil)
         #expect(!FileManager.default.fileExists(atPath: url.path))
-        let events = try vault.auditEvents().count
+        let events = try vault.audit.events().count
         try seal()
         #expect(try String(contentsOf: url, encoding: .utf8).hasPrefix("-----BEGIN AGE ENCRYPTED FILE-----"))
         #expect(expectCasebookError(.alreadyExists) { try seal() } != nil)
-        #expect(try vault.auditEvents().count == events + 1)
+        #expect(try vault.audit.events().count == events + 1)
     }
 }
 
@@ -244,7 +244,7 @@ func permitSupervision(_ vault: Vault, client: String, to party: Party, fields: 
         let file = folder.appendingPathComponent("handover.age")
         for armor in [false, true] {
             try? FileManager.default.removeItem(at: file)
-            let manifest = try vault.sealHandover(recordIDs: [record.recordID], to: [sam.party], purpose: .supervision,
+            let manifest = try vault.handovers.seal(recordIDs: [record.recordID], to: [sam.party], purpose: .supervision,
                                                   fields: nil, armor: armor, writingTo: file)
             // Sam's age identity, as `whoami --export-age-identity` writes it.
             let key = folder.appendingPathComponent("key.txt")
@@ -280,7 +280,7 @@ func permitSupervision(_ vault: Vault, client: String, to party: Party, fields: 
         let record = try vault.records.create(parse(SampleDocuments.hii()))
         try permitSupervision(vault, client: "C-0042", to: sam)
         let url = ada.fixture.folder.file("h.age")
-        try vault.sealHandover(recordIDs: [record.recordID], to: [sam.party], purpose: .supervision, fields: nil, armor: false, writingTo: url)
+        try vault.handovers.seal(recordIDs: [record.recordID], to: [sam.party], purpose: .supervision, fields: nil, armor: false, writingTo: url)
         let file = try [UInt8](Data(contentsOf: url))
         let supervisor = try sam.vault()
         let contacts: (IdentityFingerprint) -> HandoverParty? = { $0 == ada.card.fingerprint ? ada.party : nil }
@@ -300,7 +300,7 @@ func permitSupervision(_ vault: Vault, client: String, to party: Party, fields: 
         for _ in 0..<30 { inputs.append((0..<next(400)).map { _ in UInt8(next(256)) }) }
         for input in inputs {
             do {
-                _ = try supervisor.openHandover(input, sender: contacts)
+                _ = try supervisor.handovers.open(input, sender: contacts)
                 Issue.record("a damaged handover was accepted")
             } catch let error as CasebookError {
                 #expect(!error.message.isEmpty)
@@ -310,7 +310,7 @@ func permitSupervision(_ vault: Vault, client: String, to party: Party, fields: 
         }
         #expect(try sam.fixture.databaseBytes() == before)
         // The genuine file still opens.
-        #expect(try supervisor.openHandover(file, sender: contacts).records.count == 1)
+        #expect(try supervisor.handovers.open(file, sender: contacts).records.count == 1)
     }
 
     @Test func manifestsMustBeCanonical() throws {
@@ -319,7 +319,7 @@ func permitSupervision(_ vault: Vault, client: String, to party: Party, fields: 
         let vault = try ada.vault()
         let record = try vault.records.create(parse(SampleDocuments.hii()))
         try permitSupervision(vault, client: "C-0042", to: sam)
-        let manifest = try vault.sealHandover(recordIDs: [record.recordID], to: [sam.party], purpose: .supervision, fields: nil,
+        let manifest = try vault.handovers.seal(recordIDs: [record.recordID], to: [sam.party], purpose: .supervision, fields: nil,
                                               armor: false, writingTo: ada.fixture.folder.file("h.age"))
         let json = String(decoding: manifest.encoded(), as: UTF8.self)
         #expect(try HandoverManifest.decode(manifest.encoded()) == manifest)
@@ -345,14 +345,14 @@ func permitSupervision(_ vault: Vault, client: String, to party: Party, fields: 
         let record = try vault.records.create(parse(SampleDocuments.hii(marker: "Zebra")))
         var url = ada.fixture.folder.file("a.age")
         func seal(acceptPartial: Bool = false) throws -> HandoverManifest {
-            try vault.sealHandover(recordIDs: [record.recordID], to: [sam.party], purpose: .supervision, fields: nil,
+            try vault.handovers.seal(recordIDs: [record.recordID], to: [sam.party], purpose: .supervision, fields: nil,
                                    acceptPartial: acceptPartial, armor: false, writingTo: url)
         }
         // No consent: refused, nothing written, the refusal audited.
         let none = expectCasebookError(.refused) { _ = try seal() }
         #expect(none?.message.contains("no consent covers this handover") == true)
         #expect(!FileManager.default.fileExists(atPath: url.path))
-        #expect(try vault.auditEvents().last?.action == .handoverRefused)
+        #expect(try vault.audit.events().last?.action == .handoverRefused)
         // A consent for two sections only: refused unless the partial result is accepted.
         let consent = try permitSupervision(vault, client: "C-0042", to: sam, fields: ["focus", "plan"])
         let partial = expectCasebookError(.refused) { _ = try seal() }
@@ -362,12 +362,12 @@ func permitSupervision(_ vault: Vault, client: String, to party: Party, fields: 
         let sent = try #require(manifest.records.first)
         #expect(Set(sent.sections.keys) == ["focus", "plan"])
         #expect(sent.withheld.contains("session-number") && sent.withheld.contains("client-report"))
-        let event = try #require(try vault.auditEvents().last)
+        let event = try #require(try vault.audit.events().last)
         #expect(event.action == .handoverSealed)
         #expect(event.basis == ["\(consent.id) v1 sha256:\(consent.canonicalHash)"])
         // Asking only for what the consent covers is a full result: no --accept-partial needed.
         url = ada.fixture.folder.file("fields.age")
-        let exact = try vault.sealHandover(recordIDs: [record.recordID], to: [sam.party], purpose: .supervision, fields: ["focus", "plan"],
+        let exact = try vault.handovers.seal(recordIDs: [record.recordID], to: [sam.party], purpose: .supervision, fields: ["focus", "plan"],
                                            armor: false, writingTo: url)
         #expect(Set(try #require(exact.records.first).sections.keys) == ["focus", "plan"])
         // Withdrawn: refused again (not retroactive: the handover above stays sent).
@@ -377,7 +377,7 @@ func permitSupervision(_ vault: Vault, client: String, to party: Party, fields: 
         // Another recipient than the one named is not covered.
         let eve = try Party("Eve Other", role: .supervisor)
         #expect(expectCasebookError(.refused) {
-            _ = try vault.sealHandover(recordIDs: [record.recordID], to: [eve.party], purpose: .supervision, fields: nil,
+            _ = try vault.handovers.seal(recordIDs: [record.recordID], to: [eve.party], purpose: .supervision, fields: nil,
                                        acceptPartial: true, armor: false, writingTo: ada.fixture.folder.file("c.age"))
         } != nil)
     }

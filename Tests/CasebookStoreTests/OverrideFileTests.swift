@@ -33,19 +33,19 @@ import CasebookTestSupport
             randoms.append(Array(requestFile.prefix(Int.random(in: 0..<requestFile.count))) + (0..<40).map { _ in UInt8.random(in: 0...255) })
         }
         for input in randoms {
-            #expect(expectCasebookError(.invalidInput) { _ = try ada.verifiedOverride(input, approver: lookUp(pair.sam.party)) } != nil)
-            #expect(expectCasebookError(.invalidInput) { try sam.approveOverride(input, requester: lookUp(pair.ada.party), writingTo: out) } != nil)
+            #expect(expectCasebookError(.invalidInput) { _ = try ada.overrides.verified(input, approver: lookUp(pair.sam.party)) } != nil)
+            #expect(expectCasebookError(.invalidInput) { try sam.overrides.approve(input, requester: lookUp(pair.ada.party), writingTo: out) } != nil)
         }
         // Every truncation: the one that leaves exactly the request is a request, not an approval.
         for length in 0..<approval.count {
             let prefix = Array(approval.prefix(length))
             let code: CasebookError.Code = prefix == requestFile ? .refused : .invalidInput
-            #expect(expectCasebookError(code) { _ = try ada.verifiedOverride(prefix, approver: lookUp(pair.sam.party)) } != nil,
+            #expect(expectCasebookError(code) { _ = try ada.overrides.verified(prefix, approver: lookUp(pair.sam.party)) } != nil,
                     "truncated to \(length) bytes")
         }
         for length in 0..<requestFile.count {
             #expect(expectCasebookError(.invalidInput) {
-                try sam.approveOverride(Array(requestFile.prefix(length)), requester: lookUp(pair.ada.party), writingTo: out)
+                try sam.overrides.approve(Array(requestFile.prefix(length)), requester: lookUp(pair.ada.party), writingTo: out)
             } != nil, "truncated to \(length) bytes")
         }
         #expect(!FileManager.default.fileExists(atPath: out.path))
@@ -64,7 +64,7 @@ import CasebookTestSupport
         func refused(_ text: String, _ message: String, _ code: CasebookError.Code = .invalidInput,
                      sourceLocation: SourceLocation = #_sourceLocation) throws {
             let file = try signed(text, by: pair.ada)
-            let error = expectCasebookError(code) { try sam.approveOverride(file, requester: lookUp(pair.ada.party), writingTo: out) }
+            let error = expectCasebookError(code) { try sam.overrides.approve(file, requester: lookUp(pair.ada.party), writingTo: out) }
             #expect(error?.message.contains(message) == true, "\(error?.message ?? "no \(code) error") for \(text)", sourceLocation: sourceLocation)
         }
         // The genuine text re-signed is accepted as a request (the check below is not vacuous).
@@ -140,7 +140,7 @@ import CasebookTestSupport
         func request(client: String = "C-0042", to: OverrideRecipient? = nil, fields: [String] = ["plan"], special: [String] = [],
                      citation: String = "A citation", justification: String = "A justification", reason: String = "A reason",
                      expires: Date = start.addingTimeInterval(day)) throws {
-            try pair.ada.vault().requestOverride(
+            try pair.ada.vault().overrides.request(
                 client: try ClientReference(client), to: to ?? .contact(pair.sam.fingerprint), purpose: .court, fields: fields,
                 specialCategories: special, citation: citation, justification: justification, consentSought: .no, reason: reason,
                 clientInformed: .no, expires: expires, writingTo: url)
@@ -250,12 +250,12 @@ import CasebookTestSupport
         let during = Timestamp.parse("2026-11-25T09:00:00Z")!
         let vault = try Vault.open(store: SQLiteVaultStore.open(in: amiraVault.vaultURL, readOnly: false), passphrase: secret(testPassphrase),
                                    clock: Clock { during })
-        let verified = try vault.verifiedOverride(approvalNote.bytes, approver: lookUp(HandoverParty(name: "Dr Sam Example", card: samCard)))
+        let verified = try vault.overrides.verified(approvalNote.bytes, approver: lookUp(HandoverParty(name: "Dr Sam Example", card: samCard)))
         #expect(verified.request == request)
         let samVault = try VaultFixture(name: "Dr Sam Example", role: .supervisor, identity: Self.identity("supervisor"))
         let approving = try Vault.open(store: SQLiteVaultStore.open(in: samVault.vaultURL, readOnly: false), passphrase: secret(testPassphrase),
                                        clock: Clock { during })
-        let (_, _, approval) = try approving.approveOverride(requestNote.bytes, requester: lookUp(HandoverParty(name: "Dr Amira Example", card: amiraCard)),
+        let (_, _, approval) = try approving.overrides.approve(requestNote.bytes, requester: lookUp(HandoverParty(name: "Dr Amira Example", card: amiraCard)),
                                                              writingTo: samVault.folder.file("approval.txt"))
         #expect(approval == approvalNote.bytes)
     }

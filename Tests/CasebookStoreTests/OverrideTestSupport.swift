@@ -35,11 +35,11 @@ func bytes(_ url: URL) throws -> [UInt8] { try [UInt8](Data(contentsOf: url)) }
 func expectRefusal(_ code: CasebookError.Code, in person: Party, output: URL? = nil,
                            sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void) throws -> CasebookError? {
     let before = try person.fixture.databaseBytes()
-    let events = try person.vault().auditEvents().count
+    let events = try person.vault().audit.events().count
     let error = expectCasebookError(code, body)
     #expect(error != nil, "expected a \(code) error", sourceLocation: sourceLocation)
     #expect(try person.fixture.databaseBytes() == before, "the database changed", sourceLocation: sourceLocation)
-    #expect(try person.vault().auditEvents().count == events, "an audit event was added", sourceLocation: sourceLocation)
+    #expect(try person.vault().audit.events().count == events, "an audit event was added", sourceLocation: sourceLocation)
     if let output { #expect(!FileManager.default.fileExists(atPath: output.path), "\(output.lastPathComponent) was written", sourceLocation: sourceLocation) }
     return error
 }
@@ -60,7 +60,7 @@ struct Pair {
     func request(at time: Date = start, name: String = "request.txt", fields: [String] = ["risk-new-information", "risk-actions"],
                  specialCategories: [String] = [], expires: Date? = nil) throws -> (OverrideRequest, URL) {
         let url = ada.file(name)
-        let (request, _) = try ada.vault(at: time).requestOverride(
+        let (request, _) = try ada.vault(at: time).overrides.request(
             client: try ClientReference("C-0042"), to: .contact(sam.fingerprint), purpose: .riskManagement, fields: fields,
             specialCategories: specialCategories, citation: "Crime and Disorder Act 1998 s.115",
             justification: "Serious risk of harm to a named person; the police need the risk sections today.",
@@ -72,7 +72,7 @@ struct Pair {
     /// Sam approves the request file at `time`.
     func approve(_ request: URL, at time: Date = start.addingTimeInterval(3600), name: String = "approval.txt") throws -> URL {
         let url = sam.file(name)
-        try sam.vault(at: time).approveOverride(try bytes(request), requester: lookUp(ada.party), writingTo: url)
+        try sam.vault(at: time).overrides.approve(try bytes(request), requester: lookUp(ada.party), writingTo: url)
         return url
     }
 }

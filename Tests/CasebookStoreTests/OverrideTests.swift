@@ -26,7 +26,7 @@ import CasebookTestSupport
         #expect(parsed.request == request)
         #expect(parsed.signers == [pair.ada.fingerprint])
         // Audited in Ada's vault, without the justification or reason.
-        let requested = try #require(try pair.ada.vault().auditEvents().last)
+        let requested = try #require(try pair.ada.vault().audit.events().last)
         #expect(requested.action == .overrideRequested)
         #expect(requested.override == request.id)
         #expect(requested.client == "C-0042")
@@ -42,7 +42,7 @@ import CasebookTestSupport
         #expect(Array(approval.prefix(requestFile.count)) == requestFile)
         let added = String(decoding: approval.dropFirst(requestFile.count), as: UTF8.self)
         #expect(added.hasPrefix("\u{2014} \(pair.sam.keyName) ") && added.hasSuffix("\n") && added.filter { $0 == "\n" }.count == 1)
-        let approved = try #require(try pair.sam.vault().auditEvents().last)
+        let approved = try #require(try pair.sam.vault().audit.events().last)
         #expect(approved.action == .overrideApproved)
         #expect(approved.override == request.id)
         #expect(approved.fingerprint == pair.ada.fingerprint.description)
@@ -50,7 +50,7 @@ import CasebookTestSupport
 
         // Ada's vault accepts it, with Sam as the approver.
         let ada = try pair.ada.vault(at: start.addingTimeInterval(7200))
-        let verified = try ada.verifiedOverride(approval) { try ada.contacts.contact(withFingerprint: $0).map { HandoverParty(name: $0.name, card: $0.card) } }
+        let verified = try ada.overrides.verified(approval) { try ada.contacts.contact(withFingerprint: $0).map { HandoverParty(name: $0.name, card: $0.card) } }
         #expect(verified.request == request)
         #expect(verified.id == request.id)
         #expect(verified.approver.card.fingerprint == pair.sam.fingerprint)
@@ -94,7 +94,7 @@ import CasebookTestSupport
         let pair = try Pair()
         let url = pair.ada.file("age.txt")
         let outsider = try Party("Outside Example", role: .mentor, clock: start)
-        let (request, _) = try pair.ada.vault().requestOverride(
+        let (request, _) = try pair.ada.vault().overrides.request(
             client: try ClientReference("C-0042"), to: try OverrideRecipient(ageRecipient: outsider.card.ageRecipient), purpose: .court,
             fields: ["risk-observations", "risk-observations", "guidance"], specialCategories: ["religious-belief", "religious-belief"],
             citation: "  Court order 2026/117  ", justification: "The court ordered disclosure.", consentSought: .yes,
@@ -105,7 +105,7 @@ import CasebookTestSupport
         #expect(request.recipient == .init(target: .age(outsider.card.ageRecipient), name: nil))
         #expect(String(decoding: try bytes(url), as: UTF8.self).contains("\"recipient\":{\"age\":\"\(outsider.card.ageRecipient)\",\"kind\":\"age\"}"))
         let approval = try pair.approve(url)
-        let verified = try pair.ada.vault().verifiedOverride(try bytes(approval), approver: lookUp(pair.sam.party))
+        let verified = try pair.ada.vault().overrides.verified(try bytes(approval), approver: lookUp(pair.sam.party))
         try verified.check(client: try ClientReference("C-0042"), recipient: .age(outsider.card.ageRecipient), purpose: .court,
                            fields: ["guidance"], specialCategories: ["religious-belief"])
         #expect(expectCasebookError(.refused) {
@@ -125,7 +125,7 @@ import CasebookTestSupport
         // Ada approving her own request in her own vault.
         let out = pair.ada.file("self-approval.txt")
         let own = try expectRefusal(.refused, in: pair.ada, output: out) {
-            try pair.ada.vault().approveOverride(requestFile, requester: lookUp(pair.ada.party, pair.sam.party), writingTo: out)
+            try pair.ada.vault().overrides.approve(requestFile, requester: lookUp(pair.ada.party, pair.sam.party), writingTo: out)
         }
         #expect(own?.message.contains("cannot approve your own") == true)
         // A hand-made note carrying Ada's signature twice.
@@ -133,7 +133,7 @@ import CasebookTestSupport
         let doubled = requestFile + Array((line + "\n").utf8)
         #expect(try OverrideNote(parsing: doubled).signers == [pair.ada.fingerprint, pair.ada.fingerprint])
         let twice = try expectRefusal(.refused, in: pair.ada) {
-            _ = try pair.ada.vault().verifiedOverride(doubled, approver: lookUp(pair.ada.party, pair.sam.party))
+            _ = try pair.ada.vault().overrides.verified(doubled, approver: lookUp(pair.ada.party, pair.sam.party))
         }
         #expect(twice?.message.contains("approved with your own key") == true)
         // Ada's key under a "supervisor" card with another age key (another fingerprint): the same signer.
@@ -142,7 +142,7 @@ import CasebookTestSupport
         let note = try SignedNote(parsing: requestFile)
         let cosigned = try note.addingSignature(keyName: OverrideNote.keyName(for: twin.fingerprint), privateKey: pair.ada.signingKey()).bytes
         let viaTwin = try expectRefusal(.refused, in: pair.ada) {
-            _ = try pair.ada.vault().verifiedOverride(cosigned, approver: lookUp(HandoverParty(name: "Dr Sam Lookalike", card: twin)))
+            _ = try pair.ada.vault().overrides.verified(cosigned, approver: lookUp(HandoverParty(name: "Dr Sam Lookalike", card: twin)))
         }
         #expect(viaTwin?.message.contains("approved with your own key") == true)
         // Sam approving a request he made himself under a second card that carries his signing key.
@@ -153,7 +153,7 @@ import CasebookTestSupport
                                              keyName: OverrideNote.keyName(for: samTwin.fingerprint), privateKey: pair.sam.signingKey())
         let out2 = pair.sam.file("twin-approval.txt")
         let samSelf = try expectRefusal(.refused, in: pair.sam, output: out2) {
-            try pair.sam.vault().approveOverride(forgedNote.bytes, requester: lookUp(HandoverParty(name: "Sam's Other Card", card: samTwin)),
+            try pair.sam.vault().overrides.approve(forgedNote.bytes, requester: lookUp(HandoverParty(name: "Sam's Other Card", card: samTwin)),
                                                  writingTo: out2)
         }
         #expect(samSelf?.message.contains("your own signing key") == true)
@@ -168,43 +168,43 @@ import CasebookTestSupport
         // A mentor cannot approve, even with the requester as a contact.
         let out = ben.file("approval.txt")
         let notSupervisor = try expectRefusal(.refused, in: ben, output: out) {
-            try ben.vault().approveOverride(requestFile, requester: lookUp(pair.ada.party), writingTo: out)
+            try ben.vault().overrides.approve(requestFile, requester: lookUp(pair.ada.party), writingTo: out)
         }
         #expect(notSupervisor?.message.contains("only a supervisor can approve") == true)
         #expect(notSupervisor?.hint?.contains("supervisor") == true)
         // A supervisor who does not know the requester.
         let out2 = eve.file("approval.txt")
         let unknown = try expectRefusal(.notFound, in: eve, output: out2) {
-            try eve.vault().approveOverride(requestFile, requester: lookUp(), writingTo: out2)
+            try eve.vault().overrides.approve(requestFile, requester: lookUp(), writingTo: out2)
         }
         #expect(unknown?.message.contains("not in your contacts") == true)
         #expect(unknown?.message.contains("Dr Ada Example (\(pair.ada.fingerprint))") == true)
         // A contact under Ada's fingerprint whose card has other keys: the signature does not verify.
         let impostor = HandoverParty(name: "Dr Ada Example", card: ben.card)
         let wrongKey = try expectRefusal(.integrity, in: eve, output: out2) {
-            try eve.vault().approveOverride(requestFile, requester: { _ in impostor }, writingTo: out2)
+            try eve.vault().overrides.approve(requestFile, requester: { _ in impostor }, writingTo: out2)
         }
         #expect(wrongKey?.message.contains("do not verify") == true)
 
         // At use: approved by a mentor (signed by hand with Ben's key) is refused.
         let byMentor = try SignedNote(parsing: requestFile).addingSignature(keyName: ben.keyName, privateKey: ben.signingKey()).bytes
         let mentorApproval = try expectRefusal(.refused, in: pair.ada) {
-            _ = try pair.ada.vault().verifiedOverride(byMentor, approver: lookUp(ben.party, pair.sam.party))
+            _ = try pair.ada.vault().overrides.verified(byMentor, approver: lookUp(ben.party, pair.sam.party))
         }
         #expect(mentorApproval?.message.contains("role mentor, not supervisor") == true)
         // Approved by Eve, a supervisor Ada does not have as a contact.
         let eveURL = eve.file("eve-approval.txt")
-        try eve.vault().approveOverride(requestFile, requester: lookUp(pair.ada.party), writingTo: eveURL)
+        try eve.vault().overrides.approve(requestFile, requester: lookUp(pair.ada.party), writingTo: eveURL)
         let eveApproval = try bytes(eveURL)
         let stranger = try expectRefusal(.notFound, in: pair.ada) {
-            _ = try pair.ada.vault().verifiedOverride(eveApproval, approver: lookUp(pair.sam.party))
+            _ = try pair.ada.vault().overrides.verified(eveApproval, approver: lookUp(pair.sam.party))
         }
         #expect(stranger?.message.contains("approved by \(eve.fingerprint), who is not in your contacts") == true)
         // ... and accepted once she is.
-        _ = try pair.ada.vault().verifiedOverride(eveApproval, approver: lookUp(eve.party))
+        _ = try pair.ada.vault().overrides.verified(eveApproval, approver: lookUp(eve.party))
         // Only the requester can use an approval.
         let samUse = try expectRefusal(.refused, in: pair.sam) {
-            _ = try pair.sam.vault().verifiedOverride(eveApproval, approver: lookUp(eve.party, pair.ada.party))
+            _ = try pair.sam.vault().overrides.verified(eveApproval, approver: lookUp(eve.party, pair.ada.party))
         }
         #expect(samUse?.message.contains("requested by someone else") == true)
     }
@@ -216,15 +216,15 @@ import CasebookTestSupport
         // Approval after the expiry is refused.
         let late = pair.sam.file("late.txt")
         let expired = try expectRefusal(.refused, in: pair.sam, output: late) {
-            try pair.sam.vault(at: request.expires).approveOverride(requestFile, requester: lookUp(pair.ada.party), writingTo: late)
+            try pair.sam.vault(at: request.expires).overrides.approve(requestFile, requester: lookUp(pair.ada.party), writingTo: late)
         }
         #expect(expired?.message.contains("expired at 2026-11-25T10:00:00Z") == true)
         // In time, it is approved; then usable up to, not including, the expiry.
         let approval = try bytes(try pair.approve(requestURL, at: request.expires.addingTimeInterval(-1)))
-        _ = try pair.ada.vault(at: request.expires.addingTimeInterval(-1)).verifiedOverride(approval, approver: lookUp(pair.sam.party))
+        _ = try pair.ada.vault(at: request.expires.addingTimeInterval(-1)).overrides.verified(approval, approver: lookUp(pair.sam.party))
         for time in [request.expires, request.expires.addingTimeInterval(40 * day)] {
             let used = try expectRefusal(.refused, in: pair.ada) {
-                _ = try pair.ada.vault(at: time).verifiedOverride(approval, approver: lookUp(pair.sam.party))
+                _ = try pair.ada.vault(at: time).overrides.verified(approval, approver: lookUp(pair.sam.party))
             }
             #expect(used?.message.contains("override \(request.id) expired at 2026-11-25T10:00:00Z") == true)
         }
@@ -235,26 +235,26 @@ import CasebookTestSupport
         let (_, requestURL) = try pair.request()
         let requestFile = try bytes(requestURL)
         let asApproval = try expectRefusal(.refused, in: pair.ada) {
-            _ = try pair.ada.vault().verifiedOverride(requestFile, approver: lookUp(pair.sam.party))
+            _ = try pair.ada.vault().overrides.verified(requestFile, approver: lookUp(pair.sam.party))
         }
         #expect(asApproval?.message.contains("not an approval") == true)
         #expect(asApproval?.remedy == .useAnApproval)
         let approval = try bytes(try pair.approve(requestURL))
         let again = pair.sam.file("again.txt")
         let twice = try expectRefusal(.invalidInput, in: pair.sam, output: again) {
-            try pair.sam.vault().approveOverride(approval, requester: lookUp(pair.ada.party), writingTo: again)
+            try pair.sam.vault().overrides.approve(approval, requester: lookUp(pair.ada.party), writingTo: again)
         }
         #expect(twice?.message.contains("already approved") == true)
         // A third signature makes it no override file at all.
         let eve = try Party("Eve Supervisor", role: .supervisor, clock: start)
         let three = try SignedNote(parsing: approval).addingSignature(keyName: eve.keyName, privateKey: eve.signingKey()).bytes
         #expect(try expectRefusal(.invalidInput, in: pair.ada) {
-            _ = try pair.ada.vault().verifiedOverride(three, approver: lookUp(pair.sam.party, eve.party))
+            _ = try pair.ada.vault().overrides.verified(three, approver: lookUp(pair.sam.party, eve.party))
         }?.message.contains("3 signatures") == true)
         // Approving never overwrites a file.
         let existing = try pair.sam.fixture.folder.write("existing.txt", "keep me")
         try expectRefusal(.alreadyExists, in: pair.sam) {
-            try pair.sam.vault().approveOverride(requestFile, requester: lookUp(pair.ada.party), writingTo: existing)
+            try pair.sam.vault().overrides.approve(requestFile, requester: lookUp(pair.ada.party), writingTo: existing)
         }
         #expect(try String(contentsOf: existing, encoding: .utf8) == "keep me")
     }
@@ -276,11 +276,11 @@ import CasebookTestSupport
         }
         let tamperedRequest = try changingCitation(requestFile)
         #expect(try expectRefusal(.integrity, in: pair.sam, output: out) {
-            try pair.sam.vault().approveOverride(tamperedRequest, requester: lookUp(pair.ada.party), writingTo: out)
+            try pair.sam.vault().overrides.approve(tamperedRequest, requester: lookUp(pair.ada.party), writingTo: out)
         }?.message.contains("do not verify") == true)
         let tamperedApproval = try changingCitation(approval)
         try expectRefusal(.integrity, in: pair.ada) {
-            _ = try pair.ada.vault().verifiedOverride(tamperedApproval, approver: lookUp(pair.sam.party))
+            _ = try pair.ada.vault().overrides.verified(tamperedApproval, approver: lookUp(pair.sam.party))
         }
         // A signature line changed: a character of the signature, or of the key ID.
         let lines = String(decoding: approval, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
@@ -294,19 +294,19 @@ import CasebookTestSupport
             let file = Array(changed.joined(separator: "\n").utf8)
             _ = try OverrideNote(parsing: file)  // still well-formed
             try expectRefusal(.integrity, in: pair.ada) {
-                _ = try pair.ada.vault().verifiedOverride(file, approver: lookUp(pair.sam.party))
+                _ = try pair.ada.vault().overrides.verified(file, approver: lookUp(pair.sam.party))
             }
             if lineIndex == lines.count - 3 {
                 let request = Array(changed.prefix(lines.count - 2).joined(separator: "\n").utf8) + [0x0A]
                 try expectRefusal(.integrity, in: pair.sam, output: out) {
-                    try pair.sam.vault().approveOverride(request, requester: lookUp(pair.ada.party), writingTo: out)
+                    try pair.sam.vault().overrides.approve(request, requester: lookUp(pair.ada.party), writingTo: out)
                 }
             }
         }
         // The approval's signature moved to the front: the first signature must be the requester's.
         let swapped = Array((lines.prefix(lines.count - 3) + [lines[lines.count - 2], lines[lines.count - 3], ""]).joined(separator: "\n").utf8)
         #expect(try expectRefusal(.invalidInput, in: pair.ada) {
-            _ = try pair.ada.vault().verifiedOverride(swapped, approver: lookUp(pair.sam.party))
+            _ = try pair.ada.vault().overrides.verified(swapped, approver: lookUp(pair.sam.party))
         }?.message.contains("first signature is not by the requester") == true)
     }
 }

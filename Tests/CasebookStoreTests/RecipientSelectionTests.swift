@@ -17,22 +17,22 @@ import CasebookTestSupport
         let outsider = try IdentityCard.make(name: "Outsider", role: "mentor", created: "2026-11-24T06:00:00Z",
                                              identity: IdentitySecrets.generate()).ageRecipient
 
-        let age = try vault.exportRecipient(to: outsider, organisation: "police-north", role: "officer")
+        let age = try vault.exports.recipient(to: outsider, organisation: "police-north", role: "officer")
         #expect(age.description.kind == "age")
         #expect(age.auditName == outsider)
-        let contact = try vault.exportRecipient(to: "dr sam example", organisation: "probation-london", role: nil)
+        let contact = try vault.exports.recipient(to: "dr sam example", organisation: "probation-london", role: nil)
         #expect(contact.description.kind == "contact")
         #expect(contact.description.role == "supervisor")
         #expect(contact.auditName == sam.fingerprint.description)
         // The same rule as an override's --to, so the two compare equal.
-        #expect(try vault.overrideRecipient(outsider).target == .age(outsider))
-        #expect(try vault.overrideRecipient("Dr Sam Example").target == .contact(sam.fingerprint))
+        #expect(try vault.overrides.recipient(outsider).target == .age(outsider))
+        #expect(try vault.overrides.recipient("Dr Sam Example").target == .contact(sam.fingerprint))
 
-        let role = expectCasebookError(.invalidArgument) { _ = try vault.exportRecipient(to: "Dr Sam Example", organisation: nil, role: "officer") }
+        let role = expectCasebookError(.invalidArgument) { _ = try vault.exports.recipient(to: "Dr Sam Example", organisation: nil, role: "officer") }
         #expect(role?.message == "is for age1… and passphrase recipients; a contact's role is on its card" && role?.argument == .recipientRole)
-        #expect(expectCasebookError(.invalidInput) { _ = try vault.exportRecipient(to: "age1notakey", organisation: nil, role: nil) } != nil)
-        #expect(expectCasebookError(.notFound) { _ = try vault.exportRecipient(to: "Nobody", organisation: nil, role: nil) } != nil)
-        #expect(expectCasebookError(.invalidInput) { _ = try vault.exportRecipient(to: outsider, organisation: "Not A Token", role: nil) } != nil)
+        #expect(expectCasebookError(.invalidInput) { _ = try vault.exports.recipient(to: "age1notakey", organisation: nil, role: nil) } != nil)
+        #expect(expectCasebookError(.notFound) { _ = try vault.exports.recipient(to: "Nobody", organisation: nil, role: nil) } != nil)
+        #expect(expectCasebookError(.invalidInput) { _ = try vault.exports.recipient(to: outsider, organisation: "Not A Token", role: nil) } != nil)
     }
 
     @Test func aPassphraseRecipientNeedsAPassphraseFitForAVault() throws {
@@ -49,8 +49,8 @@ import CasebookTestSupport
         let fixture = try VaultFixture()
         let vault = try fixture.open()
         let stored = try vault.records.create(parse(SampleDocuments.hii()))
-        #expect(try vault.disclosureRecordIDs(RecordFilter(client: ClientReference("C-0042"))) == [stored.recordID])
-        let none = expectCasebookError(.notFound) { _ = try vault.disclosureRecordIDs(RecordFilter(client: ClientReference("C-0099"))) }
+        #expect(try vault.handovers.recordIDs(RecordFilter(client: ClientReference("C-0042"))) == [stored.recordID])
+        let none = expectCasebookError(.notFound) { _ = try vault.handovers.recordIDs(RecordFilter(client: ClientReference("C-0099"))) }
         #expect(none?.message == "no records of C-0099 match")
         #expect(none?.remedy == .listRecords(client: "C-0099"))
     }

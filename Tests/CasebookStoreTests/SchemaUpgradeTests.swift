@@ -109,7 +109,7 @@ import CasebookTestSupport
         let fixture = try VaultFixture()
         let vault = try fixture.open()
         let record = try vault.records.create(parse(SampleDocuments.hii()))
-        let events = try vault.auditEvents()
+        let events = try vault.audit.events()
         try downgradeToVersion2(fixture)
         #expect(try migrations(fixture) == ["v1", "v2"])
         let tables = { try DatabaseQueue(path: fixture.databaseURL.path).read { db in
@@ -122,7 +122,7 @@ import CasebookTestSupport
         #expect(try tables() == ["contacts"])
         #expect(try upgraded.contacts.list().isEmpty)
         #expect(try upgraded.records.revision(id: record.recordID, revision: nil).content == record.content)
-        #expect(try upgraded.auditEvents() == events)
+        #expect(try upgraded.audit.events() == events)
         let card = try IdentityCard.make(name: "Dr Sam Example", role: "supervisor", created: "2026-11-24T06:00:00Z",
                                          identity: IdentitySecrets.generate())
         try fixture.open().contacts.add(card: card, name: nil, confirmation: .fingerprint(card.fingerprint.description))
@@ -168,7 +168,7 @@ import CasebookTestSupport
         let fixture = try VaultFixture()
         let vault = try fixture.open()
         let record = try vault.records.create(parse(SampleDocuments.hii()))
-        let events = try vault.auditEvents()
+        let events = try vault.audit.events()
         try DatabaseQueue(path: fixture.databaseURL.path).write { db in
             try db.execute(sql: "DROP TABLE consents; DELETE FROM grdb_migrations WHERE identifier = 'v6'")
         }
@@ -178,7 +178,7 @@ import CasebookTestSupport
         #expect(try migrations(fixture) == ["v1", "v2", "v3", "v4", "v5", "v6"])
         #expect(try upgraded.consents.list().isEmpty)
         #expect(try upgraded.records.revision(id: record.recordID, revision: nil).content == record.content)
-        #expect(try upgraded.auditEvents() == events)
+        #expect(try upgraded.audit.events() == events)
         let day: TimeInterval = 86400
         let draft = Consent(
             id: "", version: 0, client: try ClientReference("C-0042"), recordedBy: "", recordedAt: Date(timeIntervalSince1970: 0),

@@ -14,7 +14,7 @@ import CasebookTestSupport
         #expect(vault.profile.name == "Dr Ada Example")
         #expect(vault.profile.role == .psychologist)
         #expect(vault.ageRecipient.hasPrefix("age1"))
-        let events = try vault.auditEvents()
+        let events = try vault.audit.events()
         #expect(events.map(\.action) == [.vaultCreated])
         #expect(events[0].sequence == 0)
         #expect(events[0].actor == vault.minisignPublicKey.keyIDHex)
@@ -70,17 +70,17 @@ import CasebookTestSupport
             try Row.fetchAll(db, sql: "SELECT sealed_meta, sealed_body FROM revisions")
         }
         #expect(rowsBefore == rowsAfter)
-        #expect(try reopened.auditEvents().map(\.action) == [.vaultCreated, .recordCreated, .passphraseChanged])
+        #expect(try reopened.audit.events().map(\.action) == [.vaultCreated, .recordCreated, .passphraseChanged])
     }
 
     @Test func exportingTheIdentityIsAudited() throws {
         let fixture = try VaultFixture()
         let target = fixture.folder.file("identity.txt")
         try fixture.open().owner.exportIdentity(to: target)
-        #expect(try fixture.open().auditEvents().map(\.action) == [.vaultCreated, .identityExported])
+        #expect(try fixture.open().audit.events().map(\.action) == [.vaultCreated, .identityExported])
         // Refuses to overwrite, and then audits nothing.
         #expect(expectCasebookError(.alreadyExists) { try fixture.open().owner.exportIdentity(to: target) } != nil)
-        #expect(try fixture.open().auditEvents().count == 2)
+        #expect(try fixture.open().audit.events().count == 2)
     }
 
     @Test func exportingTheAgeIdentityIsAudited() throws {
@@ -88,14 +88,14 @@ import CasebookTestSupport
         let target = fixture.folder.file("age-identity.txt")
         let vault = try fixture.open()
         try vault.owner.exportAgeIdentity(to: target)
-        #expect(try fixture.open().auditEvents().map(\.action) == [.vaultCreated, .ageIdentityExported])
+        #expect(try fixture.open().audit.events().map(\.action) == [.vaultCreated, .ageIdentityExported])
         var bytes = [UInt8](try Data(contentsOf: target))
         let contents = SecureBytes(consuming: &bytes)
         let parsed = try AgeIdentityFile.parse(contents)
         #expect(parsed.count == 1 && parsed[0].recipient.encoded == vault.ageRecipient)
         #expect(vault.owner.ageIdentity().recipient.encoded == vault.ageRecipient)
         #expect(expectCasebookError(.alreadyExists) { try fixture.open().owner.exportAgeIdentity(to: target) } != nil)
-        #expect(try fixture.open().auditEvents().count == 2)
+        #expect(try fixture.open().audit.events().count == 2)
         // A read-only vault cannot audit, so it exports nothing.
         let other = fixture.folder.file("other.txt")
         #expect(throws: (any Error).self) { try fixture.open(readOnly: true).owner.exportAgeIdentity(to: other) }
@@ -219,7 +219,7 @@ import CasebookTestSupport
         #expect(try vault.records.revision(id: original.recordID, revision: 1).content == original.content)
         #expect(try vault.records.list().map(\.revision) == [2])
         #expect(try vault.records.search("ten minutes late").count == 1)
-        #expect(try vault.auditEvents().last?.action == .recordAmended)
+        #expect(try vault.audit.events().last?.action == .recordAmended)
     }
 
     @Test func amendmentRulesAreEnforced() throws {
@@ -255,7 +255,7 @@ import CasebookTestSupport
         for needle in [marker, "C-4711", "hii-session", "theological-advice", "religious-belief", "Unique-Name-7731", "2026-11-03"] {
             #expect(bytes.range(of: Data(needle.utf8)) == nil, "\(needle) found in the database file")
         }
-        for event in try vault.auditEvents() {
+        for event in try vault.audit.events() {
             #expect(!String(decoding: event.canonicalBytes(), as: UTF8.self).contains(marker))
         }
     }
@@ -346,7 +346,7 @@ import CasebookTestSupport
             try db.execute(sql: "DROP TRIGGER audit_append_only_update")
             try db.execute(sql: "UPDATE audit_events SET leaf_hash = (SELECT leaf_hash FROM audit_events WHERE sequence = 0) WHERE sequence = 1")
         }
-        #expect(expectCasebookError(.integrity) { _ = try fixture.open().auditEvents() } != nil)
+        #expect(expectCasebookError(.integrity) { _ = try fixture.open().audit.events() } != nil)
     }
 }
 
@@ -363,7 +363,7 @@ import CasebookTestSupport
         #expect(ids.count == 3)
         #expect(try vault.records.list().count == 3)
         #expect(try vault.records.revision(id: ids[1], revision: nil).metadata.origin == .imported)
-        let event = try #require(try vault.auditEvents().last)
+        let event = try #require(try vault.audit.events().last)
         #expect(event.action == .recordsImported)
         #expect(event.count == 3)
         #expect(event.digest == Hex.encode(SHA256.hash(Array(file.utf8))))

@@ -1,6 +1,7 @@
 import CasebookFormat
 
-extension Vault {
+/// On every service that writes a package (handovers, exports).
+extension VaultService {
     /// Inside the caller's transaction, after it appended `event`: checks every audit row
     /// (each must decrypt under its own position and match its stored leaf hash, so a
     /// damaged log is never signed), signs a checkpoint over the whole log, and proves the

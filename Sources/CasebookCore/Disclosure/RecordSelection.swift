@@ -2,10 +2,10 @@ public import CasebookFormat
 
 /// Choosing records to disclose by client (`handover seal --client`), and checking that a
 /// document is the record a command said it would be (`note new --kind --client`).
-extension Vault {
+extension HandoverService {
     /// The ids of the records `filter` selects for a disclosure. An empty selection is
     /// `.notFound`: sealing nothing is never what was meant.
-    public func disclosureRecordIDs(_ filter: RecordFilter) throws -> [String] {
+    public func recordIDs(_ filter: RecordFilter) throws -> [String] {
         let ids = try listings(filter).map(\.recordID)
         guard !ids.isEmpty else {
             let client = filter.client?.rawValue ?? "any client"

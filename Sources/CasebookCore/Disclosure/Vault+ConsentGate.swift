@@ -59,7 +59,8 @@ struct ConsentGateResult {
     }
 }
 
-extension Vault {
+/// The gate every disclosing service (handovers, exports) passes its records through.
+extension VaultService {
     /// Evaluates the client's recorded consent for each record, for every recipient (a
     /// section leaves only if every recipient may receive it). Default deny. Only the
     /// sections in `wanted` (all when nil) are asked for: what the sender leaves out

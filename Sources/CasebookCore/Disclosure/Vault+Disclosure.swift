@@ -16,18 +16,32 @@ struct MinimisedDisclosure {
 }
 
 /// The steps handovers and exports share (BRIEF: select → evaluate → minimise → package →
-/// sign → seal → audit with a fresh checkpoint and inclusion proof in the package).
-extension Vault {
+/// sign → seal → audit with a fresh checkpoint and inclusion proof in the package), on
+/// every service that discloses.
+extension VaultService {
     /// `--fields` checked: every key a section of some record kind. Nil means all sections.
     static func wantedSections(_ fields: [String]?) throws(CasebookError) -> Set<String>? {
         guard let fields else { return nil }
         let known = Set(RecordKind.allCases.flatMap { $0.fields.map(\.key) })
         for field in fields where !known.contains(field) {
-            throw CasebookError(.invalidInput, "'\(Self.displayed(field))' is not a section of any record kind",
+            throw CasebookError(.invalidInput, "'\(Vault.displayed(field))' is not a section of any record kind",
                                 remedy: .showTemplate)
         }
         guard !fields.isEmpty else { throw CasebookError(.invalidInput, "names no section", argument: .fields) }
         return Set(fields)
+    }
+
+    /// A disclosure's free-text reason: one line of at most 200 characters, without control
+    /// or bidirectional formatting characters (it is shown to the recipient), or nil. The
+    /// rule is the override texts' (`OverrideRequest.textProblem`).
+    static func validatedReason(_ raw: String?, what: String) throws(CasebookError) -> String? {
+        guard let raw else { return nil }
+        let reason = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let problem = OverrideRequest.textProblem(reason, limit: 200) {
+            throw CasebookError(.invalidInput, "\(what)'s reason \(problem); it is one line of at most 200 characters",
+                                remedy: .giveReason(example: "MAPPA level 2 meeting, 3 December"))
+        }
+        return reason
     }
 
     /// The latest revisions of `ids`, all of them this vault's own records (received

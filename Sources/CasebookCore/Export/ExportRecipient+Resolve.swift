@@ -13,11 +13,11 @@ enum TypedRecipient: Equatable {
     }
 }
 
-extension Vault {
+extension ExportService {
     /// The recipient of an export named by `text` (a contact's name or an `age1…`
     /// recipient), described to the consent check by `organisation` and `role`. A contact's
     /// role is its card's, so `role` with a contact is a usage error.
-    public func exportRecipient(to text: String, organisation: String?, role: String?) throws -> ExportRecipient {
+    public func recipient(to text: String, organisation: String?, role: String?) throws -> ExportRecipient {
         switch TypedRecipient(text) {
         case .age(let encoded):
             return try .age(encoded, organisation: organisation, role: role)

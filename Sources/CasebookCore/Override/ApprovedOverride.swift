@@ -1,7 +1,7 @@
 public import CasebookFormat
 
 /// An override whose request this vault signed and a supervisor among its contacts
-/// countersigned, unexpired when it was checked (`Vault.verifiedOverride`). Export checks
+/// countersigned, unexpired when it was checked (`OverrideService.verified`). Export checks
 /// every disclosure it would release under it with `check`.
 public struct ApprovedOverride: Sendable {
     public let request: OverrideRequest

@@ -2,7 +2,7 @@ public import CasebookFormat
 
 /// An override file as `override show` presents it: the request, and for each signature
 /// who it claims to be by and whether it verifies with that person's key as this vault
-/// knows it. An inspection decides nothing; `Vault.verifiedOverride` does.
+/// knows it. An inspection decides nothing; `OverrideService.verified` does.
 public struct OverrideInspection: Sendable {
     public struct Signer: Sendable {
         /// The fingerprint the signature's key name gives.

@@ -18,6 +18,12 @@ public final class Vault {
         context = VaultContext(store: store, header: header, keys: keys, identity: identity, profile: profile, clock: clock)
     }
 
+    /// The vault over an existing context, so a service can reach what is still a `Vault`
+    /// extension (see `VaultService+Bridge.swift`).
+    init(context: VaultContext) {
+        self.context = context
+    }
+
     /// The colleagues whose cards this vault trusts.
     public var contacts: ContactService { ContactService(context: context) }
     /// Records: creating, amending, importing, reading, listing and searching.
@@ -28,6 +34,14 @@ public final class Vault {
     public var erasure: ErasureService { ErasureService(context: context) }
     /// The owner's card and key exports.
     public var owner: OwnerService { OwnerService(context: context) }
+    /// Sealing, opening and importing handovers.
+    public var handovers: HandoverService { HandoverService(context: context) }
+    /// Exports to people outside Casebook, sealed or in plaintext.
+    public var exports: ExportService { ExportService(context: context) }
+    /// Lawful-basis overrides: requesting, approving, checking and showing them.
+    public var overrides: OverrideService { OverrideService(context: context) }
+    /// The audit log: its events, checks, checkpoints, bundles.
+    public var audit: AuditService { AuditService(context: context) }
 
     public var vaultID: [UInt8] { header.vaultID }
     public var ageRecipient: String { identity.ageRecipient }
@@ -121,33 +135,6 @@ public final class Vault {
             try append(.passphraseChanged, in: writer)
         }
         context.header = updated
-    }
-
-    // MARK: Audit
-
-    /// Every audit event, checked (see `checkedAuditLog`).
-    public func auditEvents() throws -> [AuditEvent] {
-        try checkedAuditLog().map(\.event)
-    }
-
-    /// Every stored audit row with its event, each checked by `VaultContext.checkedAuditRow`
-    /// and carrying its own sequence number; a failure is an integrity error naming the
-    /// first bad index.
-    func checkedAuditLog() throws -> [(row: AuditRow, event: AuditEvent)] {
-        try store.auditRows().enumerated().map { index, row in
-            do {
-                let canonical = try context.checkedAuditRow(row, at: index)
-                guard let event = try? JSONDecoder().decode(AuditEvent.self, from: Data(canonical)), event.sequence == index else {
-                    throw AuditLogFailure.undecryptable(index: UInt64(index))
-                }
-                return (row, event)
-            } catch AuditLogFailure.missingEntry(let index, let next) {
-                throw CasebookError(.integrity, "the audit log is not contiguous: entry \(index) is missing (the next one is \(next))",
-                                    hint: "events were removed from the vault database outside Casebook")
-            } catch {
-                throw CasebookError.integrity("audit event \(index) does not decrypt or does not match its hash")
-            }
-        }
     }
 
     // MARK: Key wrapping

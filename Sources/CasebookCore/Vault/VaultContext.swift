@@ -79,6 +79,9 @@ extension VaultService {
         nonmutating _modify { yield &context.clientKeys }
     }
     var actorID: String { context.actorID }
+    var profile: PractitionerProfile { context.profile }
+    /// The vault's contacts, for the services that check senders, signers and recipients.
+    var contacts: ContactService { ContactService(context: context) }
     var vaultID: [UInt8] { context.header.vaultID }
     var ageRecipient: String { context.identity.ageRecipient }
     var minisignPublicKey: MinisignPublicKey { context.identity.minisignPublicKey }

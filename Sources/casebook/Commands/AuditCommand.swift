@@ -30,7 +30,7 @@ struct AuditLog: ParsableCommand {
     var json = false
 
     func run() throws {
-        let events = try vault.open(readOnly: true).auditEvents()
+        let events = try vault.open(readOnly: true).audit.events()
         if json {
             try JSONOutput.print(events)
             return
@@ -84,9 +84,9 @@ struct AuditCheckpoint: ParsableCommand {
     func run() throws {
         let opened = try vault.open(readOnly: true)
         if verifierKey {
-            print(opened.auditVerifierKey)
+            print(opened.audit.verifierKey)
             return
         }
-        print(try opened.signedAuditCheckpoint().note.string, terminator: "")
+        print(try opened.audit.checkpoint().note.string, terminator: "")
     }
 }

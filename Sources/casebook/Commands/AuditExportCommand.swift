@@ -33,7 +33,7 @@ struct AuditExport: ParsableCommand {
             FileHandle.standardError.write(Data("casebook: note: \(contact.name)'s card gives the role '\(contact.card.role)', not 'compliance'; audit bundles are meant for your compliance officer\n".utf8))
         }
         let export = try PendingFile.whileCreating(output) {
-            try opened.exportAuditBundle(to: contact, armor: armor, writingTo: URL(fileURLWithPath: output))
+            try opened.audit.exportBundle(to: contact, armor: armor, writingTo: URL(fileURLWithPath: output))
         }
         print("Exported the audit log (\(export.eventCount) events) to \(contact.name) in \(output).")
         print("checkpoint: size \(export.checkpoint.size), root \(export.checkpoint.rootHash.base64)")

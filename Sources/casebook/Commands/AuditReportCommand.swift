@@ -56,11 +56,11 @@ struct AuditReportCommand: ParsableCommand {
             let input = try AgeInput(path: bundle)
             defer { input.close() }
             opened = try vault.open(readOnly: false)
-            verification = try opened.verifyAuditBundle(from: FileDescriptorSource(fileDescriptor: input.fileDescriptor),
+            verification = try opened.audit.verifyBundle(from: FileDescriptorSource(fileDescriptor: input.fileDescriptor),
                                                         trustedDirectory: directory, collectingReport: true, purpose: "report")
         } else {
             opened = try vault.open(readOnly: true)
-            verification = try opened.verifyOwnAuditLog(trustedDirectory: directory, collectingReport: true)
+            verification = try opened.audit.verify(trustedDirectory: directory, collectingReport: true)
         }
         let report = try AuditReport(verification, from: from, until: until)
         let bytes: [UInt8]

@@ -53,10 +53,10 @@ struct AuditVerify: ParsableCommand {
             let input = try AgeInput(path: bundle)
             defer { input.close() }
             let opened = try vault.open(readOnly: false)
-            verification = try opened.verifyAuditBundle(from: FileDescriptorSource(fileDescriptor: input.fileDescriptor),
+            verification = try opened.audit.verifyBundle(from: FileDescriptorSource(fileDescriptor: input.fileDescriptor),
                                                         trustedDirectory: directory, collectingReport: false)
         } else {
-            verification = try vault.open(readOnly: true).verifyOwnAuditLog(trustedDirectory: directory, collectingReport: false)
+            verification = try vault.open(readOnly: true).audit.verify(trustedDirectory: directory, collectingReport: false)
         }
         if let failure = verification.failure { throw failure.casebookError }
         var saved: (url: URL, created: Bool)?

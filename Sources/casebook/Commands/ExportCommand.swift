@@ -111,7 +111,7 @@ struct ExportCommand: ParsableCommand {
         let opened = try vault.open(readOnly: false)
         var recipient: ExportRecipient
         if let to {
-            recipient = try opened.exportRecipient(to: to, organisation: recipientOrg, role: recipientRole)
+            recipient = try opened.exports.recipient(to: to, organisation: recipientOrg, role: recipientRole)
         } else {
             let secret = try PassphraseSource.read(file: exportPassphraseFile, environment: "CASEBOOK_EXPORT_PASSPHRASE",
                                                    prompt: "Passphrase to seal the export with: ", confirm: true)
@@ -122,13 +122,13 @@ struct ExportCommand: ParsableCommand {
                                     reason: reason, fields: fieldList, markdown: format == .markdown, acceptPartial: acceptPartial,
                                     overrideApproval: approval)
         if plaintext {
-            let (outcome, document) = try opened.exportPlaintext(request)
+            let (outcome, document) = try opened.exports.exportPlaintext(request)
             FileHandle.standardOutput.write(Data(document))
             report(outcome, to: FileHandle.standardError, where: "standard output (plaintext)")
             return
         }
         let outcome = try PendingFile.whileCreating(output!) {
-            try opened.export(request, armor: armor, writingTo: URL(fileURLWithPath: output!))
+            try opened.exports.export(request, armor: armor, writingTo: URL(fileURLWithPath: output!))
         }
         report(outcome, to: FileHandle.standardOutput, where: output!)
     }

@@ -76,11 +76,11 @@ struct HandoverSeal: ParsableCommand {
         if let client {
             let filter = RecordFilter(client: try ClientReference(client), kind: kind,
                                       since: try since.map { try DateArgument.parse($0, flag: "--since", endOfDay: false) })
-            ids = try opened.disclosureRecordIDs(filter)
+            ids = try opened.handovers.recordIDs(filter)
         }
         let fieldList = try fields.map { try CommaList.parse($0, flag: "--fields") }
         let manifest = try PendingFile.whileCreating(output) {
-            try opened.sealHandover(recordIDs: ids, to: parties, purpose: purpose, reason: reason, fields: fieldList,
+            try opened.handovers.seal(recordIDs: ids, to: parties, purpose: purpose, reason: reason, fields: fieldList,
                                     acceptPartial: acceptPartial, armor: armor, writingTo: URL(fileURLWithPath: output))
         }
         let withheld = manifest.records.reduce(0) { $0 + $1.withheld.count }
@@ -122,9 +122,9 @@ struct HandoverOpen: ParsableCommand {
         }
         if let saveCheckpoint { try NewFile.checkAbsent(saveCheckpoint, flag: "--save-checkpoint") }
         let opened = try vault.open(readOnly: !`import`)
-        let handover = try opened.openHandover(bytes, sender: opened.contacts.party(withFingerprint:))
+        let handover = try opened.handovers.open(bytes, sender: opened.contacts.party(withFingerprint:))
         var imported: [String]?
-        if `import` { imported = try opened.importHandover(handover) }
+        if `import` { imported = try opened.handovers.importRecords(handover) }
         if let saveCheckpoint {
             try PackageFile.create(at: URL(fileURLWithPath: saveCheckpoint), contents: handover.audit.signedCheckpoint)
         }

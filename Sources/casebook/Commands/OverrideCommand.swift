@@ -89,9 +89,9 @@ struct OverrideRequestCommand: ParsableCommand {
         let categories = try specialCategories.map { try CommaList.parse($0, flag: "--special-categories") } ?? []
         let expiry = try OverrideExpiry.parse(expires)
         let opened = try vault.open(readOnly: false)
-        let target = try opened.overrideRecipient(recipient)
+        let target = try opened.overrides.recipient(recipient)
         let (request, _) = try PendingFile.whileCreating(output) {
-            try opened.requestOverride(
+            try opened.overrides.request(
                 client: client, to: target.target, purpose: purpose, fields: fieldList, specialCategories: categories,
                 citation: citation, justification: justification, consentSought: consentSought, reason: reason,
                 clientInformed: clientInformed, expires: expiry, writingTo: URL(fileURLWithPath: output))
@@ -129,7 +129,7 @@ struct OverrideApprove: ParsableCommand {
         let bytes = try OverrideFile.read(request)
         let opened = try vault.open(readOnly: false)
         let (approved, requester, _) = try PendingFile.whileCreating(output) {
-            try opened.approveOverride(bytes, requester: opened.contacts.party(withFingerprint:), writingTo: URL(fileURLWithPath: output))
+            try opened.overrides.approve(bytes, requester: opened.contacts.party(withFingerprint:), writingTo: URL(fileURLWithPath: output))
         }
         print("Approved override \(approved.id); the approval is in \(output).")
         print(OverrideOutput.summary(approved, requester: requester).joined(separator: "\n"))
@@ -160,7 +160,7 @@ struct OverrideShow: ParsableCommand {
     func run() throws {
         let bytes = try OverrideFile.read(file)
         let opened = try vault.open(readOnly: true)
-        let inspection = try opened.inspectOverride(bytes, contacts: opened.contacts.party(withFingerprint:))
+        let inspection = try opened.overrides.inspect(bytes, contacts: opened.contacts.party(withFingerprint:))
         if json {
             try JSONOutput.print(OverrideShowJSON(inspection))
             try inspection.requireKnownSignaturesVerify()

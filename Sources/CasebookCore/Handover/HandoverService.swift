@@ -32,12 +32,15 @@ public struct OpenedHandover: Sendable {
     public let audit: PackageAuditProof.Verified
 }
 
-/// Handovers (docs/formats.md): selected records, minimised to the requested sections,
-/// described in a canonical `handover.json` signed with the sender's minisign key, packed
-/// with the signature into a ustar archive and sealed with age to every recipient.
-extension Vault {
+/// Handovers (docs/formats.md), reached as `vault.handovers`: selected records, minimised
+/// to the requested sections, described in a canonical `handover.json` signed with the
+/// sender's minisign key, packed with the signature into a ustar archive and sealed with
+/// age to every recipient.
+public struct HandoverService: VaultService {
+    let context: VaultContext
+
     /// Largest decrypted handover accepted (the archive is read into memory).
-    public static let maximumHandoverBytes = 256 << 20
+    public static let maximumBytes = 256 << 20
 
     /// Seals the latest revisions of `recordIDs` to `recipients`, keeping only the sections
     /// in `fields` (all when nil) that the clients' recorded consent lets every recipient
@@ -45,7 +48,7 @@ extension Vault {
     /// it. A disclosure the consent denies is refused (and the refusal audited); one it
     /// covers only in part is refused unless `acceptPartial`. Returns the manifest sent.
     @discardableResult
-    public func sealHandover(
+    public func seal(
         recordIDs: [String], to recipients: [HandoverParty], purpose: ConsentPurpose, reason: String? = nil,
         fields: [String]?, acceptPartial: Bool = false, armor: Bool, writingTo url: URL
     ) throws -> HandoverManifest {
@@ -101,7 +104,7 @@ extension Vault {
     /// signed it, that this vault is a named recipient, that the envelope has exactly one
     /// recipient stanza per named recipient (a forwarded or re-sealed package does not),
     /// and that every record is valid.
-    public func openHandover(_ file: [UInt8], sender lookUp: (IdentityFingerprint) throws -> HandoverParty?) throws -> OpenedHandover {
+    public func open(_ file: [UInt8], sender lookUp: (IdentityFingerprint) throws -> HandoverParty?) throws -> OpenedHandover {
         let recorder = StanzaRecordingIdentity(ageIdentity())
         let archive: [UInt8]
         do {
@@ -120,10 +123,10 @@ extension Vault {
             throw CasebookError(.invalidInput, "the handover file is not a valid age file (\(error))",
                                 remedy: .askForAHandoverFile)
         }
-        guard archive.count <= Self.maximumHandoverBytes else {
-            throw CasebookError(.invalidInput, "the handover is larger than \(Self.maximumHandoverBytes >> 20) MiB")
+        guard archive.count <= Self.maximumBytes else {
+            throw CasebookError(.invalidInput, "the handover is larger than \(Self.maximumBytes >> 20) MiB")
         }
-        let package = try SignedPackage.read(archive, layout: .handover, maximumBytes: Self.maximumHandoverBytes)
+        let package = try SignedPackage.read(archive, layout: .handover, maximumBytes: Self.maximumBytes)
         let json = package.manifest.contents
         let signature: MinisignSignature
         do {
@@ -181,7 +184,7 @@ extension Vault {
     /// Stores an opened handover's records with their provenance, in one transaction with
     /// the register entry that refuses it a second time and the audit event. Returns the
     /// new record ids, in manifest order.
-    public func importHandover(_ opened: OpenedHandover) throws -> [String] {
+    public func importRecords(_ opened: OpenedHandover) throws -> [String] {
         let manifest = opened.manifest
         if let importedAt = try opened.importedAt ?? receivedHandover(id: manifest.id) {
             throw CasebookError(.alreadyExists, "handover \(manifest.id) was already imported on \(importedAt)",
@@ -259,7 +262,7 @@ extension Vault {
     }
 
     /// When this vault imported handover `id`, if it did.
-    func receivedHandover(id: String) throws -> String? {
+    private func receivedHandover(id: String) throws -> String? {
         let mac = registerMAC(id)
         guard let sealed = try store.receivedHandover(idMAC: mac) else { return nil }
         guard let info = try? XChaCha20Poly1305.open(sealed, using: keys.handoverRegister,

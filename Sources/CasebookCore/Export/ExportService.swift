@@ -2,7 +2,7 @@ public import Foundation
 import CasebookCrypto
 public import CasebookFormat
 
-/// One export to evaluate and carry out (see ``Vault/export(_:armor:writingTo:)``).
+/// One export to evaluate and carry out (see ``ExportService/export(_:armor:writingTo:)``).
 public struct ExportRequest {
     public var client: ClientReference
     /// Only these kinds (all when empty).
@@ -46,8 +46,11 @@ public struct ExportOutcome: Sendable {
     public let receivedLeftOut: Int
 }
 
-/// Exports (docs/formats.md §7): the disclosure pipeline for people outside Casebook.
-extension Vault {
+/// Exports (docs/formats.md §7), reached as `vault.exports`: the disclosure pipeline for
+/// people outside Casebook.
+public struct ExportService: VaultService {
+    let context: VaultContext
+
     /// Evaluates, minimises, packages (`export.json`, optionally `export.md`, each signed,
     /// plus the audit proof), seals to the recipient and writes `url` (never overwriting),
     /// audited as `export.sealed`. A refusal writes nothing and is audited as `export.refused`;
@@ -193,7 +196,7 @@ extension Vault {
         }
         let approved: ApprovedOverride
         do {
-            approved = try verifiedOverride(request.overrideApproval ?? [], approver: contacts.party(withFingerprint:))
+            approved = try OverrideService(context: context).verified(request.overrideApproval ?? [], approver: contacts.party(withFingerprint:))
             guard let target = request.recipient.overrideTarget else {
                 throw CasebookError(.refused, "an override names a contact or an age1… recipient; it cannot cover an export sealed to a passphrase",
                                     remedy: .exportToOverrideRecipient)
@@ -230,18 +233,5 @@ extension Vault {
         try append(.exportRefused(.init(records: records, recipients: [request.recipient.auditName], purpose: request.purpose,
                                         fields: request.fields, basis: basis, clients: clients, detail: detail,
                                         contact: request.recipient.description.name, override: override)), in: writer)
-    }
-
-    /// A disclosure's free-text reason: one line of at most 200 characters, without control
-    /// or bidirectional formatting characters (it is shown to the recipient), or nil. The
-    /// rule is the override texts' (`OverrideRequest.textProblem`).
-    static func validatedReason(_ raw: String?, what: String) throws(CasebookError) -> String? {
-        guard let raw else { return nil }
-        let reason = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let problem = OverrideRequest.textProblem(reason, limit: 200) {
-            throw CasebookError(.invalidInput, "\(what)'s reason \(problem); it is one line of at most 200 characters",
-                                remedy: .giveReason(example: "MAPPA level 2 meeting, 3 December"))
-        }
-        return reason
     }
 }

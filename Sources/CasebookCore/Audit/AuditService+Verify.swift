@@ -1,14 +1,14 @@
 public import Foundation
 import CasebookFormat
 
-extension Vault {
+extension AuditService {
     /// Verifies this vault's own audit log: the stored rows run 0, 1, 2, … without a gap,
     /// every event decrypts and matches its stored leaf hash (so an altered event is found
     /// exactly), every event is canonical and carries its position, and the log is measured
     /// against the checkpoints of this vault in `trustedDirectory` (see `AuditLogVerifier`).
     /// Reads only; a failure is returned in `failure`, not thrown. Throws for a trusted
     /// folder that cannot be read or holds something other than checkpoints.
-    public func verifyOwnAuditLog(trustedDirectory: URL?, collectingReport: Bool) throws -> AuditVerification {
+    public func verify(trustedDirectory: URL?, collectingReport: Bool) throws -> AuditVerification {
         let me = ownFingerprint
         var trustedSet = TrustedCheckpointSet.empty
         var failure: AuditLogFailure?

@@ -7,13 +7,15 @@ import Logging
 /// signs a request, a supervisor's vault countersigns it, and the requester's vault accepts
 /// the approval for an export only when both signatures are by two different people it
 /// knows, the second a supervisor, before the expiry. Two people, two keys: no one vault
-/// can make an approval it would accept.
-extension Vault {
+/// can make an approval it would accept. Reached as `vault.overrides`.
+public struct OverrideService: VaultService {
+    let context: VaultContext
+
     /// Resolves what a person typed after `--to`: an `age1…` recipient as itself, anything
     /// else as the name of a contact of this vault (by its card fingerprint). Export's `--to`
     /// resolves the same way (`age1…` first, else a contact's name), so an export's recipient
     /// compares equal to the override's.
-    public func overrideRecipient(_ text: String) throws -> OverrideRequest.Recipient {
+    public func recipient(_ text: String) throws -> OverrideRequest.Recipient {
         switch TypedRecipient(text) {
         case .age(let encoded):
             return OverrideRequest.Recipient(target: try OverrideRecipient.age(checking: encoded), name: nil)
@@ -29,7 +31,7 @@ extension Vault {
     /// whole second) must be in the future and at most 30 days away. Text is trimmed of surrounding spaces; fields and special
     /// categories are sorted and de-duplicated.
     @discardableResult
-    public func requestOverride(
+    public func request(
         client: ClientReference, to recipient: OverrideRecipient, purpose: ConsentPurpose, fields: [String],
         specialCategories: [String] = [], citation: String, justification: String,
         consentSought: OverrideRequest.ConsentSought, reason: String, clientInformed: OverrideRequest.ClientInformed,
@@ -94,11 +96,11 @@ extension Vault {
     /// the approval (the request with this vault's signature added) to `url` (never
     /// overwriting, `0600`), audited as `override.approved` in the same transaction.
     @discardableResult
-    public func approveOverride(
+    public func approve(
         _ file: [UInt8], requester lookUp: (IdentityFingerprint) throws -> HandoverParty?, writingTo url: URL
     ) throws -> (request: OverrideRequest, requester: HandoverParty, file: [UInt8]) {
         // Integrity before policy: an altered file is refused as altered, whoever reads it.
-        try inspectOverride(file, contacts: lookUp).requireKnownSignaturesVerify()
+        try inspect(file, contacts: lookUp).requireKnownSignaturesVerify()
         let parsed = try OverrideNote(parsing: file)
         let request = parsed.request
         guard parsed.signers.count == 1 else {
@@ -151,8 +153,8 @@ extension Vault {
     /// with that contact's card) whose card role is supervisor and whose key is not this
     /// vault's; unexpired now. Reads only: nothing is written or audited here (export
     /// audits the use).
-    public func verifiedOverride(_ file: [UInt8], approver lookUp: (IdentityFingerprint) throws -> HandoverParty?) throws -> ApprovedOverride {
-        try inspectOverride(file, contacts: lookUp).requireKnownSignaturesVerify()
+    public func verified(_ file: [UInt8], approver lookUp: (IdentityFingerprint) throws -> HandoverParty?) throws -> ApprovedOverride {
+        try inspect(file, contacts: lookUp).requireKnownSignaturesVerify()
         let parsed = try OverrideNote(parsing: file)
         let request = parsed.request
         let me = ownFingerprint
@@ -187,7 +189,7 @@ extension Vault {
     /// What `override show` prints: the request and, for each signature, whether it
     /// verifies with this vault's own key or a contact's. Never refuses a signature; only
     /// a malformed file.
-    public func inspectOverride(_ file: [UInt8], contacts lookUp: (IdentityFingerprint) throws -> HandoverParty?) throws -> OverrideInspection {
+    public func inspect(_ file: [UInt8], contacts lookUp: (IdentityFingerprint) throws -> HandoverParty?) throws -> OverrideInspection {
         let parsed = try OverrideNote(parsing: file)
         let me = ownFingerprint
         var signers: [OverrideInspection.Signer] = []

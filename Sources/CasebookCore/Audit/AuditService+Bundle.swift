@@ -2,7 +2,7 @@ public import Foundation
 public import CasebookFormat
 import CasebookCrypto
 
-/// What `exportAuditBundle` wrote.
+/// What `AuditService.exportBundle` wrote.
 public struct AuditBundleExport: Sendable {
     /// Events in the bundle, its own `audit.exported` event (the last) included.
     public let eventCount: UInt64
@@ -12,12 +12,12 @@ public struct AuditBundleExport: Sendable {
 
 /// Audit bundles (docs/formats.md §9): the whole log, sealed with age to a compliance
 /// contact, verifiable without the practitioner's passphrase.
-extension Vault {
+extension AuditService {
     /// Seals the whole audit log to `contact` as an audit bundle written to `url` (never
     /// overwriting, `0600`). In one transaction: the `audit.exported` event is appended, the
     /// checkpoint over every event including it is signed, and the file is written; if the
     /// file cannot be made, nothing is recorded.
-    public func exportAuditBundle(to contact: Contact, armor: Bool = false, writingTo url: URL) throws -> AuditBundleExport {
+    public func exportBundle(to contact: Contact, armor: Bool = false, writingTo url: URL) throws -> AuditBundleExport {
         let recipient: AgeX25519Recipient
         do {
             recipient = try AgeX25519Recipient(encoded: contact.card.ageRecipient)
@@ -75,7 +75,7 @@ extension Vault {
     /// also when it is a failure (`failure` set). Problems before that (not addressed to this
     /// vault, not from a contact, not an audit bundle, an unreadable trusted folder) throw and
     /// record nothing.
-    public func verifyAuditBundle(
+    public func verifyBundle(
         from input: some ByteSource, trustedDirectory: URL?, collectingReport: Bool, purpose: String = "verify"
     ) throws -> AuditVerification {
         let me = ownFingerprint

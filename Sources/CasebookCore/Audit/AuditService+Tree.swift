@@ -7,11 +7,11 @@ public struct AuditTreeHead: Equatable, Sendable {
     public let rootHash: MerkleHash
 }
 
-extension Vault {
+extension AuditService {
     /// Checks every event (it decrypts, matches its leaf hash and carries its own sequence
     /// number) and that the sequence numbers are exactly 0, 1, 2, …; returns the events and
     /// the tree over them. Any failure is an integrity error naming the first bad index.
-    public func verifiedAuditLog() throws -> (events: [AuditEvent], tree: MerkleTree) {
+    public func verifiedLog() throws -> (events: [AuditEvent], tree: MerkleTree) {
         let log = try checkedAuditLog()
         var tree = MerkleTree()
         for (row, _) in log {
@@ -25,23 +25,35 @@ extension Vault {
     }
 
     /// The size and root hash of the audit tree, after checking every event.
-    public func auditTreeHead() throws -> AuditTreeHead {
-        let tree = try verifiedAuditLog().tree
+    public func treeHead() throws -> AuditTreeHead {
+        let tree = try verifiedLog().tree
         return AuditTreeHead(size: tree.size, rootHash: tree.rootHash)
     }
 }
 
-extension Vault {
+extension AuditService {
     /// The origin line of this vault's checkpoints (docs/formats.md §6).
-    public var auditOrigin: String { AuditOrigin.origin(vaultID: vaultID) }
+    public var origin: String { auditOrigin }
 
     /// A C2SP tlog-checkpoint of the audit tree as it is now (after checking every
     /// event), signed as a C2SP signed note with the owner's Ed25519 identity key under
     /// the origin as key name.
-    public func signedAuditCheckpoint() throws -> (head: AuditTreeHead, note: SignedNote) {
-        let head = try auditTreeHead()
+    public func checkpoint() throws -> (head: AuditTreeHead, note: SignedNote) {
+        let head = try treeHead()
         return (head, try signedCheckpoint(size: head.size, rootHash: head.rootHash).note)
     }
+
+
+    /// The note verifier key (`vkey`) for this vault's checkpoints, for compliance.
+    public var verifierKey: String {
+        (try? NoteVerifier(name: auditOrigin, publicKey: identity.minisignPublicKey.key).vkey) ?? ""
+    }
+}
+
+/// Signing checkpoints, for every service that proves events (packages, bundles, `audit checkpoint`).
+extension VaultService {
+    /// The origin line of this vault's checkpoints (docs/formats.md §6).
+    var auditOrigin: String { AuditOrigin.origin(vaultID: vaultID) }
 
     /// This vault's checkpoint of a tree of `size` with `rootHash`, signed with its identity
     /// key: for `audit checkpoint`, packages and audit bundles alike.
@@ -52,10 +64,5 @@ extension Vault {
         } catch {
             throw CasebookError(.internalError, "cannot sign the audit checkpoint: \(error)")
         }
-    }
-
-    /// The note verifier key (`vkey`) for this vault's checkpoints, for compliance.
-    public var auditVerifierKey: String {
-        (try? NoteVerifier(name: auditOrigin, publicKey: identity.minisignPublicKey.key).vkey) ?? ""
     }
 }
