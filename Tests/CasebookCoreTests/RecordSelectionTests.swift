@@ -9,10 +9,10 @@ import Testing
         var kind: CasebookError?
         do { try content.checkAgrees(kind: .mentorLog, client: content.header.client) } catch { kind = error }
         #expect(kind?.code == .invalidInput)
-        #expect(kind?.message == "the document is a hii-session record but --kind is mentor-log; nothing was stored")
+        #expect(kind?.message == "is mentor-log, but the document is a hii-session record; nothing was stored" && kind?.argument == .kind)
         var client: CasebookError?
         do { try content.checkAgrees(kind: .hiiSession, client: Fixtures.client("C-0099")) } catch { client = error }
-        #expect(client?.message == "the document is about client \(content.header.client) but --client is C-0099; nothing was stored")
+        #expect(client?.message == "is C-0099, but the document is about client \(content.header.client); nothing was stored" && client?.argument == .client)
     }
 
     @Test func aTemplateCarriesTheClientWhenGiven() {

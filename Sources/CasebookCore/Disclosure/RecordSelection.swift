@@ -20,10 +20,10 @@ extension RecordContent {
     /// named: a document pasted from another client's record must not be stored under it.
     public func checkAgrees(kind: RecordKind, client: ClientReference) throws(CasebookError) {
         guard header.kind == kind else {
-            throw CasebookError(.invalidInput, "the document is a \(header.kind.rawValue) record but --kind is \(kind.rawValue); nothing was stored")
+            throw CasebookError(.invalidInput, "is \(kind.rawValue), but the document is a \(header.kind.rawValue) record; nothing was stored", argument: .kind)
         }
         guard header.client == client else {
-            throw CasebookError(.invalidInput, "the document is about client \(header.client) but --client is \(client); nothing was stored")
+            throw CasebookError(.invalidInput, "is \(client), but the document is about client \(header.client); nothing was stored", argument: .client)
         }
     }
 }

@@ -63,6 +63,8 @@ public enum Remedy: Equatable, Sendable {
 public enum CallArgument: Equatable, Sendable {
     case fields
     case fingerprint
+    case kind
+    case client
     case expires
     case from
     case until

@@ -6,6 +6,8 @@ enum OptionName {
         switch argument {
         case .fields: "--fields"
         case .fingerprint: "--fingerprint:"
+        case .kind: "--kind"
+        case .client: "--client"
         case .expires: "--expires"
         case .from: "--from"
         case .until: "--until"
