@@ -135,7 +135,7 @@ private struct ScratchBytes {
     private(set) var bytes: [UInt8] = []
 
     mutating func replace(with source: UnsafeRawBufferPointer) {
-        bytes.removeAll(keepingCapacity: true)
-        bytes.append(contentsOf: source)
+        if bytes.count != source.count { bytes = [UInt8](repeating: 0, count: source.count) }
+        bytes.withUnsafeMutableBytes { $0.copyMemory(from: source) }
     }
 }
