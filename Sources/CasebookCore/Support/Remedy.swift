@@ -68,6 +68,11 @@ public enum CallArgument: Equatable, Sendable {
     case expires
     case from
     case until
+    case since
+    case dataFrom
+    case dataUntil
+    case validFrom
+    case validUntil
     case recipientOrganisation
     case recipientRole
 }

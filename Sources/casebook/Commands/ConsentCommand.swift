@@ -75,10 +75,10 @@ struct ConsentProvisionOptions: ParsableArguments {
         let fields = Set(try Self.list(self.fields, "--fields"))
         let labels = Set(try Self.list(self.labels, "--labels"))
         let actions = Set(try Self.list(self.actions, "--actions").map(DisclosureAction.parse))
-        let dataFrom = try dataFrom.map { try DateArgument.parse($0, flag: "--data-from", endOfDay: false) }
-        let dataUntil = try dataUntil.map { try DateArgument.parse($0, flag: "--data-until", endOfDay: true) }
-        let validFrom = try DateArgument.parse(validFrom, flag: "--valid-from", endOfDay: false)
-        let validUntil = try DateArgument.parse(validUntil, flag: "--valid-until", endOfDay: true)
+        let dataFrom = try dataFrom.map { try DateBound.parse($0, endOfDay: false, argument: .dataFrom) }
+        let dataUntil = try dataUntil.map { try DateBound.parse($0, endOfDay: true, argument: .dataUntil) }
+        let validFrom = try DateBound.parse(validFrom, endOfDay: false, argument: .validFrom)
+        let validUntil = try DateBound.parse(validUntil, endOfDay: true, argument: .validUntil)
         let method = try ConsentMethod.parse(method)
         return ConsentDraft(effect: effect, client: client, purposes: purposes, recipients: recipients.map(ConsentRecipientName.init),
                             kinds: kinds, fields: fields, labels: labels, actions: actions, dataFrom: dataFrom, dataUntil: dataUntil,

@@ -105,7 +105,7 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         if let output { try NewFile.checkAbsent(output) }
         let clientReference = try ClientReference(client)
-        let sinceDate = try since.map { try DateArgument.parse($0, flag: "--since", endOfDay: false) }
+        let sinceDate = try since.map { try DateBound.parse($0, endOfDay: false, argument: .since) }
         let fieldList = try fields.map { try CommaList.parse($0, flag: "--fields") }
         let approval = try overrideApproval.map(OverrideFile.read)
         let opened = try vault.open(readOnly: false)

@@ -75,7 +75,7 @@ struct HandoverSeal: ParsableCommand {
         var ids = notes
         if let client {
             let filter = RecordFilter(client: try ClientReference(client), kind: kind,
-                                      since: try since.map { try DateArgument.parse($0, flag: "--since", endOfDay: false) })
+                                      since: try since.map { try DateBound.parse($0, endOfDay: false, argument: .since) })
             ids = try opened.handovers.recordIDs(filter)
         }
         let fieldList = try fields.map { try CommaList.parse($0, flag: "--fields") }

@@ -31,33 +31,11 @@ struct RecordFilterOptions: ParsableArguments {
     func filter() throws -> RecordFilter {
         RecordFilter(client: try client.map { try ClientReference($0) },
                      kind: kind,
-                     since: try since.map { try DateArgument.parse($0, flag: "--since", endOfDay: false) },
-                     until: try until.map { try DateArgument.parse($0, flag: "--until", endOfDay: true) })
+                     since: try since.map { try DateBound.parse($0, endOfDay: false, argument: .since) },
+                     until: try until.map { try DateBound.parse($0, endOfDay: true, argument: .until) })
     }
 }
 
-/// `YYYY-MM-DD` (a whole local day) or a full session time.
-enum DateArgument {
-    static func parse(_ text: String, flag: String, endOfDay: Bool) throws -> Date {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        if parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-           let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]) {
-            var calendar = Calendar(identifier: .gregorian)
-            calendar.timeZone = .current
-            let components = DateComponents(year: year, month: month, day: day)
-            guard let date = calendar.date(from: components),
-                  calendar.dateComponents([.year, .month, .day], from: date) == components else {
-                throw CommandError(.usage, "\(flag) '\(text)' is not a valid date", hint: "use YYYY-MM-DD, e.g. 2026-11-24")
-            }
-            return endOfDay ? calendar.date(byAdding: .day, value: 1, to: date)! : date
-        }
-        do {
-            return try SessionStart(parsing: text, defaultTimeZone: .current).date
-        } catch {
-            throw CommandError(.usage, "\(flag) '\(text)' is not a valid date", hint: "use YYYY-MM-DD, e.g. 2026-11-24")
-        }
-    }
-}
 
 struct NoteTemplate: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -11,6 +11,11 @@ enum OptionName {
         case .expires: "--expires"
         case .from: "--from"
         case .until: "--until"
+        case .since: "--since"
+        case .dataFrom: "--data-from"
+        case .dataUntil: "--data-until"
+        case .validFrom: "--valid-from"
+        case .validUntil: "--valid-until"
         case .recipientOrganisation: "--recipient-org"
         case .recipientRole: "--recipient-role"
         }
