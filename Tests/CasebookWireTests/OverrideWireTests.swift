@@ -60,6 +60,6 @@ import CasebookFormat
         let unknown = #expect(throws: WireFormatError.self) {
             _ = try OverrideNote(parsing: Array(text.utf8), sectionKeys: ["plan"], specialCategoryLabels: Self.labels)
         }
-        #expect(unknown.map(OverrideRequest.isUnknownFieldError) == true)
+        #expect(unknown?.subject == .unknownSection)
     }
 }

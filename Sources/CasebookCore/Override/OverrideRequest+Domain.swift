@@ -53,12 +53,10 @@ extension CasebookError {
     /// An override format's refusal, with the remedy for the two rules whose advice names
     /// something to run (how to name sections, where they are listed).
     init(override wire: WireFormatError) {
-        if wire == OverrideRequest.noFieldsError {
-            self.init(.invalidInput, wire.message, remedy: .nameOverrideFields)
-        } else if OverrideRequest.isUnknownFieldError(wire) {
-            self.init(.invalidInput, wire.message, remedy: .showTemplate)
-        } else {
-            self.init(wire)
+        switch wire.subject {
+        case .noSections?: self.init(.invalidInput, wire.message, remedy: .nameOverrideFields)
+        case .unknownSection?: self.init(.invalidInput, wire.message, remedy: .showTemplate)
+        case nil: self.init(wire)
         }
     }
 }

@@ -4,22 +4,11 @@ import Foundation
 /// file (docs/formats.md §8.2). Every error is `.invalid` and names the field, never
 /// echoing more of the value than a short, escaped excerpt.
 extension OverrideRequest {
-    /// The refusal of a request that names no section (the domain adds how to name some).
-    public static let noFieldsError = WireFormatError(.invalid, "the override request's fields name no section")
-
-    /// Whether `error` refuses a field that is no record kind's section (the domain adds
-    /// where the sections are listed).
-    public static func isUnknownFieldError(_ error: WireFormatError) -> Bool {
-        error.message.hasPrefix("the override request's field '") && error.message.hasSuffix(unknownFieldSuffix)
-    }
-
-    private static let unknownFieldSuffix = "' is not a section of any record kind"
-
     /// Throws unless every field meets its rule; returns the request unchanged. The section
     /// keys of every record kind and the special-category labels are the domain's.
     public func validated(sectionKeys: Set<String>, specialCategoryLabels: Set<String>) throws(WireFormatError) -> OverrideRequest {
-        func bad(_ message: String, hint: String? = nil) -> WireFormatError {
-            WireFormatError(.invalid, "the override request's \(message)", hint: hint)
+        func bad(_ message: String, hint: String? = nil, subject: WireFormatError.Subject? = nil) -> WireFormatError {
+            WireFormatError(.invalid, "the override request's \(message)", hint: hint, subject: subject)
         }
         guard Hex.isLowercase(id, count: 32) else {
             throw bad("id is not 32 lower-case hex digits")
@@ -47,10 +36,11 @@ extension OverrideRequest {
             }
             guard recipient.name == nil else { throw bad("age recipient has a name; only a contact has one") }
         }
-        guard !fields.isEmpty else { throw Self.noFieldsError }
+        guard !fields.isEmpty else { throw bad("fields name no section", subject: .noSections) }
         guard fields == Array(Set(fields)).sorted() else { throw bad("fields are not sorted and unique") }
         for field in fields where !sectionKeys.contains(field) {
-            throw bad("field '\(DisplayText.escaped(String(field.prefix(40)), limit: 100))\(Self.unknownFieldSuffix)")
+            throw bad("field '\(DisplayText.escaped(String(field.prefix(40)), limit: 100))' is not a section of any record kind",
+                      subject: .unknownSection)
         }
         guard specialCategories == Array(Set(specialCategories)).sorted() else { throw bad("special categories are not sorted and unique") }
         for label in specialCategories where !specialCategoryLabels.contains(label) {

@@ -12,14 +12,23 @@ public struct WireFormatError: Error, Equatable, Sendable, CustomStringConvertib
         case integrity
     }
 
+    /// Refusals a caller may advise on in its own terms (Format knows no commands): a
+    /// section list that is empty, or names a section no record kind has.
+    public enum Subject: Sendable, Equatable {
+        case noSections
+        case unknownSection
+    }
+
     public let kind: Kind
     public let message: String
     public let hint: String?
+    public let subject: Subject?
 
-    public init(_ kind: Kind, _ message: String, hint: String? = nil) {
+    public init(_ kind: Kind, _ message: String, hint: String? = nil, subject: Subject? = nil) {
         self.kind = kind
         self.message = message
         self.hint = hint
+        self.subject = subject
     }
 
     public var description: String { message }
