@@ -22,7 +22,7 @@ public struct ContactConfirmation: Sendable {
         do {
             return ContactConfirmation(method: .fingerprint(try IdentityFingerprint(parsing: typed)))
         } catch {
-            throw CasebookError(.invalidInput, error.message, remedy: .typeFingerprintAsShown, argument: .fingerprint)
+            throw CasebookError(.invalidInput, "is not a card fingerprint: \(error.message)", remedy: .typeFingerprintAsShown, argument: .fingerprint)
         }
     }
 

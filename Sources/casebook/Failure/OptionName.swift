@@ -5,7 +5,7 @@ enum OptionName {
     static func of(_ argument: CallArgument) -> String {
         switch argument {
         case .fields: "--fields"
-        case .fingerprint: "--fingerprint:"
+        case .fingerprint: "--fingerprint"
         case .kind: "--kind"
         case .client: "--client"
         case .expires: "--expires"
