@@ -100,8 +100,8 @@ public struct OverrideService: VaultService {
         _ file: [UInt8], requester lookUp: (IdentityFingerprint) throws -> HandoverParty?, writingTo url: URL
     ) throws -> (request: OverrideRequest, requester: HandoverParty, file: [UInt8]) {
         // Integrity before policy: an altered file is refused as altered, whoever reads it.
-        try inspect(file, contacts: lookUp).requireKnownSignaturesVerify()
         let parsed = try OverrideNote(parsing: file)
+        try inspection(of: parsed, file: file, contacts: lookUp).requireKnownSignaturesVerify()
         let request = parsed.request
         guard parsed.signers.count == 1 else {
             throw CasebookError(.invalidInput, "this override file is already approved: it carries a second signature",
@@ -154,8 +154,8 @@ public struct OverrideService: VaultService {
     /// vault's; unexpired now. Reads only: nothing is written or audited here (export
     /// audits the use).
     public func verified(_ file: [UInt8], approver lookUp: (IdentityFingerprint) throws -> HandoverParty?) throws -> ApprovedOverride {
-        try inspect(file, contacts: lookUp).requireKnownSignaturesVerify()
         let parsed = try OverrideNote(parsing: file)
+        try inspection(of: parsed, file: file, contacts: lookUp).requireKnownSignaturesVerify()
         let request = parsed.request
         let me = ownFingerprint
         guard parsed.signers.count == 2 else {
@@ -190,7 +190,13 @@ public struct OverrideService: VaultService {
     /// verifies with this vault's own key or a contact's. Never refuses a signature; only
     /// a malformed file.
     public func inspect(_ file: [UInt8], contacts lookUp: (IdentityFingerprint) throws -> HandoverParty?) throws -> OverrideInspection {
-        let parsed = try OverrideNote(parsing: file)
+        try inspection(of: try OverrideNote(parsing: file), file: file, contacts: lookUp)
+    }
+
+    /// The inspection of a file already parsed (approval and use check it first: integrity
+    /// before policy).
+    private func inspection(of parsed: OverrideNote, file: [UInt8],
+                            contacts lookUp: (IdentityFingerprint) throws -> HandoverParty?) throws -> OverrideInspection {
         let me = ownFingerprint
         var signers: [OverrideInspection.Signer] = []
         for (index, fingerprint) in parsed.signers.enumerated() {
