@@ -113,7 +113,7 @@ public struct HandoverService: VaultService {
             throw CasebookError(.invalidInput, "this handover is not addressed to you: none of its envelope's recipients is this vault's identity",
                                 remedy: .sealToYourCard)
         } catch .unsupportedRecipientType(let type) {
-            throw CasebookError(.invalidInput, "this handover's envelope uses the unsupported recipient type '\(type)'")
+            throw CasebookError(.invalidInput, "this handover's envelope uses the unsupported recipient type '\(Vault.displayed(type))'")
         } catch where error.category == .damaged {
             throw CasebookError(.integrity, "the handover file is damaged, truncated or was altered (\(error))",
                                 hint: "ask the sender for a new copy")
