@@ -284,6 +284,29 @@ public final class SQLiteVaultStore: VaultStore {
         }
     }
 
+    public func receivedHandoverIDMACs() throws(CasebookError) -> [[UInt8]] {
+        try StoreErrors.mapping {
+            try queue.read { db in
+                try Row.fetchAll(db, sql: "SELECT id_mac FROM received_handovers").map { try $0.blob(0) }
+            }
+        }
+    }
+
+    public func recordRevisionCounts() throws(CasebookError) -> [RecordRevisionCount] {
+        try StoreErrors.mapping {
+            try queue.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT records.id, records.latest_revision, COUNT(revisions.seq), MAX(revisions.revision)
+                    FROM records LEFT JOIN revisions ON revisions.record_id = records.id
+                    GROUP BY records.id ORDER BY records.id
+                    """).map { row in
+                    RecordRevisionCount(id: try row.text(0), latestRevision: Int(try row.integer(1)), revisionRows: Int(try row.integer(2)),
+                                        highestRevision: row[3] == nil ? 0 : Int(try row.integer(3)))
+                }
+            }
+        }
+    }
+
     public func auditRows() throws(CasebookError) -> [AuditRow] {
         try StoreErrors.mapping {
             try queue.read { db in

@@ -45,12 +45,12 @@ import Testing
         let report = try AuditReport(try Self.verification(Self.events), from: nil, until: nil)
         #expect(report.rows.map(\.outcome) == ["disclosed", "refused", "partial", "plaintext"])
         let expected = [
-            "sequence,time,action,outcome,actor,recipients,clients,kinds,fields,withheld,excluded,purpose,basis,digest,detail",
-            #",2026-12-02T12:00:00Z,verification,verified,ZYGC-3E40-VFBF-0N3F-3MA0-XNM3-P263-VQG2,,,,,,,,,47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=,"verified: 14 events, tree root 47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=, no trusted checkpoint; log of Dr Amira Example, origin casebook.example/vault/00112233445566778899aabbccddeeff""#,
-            "4,2026-11-03T10:00:00Z,handover.sealed,disclosed,0204CD979A953B64,FVQE-8S0V-CZY6-4WW4-G44M-JWQD-5EDK-PKA2,C-0042,hii-session,focus; plan,,,supervision,CBET2MVAFV v1 sha256:7320,d450,",
-            "6,2026-11-10T09:30:00Z,handover.refused,refused,0204CD979A953B64,R0JV-M3T6-SXFS-DG2K-92VQ-V8VD-1C7W-PMVH,C-0043,,all,,,risk-management,,,denied",
-            "9,2026-11-20T16:45:10Z,export.sealed,partial,0204CD979A953B64,R0JV-M3T6-SXFS-DG2K-92VQ-V8VD-1C7W-PMVH,C-0042; C-0043,ddp-session; hii-session,all,plan,R2,court,A v1 sha256:01; B v2 sha256:02,e1,",
-            "12,2026-12-01T08:00:00Z,export.plaintext,plaintext,0204CD979A953B64,,C-0042,mentor-log,all,,,subject-access,,f2,",
+            "sequence,time,action,outcome,actor,recipients,clients,kinds,fields,withheld,excluded,purpose,basis,digest,detail,flagged",
+            #",2026-12-02T12:00:00Z,verification,verified,ZYGC-3E40-VFBF-0N3F-3MA0-XNM3-P263-VQG2,,,,,,,,,47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=,"verified: 14 events, tree root 47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=, no trusted checkpoint; log of Dr Amira Example, origin casebook.example/vault/00112233445566778899aabbccddeeff","#,
+            "4,2026-11-03T10:00:00Z,handover.sealed,disclosed,0204CD979A953B64,FVQE-8S0V-CZY6-4WW4-G44M-JWQD-5EDK-PKA2,C-0042,hii-session,focus; plan,,,supervision,CBET2MVAFV v1 sha256:7320,d450,,",
+            "6,2026-11-10T09:30:00Z,handover.refused,refused,0204CD979A953B64,R0JV-M3T6-SXFS-DG2K-92VQ-V8VD-1C7W-PMVH,C-0043,,all,,,risk-management,,,denied,",
+            "9,2026-11-20T16:45:10Z,export.sealed,partial,0204CD979A953B64,R0JV-M3T6-SXFS-DG2K-92VQ-V8VD-1C7W-PMVH,C-0042; C-0043,ddp-session; hii-session,all,plan,R2,court,A v1 sha256:01; B v2 sha256:02,e1,,",
+            "12,2026-12-01T08:00:00Z,export.plaintext,plaintext,0204CD979A953B64,,C-0042,mentor-log,all,,,subject-access,,f2,,",
         ].map { $0 + "\r\n" }.joined()
         #expect(report.csv() == expected)
     }
@@ -74,6 +74,9 @@ import Testing
                   ],
                   "detail" : "denied",
                   "excluded" : [
+
+                  ],
+                  "flagged" : [
 
                   ],
                   "kinds" : [
@@ -104,6 +107,9 @@ import Testing
                   "digest" : "e1",
                   "excluded" : [
                     "R2"
+                  ],
+                  "flagged" : [
+
                   ],
                   "kinds" : [
                     "ddp-session",

@@ -65,10 +65,10 @@ import CasebookTestSupport
         #expect(csv.status == 0, "\(csv.stderr)")
         #expect(csv.stdout.contains("2 row(s); log verified (9 events)"))
         let table = try String(contentsOfFile: csvPath, encoding: .utf8).components(separatedBy: "\r\n")
-        #expect(table[0] == "sequence,time,action,outcome,actor,recipients,clients,kinds,fields,withheld,excluded,purpose,basis,digest,detail")
+        #expect(table[0] == "sequence,time,action,outcome,actor,recipients,clients,kinds,fields,withheld,excluded,purpose,basis,digest,detail,flagged")
         #expect(table[1].hasPrefix(",") && table[1].contains(",verification,verified,\(ExamplePersona.fingerprints["psychologist"]!),"))
         #expect(table[2].contains(",handover.sealed,disclosed,") && table[2].contains(ExamplePersona.fingerprints["supervisor"]!))
-        #expect(table[3].contains(",handover.refused,refused,") && table[3].hasSuffix(",denied"))
+        #expect(table[3].contains(",handover.refused,refused,") && table[3].hasSuffix(",denied,"))
         #expect(try FileManager.default.attributesOfItem(atPath: csvPath)[.posixPermissions] as? Int == 0o600)
         let jsonPath = chris.folder.file("report.json").path
         #expect(try chris.run("audit", "report", "--bundle", first, "--format", "json", "--from", "2020-01-01", "-o", jsonPath).status == 0)

@@ -77,7 +77,7 @@ import Testing
             .vaultCreated(role: .psychologist),
             .clientErased(client: try ClientReference("C-0042"), count: 2, reason: "erasure request DP-1"),
             .auditVerified(.init(sender: "FP", count: 9, origin: "o", root: "r", verified: false, failedAt: 6, purpose: "report")),
-            .exportRefused(.init(records: ["R1"], recipients: ["FP"], purpose: .supervision, fields: nil, basis: [],
+            .exportRefused(.init(records: ["R1"], recipients: ["FP"], purpose: .supervision, fields: nil, basis: [], considered: ["C0NSENT001 v1 sha256:00"],
                                  clients: ["C-0042"], detail: "denied", contact: "Dr Sam Example")),
         ]
         for entry in entries {

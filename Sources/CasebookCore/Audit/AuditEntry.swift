@@ -11,7 +11,7 @@ enum AuditEntry {
     case ageIdentityExported
     case recordCreated(RecordChange)
     case recordAmended(RecordChange)
-    case recordsImported(kinds: [String], count: Int, digest: String)
+    case recordsImported(records: [String], kinds: [String], count: Int, digest: String)
     case clientErased(client: ClientReference, count: Int, reason: String)
     case contactAdded(ContactMention)
     case contactRemoved(ContactMention)
@@ -50,12 +50,20 @@ enum AuditEntry {
         var version: Int
         var client: ClientReference
         var hash: String
+        var validFrom: String
+        var validUntil: String
+        /// `permit`, `deny`, or `permit+deny`.
+        var effect: String
 
         init(_ consent: Consent) {
             id = consent.id
             version = consent.version
             client = consent.client
             hash = consent.canonicalHash
+            validFrom = Timestamp.string(consent.validFrom)
+            validUntil = Timestamp.string(consent.validUntil)
+            let effects = Set(consent.provisions.map(\.effect))
+            effect = effects.count > 1 ? "permit+deny" : (effects.first == .deny ? "deny" : "permit")
         }
     }
 
@@ -69,11 +77,14 @@ enum AuditEntry {
         /// The sections sent.
         var fields: [String]
         var basis: [String]
+        /// Every consent of the clients the gate evaluated (`ID vN sha256:HASH`).
+        var considered: [String]
         var clients: [String]
         var withheld: [String]
         var excluded: [String]
 
-        init(_ minimised: MinimisedDisclosure, digest: String, recipients: [String], purpose: ConsentPurpose, basis: [String]) {
+        init(_ minimised: MinimisedDisclosure, digest: String, recipients: [String], purpose: ConsentPurpose, basis: [String],
+             considered: [String]) {
             records = minimised.records.map(\.id)
             kinds = minimised.kinds
             self.digest = digest
@@ -81,6 +92,7 @@ enum AuditEntry {
             self.purpose = purpose
             fields = minimised.sent
             self.basis = basis
+            self.considered = considered
             clients = minimised.clients
             withheld = minimised.withheld
             excluded = minimised.excluded
@@ -105,6 +117,7 @@ enum AuditEntry {
         /// The sections asked for; nil when all were.
         var fields: [String]?
         var basis: [String]
+        var considered: [String]
         var clients: [String]
         var detail: String
         var contact: String? = nil
@@ -160,7 +173,8 @@ enum AuditEntry {
             event.revision = change.revision
             event.kinds = [change.kind.rawValue]
             event.client = change.client.rawValue
-        case .recordsImported(let kinds, let count, let digest):
+        case .recordsImported(let records, let kinds, let count, let digest):
+            event.records = records
             event.kinds = kinds
             event.count = count
             event.digest = digest
@@ -176,6 +190,9 @@ enum AuditEntry {
             event.client = consent.client.rawValue
             event.digest = consent.hash
             event.consent = consent.id
+            event.validFrom = consent.validFrom
+            event.validUntil = consent.validUntil
+            event.effect = consent.effect
         case .handoverSealed(let disclosure, let handover):
             event.set(disclosure)
             event.handover = handover
@@ -195,6 +212,7 @@ enum AuditEntry {
             event.fields = refusal.fields
             event.contact = refusal.contact
             event.basis = refusal.basis
+            event.considered = refusal.considered
             event.clients = refusal.clients
             event.override = refusal.override
         case .handoverImported(let receipt):
@@ -265,6 +283,7 @@ private extension AuditEvent {
         purpose = disclosure.purpose.rawValue
         fields = disclosure.fields
         basis = disclosure.basis
+        considered = disclosure.considered
         clients = disclosure.clients
         withheld = disclosure.withheld.isEmpty ? nil : disclosure.withheld
         excluded = disclosure.excluded.isEmpty ? nil : disclosure.excluded

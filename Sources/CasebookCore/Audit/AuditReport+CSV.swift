@@ -3,7 +3,7 @@ import Foundation
 extension AuditReport {
     /// The CSV columns, in order.
     public static let csvColumns = ["sequence", "time", "action", "outcome", "actor", "recipients", "clients", "kinds", "fields",
-                                    "withheld", "excluded", "purpose", "basis", "digest", "detail"]
+                                    "withheld", "excluded", "purpose", "basis", "digest", "detail", "flagged"]
 
     /// RFC 4180 CSV (CRLF line ends, a header record): first a `verification` row — outcome
     /// `verified` or `FAILED`, `time` the export time, `actor` the log owner's fingerprint,
@@ -14,7 +14,7 @@ extension AuditReport {
         var records: [[String]] = [Self.csvColumns]
         let check = verification
         records.append(["", check.exported ?? "", "verification", check.result, check.fingerprint, "", "", "", "", "", "", "", "",
-                        check.root, "\(check.message); log of \(check.owner), origin \(check.origin)"])
+                        check.root, "\(check.message); log of \(check.owner), origin \(check.origin)", ""])
         records += rows.map { $0.cells() }
         return records.map { $0.map(Self.csvCell).joined(separator: ",") + "\r\n" }.joined()
     }

@@ -10,7 +10,7 @@ extension AuditReport {
     /// contacts, shown beside it.
     public func html(names: [String: String] = [:]) -> String {
         let check = verification
-        let verified = check.result == "verified"
+        let verified = check.result != "FAILED"
         var out = """
             <!DOCTYPE html>
             <html lang="en">
@@ -41,7 +41,8 @@ extension AuditReport {
             <h1>Audit report</h1>
 
             """
-        out += "<p class=\"result \(verified ? "verified" : "failed")\"><strong>\(verified ? "VERIFIED" : "VERIFICATION FAILED")</strong> — \(Self.escape(check.message))</p>\n"
+        let flagged = check.result == "FLAGGED"
+        out += "<p class=\"result \(verified && !flagged ? "verified" : "failed")\"><strong>\(!verified ? "VERIFICATION FAILED" : flagged ? "VERIFIED, DISCLOSURES FLAGGED" : "VERIFIED")</strong> — \(Self.escape(check.message))</p>\n"
         var facts: [(String, String)] = [("Log of", "\(check.owner) (\(check.fingerprint))"), ("Origin", check.origin),
                                          ("Events read", String(check.events)), ("Tree root", check.root)]
         if let exported = check.exported { facts.append(("Exported", exported)) }

@@ -40,6 +40,8 @@ public struct AuditReport: Sendable {
         /// The package's hash (lower-case hex SHA-256), when something left.
         public let digest: String?
         public let detail: String?
+        /// Why the log's own consent history does not support this disclosure (`DisclosureReview`); empty when it does.
+        public let flagged: [String]
 
         /// The row's cells in `csvColumns` order, lists joined with "; " (`fields` is `all`
         /// when every section was asked for); `recipients` as they are to be shown.
@@ -47,10 +49,11 @@ public struct AuditReport: Sendable {
             [String(sequence), time, action, outcome, actor, (shown ?? recipients).joined(separator: "; "),
              clients.joined(separator: "; "), kinds.joined(separator: "; "), fields?.joined(separator: "; ") ?? "all",
              withheld.joined(separator: "; "), excluded.joined(separator: "; "), purpose ?? "", basis.joined(separator: "; "),
-             digest ?? "", detail ?? ""]
+             digest ?? "", detail ?? "", flagged.joined(separator: "; ")]
         }
 
-        init(_ event: AuditEvent) {
+        init(_ event: AuditEvent, flags: [DisclosureReview.Flag] = []) {
+            flagged = flags.filter { $0.sequence == event.sequence }.map(\.reason)
             sequence = event.sequence
             time = event.time
             action = event.action.rawValue
@@ -75,7 +78,8 @@ public struct AuditReport: Sendable {
 
     /// The verification result, as the report states it at its top.
     public struct Verification: Equatable, Sendable, Encodable {
-        /// `verified` or `FAILED`.
+        /// `verified`, `FLAGGED` (verified, but disclosures went against the log's consent
+        /// history; the rows say which) or `FAILED`.
         public let result: String
         public let message: String
         public let origin: String
@@ -111,9 +115,9 @@ public struct AuditReport: Sendable {
         rows = verified.events.filter { event in
             let day = String(event.time.prefix(10))
             return (from.map { day >= $0 } ?? true) && (until.map { day <= $0 } ?? true)
-        }.map(Row.init)
+        }.map { Row($0, flags: verified.flags) }
         verification = Verification(
-            result: verified.isVerified ? "verified" : "FAILED", message: verified.summary, origin: verified.origin,
+            result: !verified.isVerified ? "FAILED" : verified.flags.isEmpty ? "verified" : "FLAGGED", message: verified.summary, origin: verified.origin,
             owner: verified.ownerName, fingerprint: verified.ownerFingerprint.description, events: verified.eventCount,
             root: verified.rootHash.base64, exported: verified.exported, trusted: verified.trusted.map(\.checkpoint.size),
             firstBadIndex: verified.failure?.firstBadIndex)

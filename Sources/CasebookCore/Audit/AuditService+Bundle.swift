@@ -84,6 +84,8 @@ extension AuditService {
         var events: [AuditEvent] = []
         var exportEvent: AuditEvent?
         var eventCount: UInt64 = 0
+        var review = DisclosureReview()
+        let pinned = try ledger().verifiedOrigins
         let reader = AuditBundleReader(onHeader: { header in
             eventCount = header.eventCount
             guard let contact = try self.contacts.contact(withFingerprint: header.card.fingerprint) else {
@@ -91,13 +93,20 @@ extension AuditService {
                                     remedy: .addTheirCard)
             }
             exporter = contact
+            // An origin belongs to the key whose bundle first verified under it.
+            if let first = pinned[header.origin], first.sender != contact.fingerprint.description {
+                throw AuditLogFailure.originOfAnotherSigner(origin: header.origin, pinned: first.sender, sequence: first.sequence,
+                                                            signer: "\(contact.name) (\(contact.fingerprint))")
+            }
             if let trustedDirectory {
                 trustedSet = try TrustedCheckpoints.load(directory: trustedDirectory, origin: header.origin, signer: contact.card.minisignKey.key)
             }
         }, onEvent: { index, line, fields in
             let last = index + 1 == eventCount
-            guard last || (collectingReport && AuditReport.isReported(line, fields.action)) else { return }
+            let reviewed = Self.action(of: line, fields).map(DisclosureReview.actions.contains) ?? false
+            guard last || reviewed || (collectingReport && AuditReport.isReported(line, fields.action)) else { return }
             let event = try Self.decodeEvent(line, index: index)
+            if reviewed { review.apply(event) }
             if last { exportEvent = event }
             if collectingReport && AuditReport.actions.contains(event.action) { events.append(event) }
         })
@@ -141,7 +150,7 @@ extension AuditService {
         let verification = AuditVerification(
             origin: header.origin, ownerName: exporter.name, ownerFingerprint: exporter.fingerprint, exported: header.created,
             eventCount: reader.verifier.count, rootHash: reader.verifier.tree.rootHash, checkpoint: signed, trusted: trusted,
-            ignored: trustedSet.ignored, failure: failure, events: events)
+            ignored: trustedSet.ignored, failure: failure, events: events, flags: failure == nil ? review.flags : [])
         _ = try store.write { writer in
             try append(.auditVerified(.init(sender: exporter.fingerprint.description, count: Int(verification.eventCount),
                                             origin: header.origin, root: verification.rootHash.base64, verified: failure == nil,
@@ -151,6 +160,11 @@ extension AuditService {
     }
 
     // MARK: Helpers
+
+    /// The action of a scanned event line (nil when it is not UTF-8, which the scanner refuses anyway).
+    static func action(of line: UnsafeRawBufferPointer, _ fields: AuditEventLine.Fields) -> AuditAction? {
+        String(validating: UnsafeRawBufferPointer(rebasing: line[fields.action]), as: UTF8.self).map(AuditAction.init(rawValue:))
+    }
 
     /// An event line as an `AuditEvent` (unknown keys are ignored).
     static func decodeEvent(_ line: UnsafeRawBufferPointer, index: UInt64) throws(AuditLogFailure) -> AuditEvent {

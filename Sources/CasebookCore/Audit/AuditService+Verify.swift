@@ -15,6 +15,7 @@ extension AuditService {
         var verifier = AuditLogVerifier()
         var events: [AuditEvent] = []
         var trusted: [TrustedCheckpoint] = []
+        var review = DisclosureReview()
         do {
             if let trustedDirectory {
                 trustedSet = try TrustedCheckpoints.load(directory: trustedDirectory, origin: auditOrigin,
@@ -24,18 +25,41 @@ extension AuditService {
                 let canonical = try context.checkedAuditRow(row, at: index)
                 try canonical.withUnsafeBytes { line in
                     let fields = try verifier.append(line)
-                    if collectingReport && AuditReport.isReported(line, fields.action) {
-                        events.append(try Self.decodeEvent(line, index: UInt64(index)))
-                    }
+                    let reviewed = Self.action(of: line, fields).map(DisclosureReview.actions.contains) ?? false
+                    let reported = collectingReport && AuditReport.isReported(line, fields.action)
+                    guard reviewed || reported else { return }
+                    let event = try Self.decodeEvent(line, index: UInt64(index))
+                    if reviewed { review.apply(event) }
+                    if reported { events.append(event) }
                 }
             }
             trusted = try verifier.finish(trusted: trustedSet.checkpoints, signed: nil)
         } catch let error as AuditLogFailure {
             failure = error
         }
+        var disagreement: String?
+        if failure == nil {
+            do {
+                try checkTables(against: review.state)
+            } catch let error as CasebookError where error.code == .integrity {
+                disagreement = error.message
+            }
+        }
         return AuditVerification(
             origin: auditOrigin, ownerName: profile.name, ownerFingerprint: me, exported: nil, eventCount: verifier.count,
             rootHash: verifier.tree.rootHash, checkpoint: nil, trusted: trusted, ignored: trustedSet.ignored,
-            failure: failure, events: events)
+            failure: failure, events: events, flags: failure == nil ? review.flags : [], disagreement: disagreement)
+    }
+
+    /// Every table against the log (docs/vault-format.md §10.3): the log's own contradictions
+    /// first, then consents, contacts, the register of received handovers, records and
+    /// erasures. Throws the first disagreement.
+    func checkTables(against state: AuditLogState) throws {
+        if let conflict = state.firstConflict { throw Self.disagreement("\(conflict)") }
+        _ = try consents()
+        _ = try contacts.list()
+        try checkRegister(against: state)
+        try checkRecordRows(against: state)
+        try checkErasures(against: state)
     }
 }

@@ -26,12 +26,18 @@ public struct AuditVerification: Sendable {
     public let failure: AuditLogFailure?
     /// The disclosure and refusal events read (`AuditReport.actions`), when asked for.
     public let events: [AuditEvent]
+    /// Disclosures the log's own consent history does not support (`DisclosureReview`).
+    public var flags: [DisclosureReview.Flag] = []
+    /// A vault's own log: the first disagreement between its tables and the log, if any.
+    public var disagreement: String?
 
-    public var isVerified: Bool { failure == nil }
+    public var isVerified: Bool { failure == nil && disagreement == nil }
 
     public init(origin: String, ownerName: String, ownerFingerprint: IdentityFingerprint, exported: String?, eventCount: UInt64,
                 rootHash: MerkleHash, checkpoint: TrustedCheckpoint?, trusted: [TrustedCheckpoint], ignored: [String],
-                failure: AuditLogFailure?, events: [AuditEvent]) {
+                failure: AuditLogFailure?, events: [AuditEvent], flags: [DisclosureReview.Flag] = [], disagreement: String? = nil) {
+        self.flags = flags
+        self.disagreement = disagreement
         self.origin = origin
         self.ownerName = ownerName
         self.ownerFingerprint = ownerFingerprint
@@ -48,6 +54,8 @@ public struct AuditVerification: Sendable {
     /// One line: "verified: …" or "FAILED: …".
     public var summary: String {
         if let failure { return "FAILED: \(failure.message)" }
+        if let disagreement { return "FAILED: \(disagreement)" }
+        if !flags.isEmpty { return "FLAGGED: the log verified, but \(flags.count) disclosure(s) went against the consent history recorded before them" }
         var text = "verified: \(eventCount) events, tree root \(rootHash.base64)"
         if checkpoint != nil { text += ", checkpoint signed by \(ownerName)" }
         text += trusted.isEmpty ? ", no trusted checkpoint" : ", consistent with \(trusted.count) trusted checkpoint(s) (sizes \(trusted.map { String($0.checkpoint.size) }.joined(separator: ", ")))"

@@ -154,17 +154,23 @@ extension VaultService {
     /// The latest version of every consent (of one client when `client` is set), sorted by
     /// client, then by the time that version was recorded, then by id. Consents of erased
     /// clients are skipped; any other row that does not open is an integrity error.
+    /// The rows are checked against the audit log first (a deleted withdrawal or denial is
+    /// an integrity error, never a consent that silently counts again).
     func consents(client: ClientReference? = nil) throws -> [Consent] {
         let erased = try erasedClientIDs()
         let wantedClient = client.map { keys.clientID(for: $0.rawValue) }
+        let state = try ledger()
+        let rows = try store.consentRows()
+        try checkConsentRows(rows, against: state)
         var byID: [String: [Consent]] = [:]
-        for row in try store.consentRows() {
+        for row in rows {
             if let wantedClient, row.clientID != wantedClient { continue }
             if erased.contains(row.clientID) { continue }
             let consent = try openConsent(row)
             byID[consent.id, default: []].append(consent)
         }
         let latest = try byID.values.map { versions in try ConsentService.checkedHistory(versions).last! }
+        try checkConsentContents(latest, against: state)
         return latest.sorted { a, b in
             if a.client != b.client { return a.client < b.client }
             if a.recordedAt != b.recordedAt { return a.recordedAt < b.recordedAt }

@@ -97,8 +97,13 @@ public struct ContactService: VaultService {
 
     /// Every contact, sorted by name (case-insensitive, then byte order). A contact that
     /// does not decrypt or does not check out is an integrity error, never skipped.
+    /// The rows must be the contacts the audit log added and did not remove (a removed
+    /// contact put back is an integrity error, never trusted again).
     public func list() throws -> [Contact] {
-        try store.contactRows().map(openContact).sorted { a, b in
+        let rows = try store.contactRows()
+        let contacts = try rows.map(openContact)
+        try checkContacts(contacts, rows: rows, against: ledger())
+        return contacts.sorted { a, b in
             let (x, y) = (a.name.lowercased(), b.name.lowercased())
             return x != y ? x < y : Array(a.name.utf8).lexicographicallyPrecedes(b.name.utf8)
         }
@@ -115,10 +120,7 @@ public struct ContactService: VaultService {
 
     /// The contact whose card has this fingerprint, nil when those keys are not a contact.
     public func contact(withFingerprint fingerprint: IdentityFingerprint) throws -> Contact? {
-        guard let row = try store.contactRow(id: keys.contactID(for: fingerprint)) else { return nil }
-        let contact = try openContact(row)
-        guard contact.fingerprint == fingerprint else { throw Self.contactIntegrity }
-        return contact
+        try list().first { $0.fingerprint == fingerprint }
     }
 
     /// The contact with `fingerprint` as a party to a signed file (a handover's sender, an

@@ -13,6 +13,10 @@ struct ConsentGateResult {
     var withheldReasons: [String] = []
     /// `ID vN sha256:HASH` of every consent relied on, sorted.
     var basis: [String] = []
+    /// `ID vN sha256:HASH` of every consent of the clients evaluated (latest versions,
+    /// active or not), sorted: the audit event lists them, so a reader of the log can tell
+    /// that one was missing from the tables (docs/formats.md §9.2).
+    var considered: [String] = []
     /// Reasons for a deny, when the gate refuses the whole disclosure: what was withheld,
     /// and (apart, because they are usually why) the withdrawn or expired consents.
     var denied: [String] = []
@@ -70,9 +74,11 @@ extension VaultService {
         let now = Date(timeIntervalSince1970: clock.now().timeIntervalSince1970.rounded(.down))
         var result = ConsentGateResult()
         var basis = Set<ConsentReliance>()
+        var considered = Set<String>()
         let byClient = Dictionary(grouping: revisions, by: \.content.header.client)
         for (client, group) in byClient.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
             let consents = try self.consents(client: client)
+            considered.formUnion(consents.map { "\($0.id) v\($0.version) sha256:\($0.canonicalHash)" })
             for recipient in recipients {
                 let request = DisclosureRequest(
                     client: client,
@@ -105,6 +111,7 @@ extension VaultService {
             }
         }
         result.basis = basis.sorted().map { "\($0.consentID) v\($0.version) sha256:\($0.hash)" }
+        result.considered = considered.sorted()
         return result
     }
 }

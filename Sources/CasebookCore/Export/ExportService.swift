@@ -76,7 +76,7 @@ public struct ExportService: VaultService {
         } catch {
             let why = (error as? CasebookError)?.message ?? "\(error)"
             try? store.write { writer in
-                try auditRefusal(writer, request, plan.manifest.basis, clients: plan.minimised.clients,
+                try auditRefusal(writer, request, plan.manifest.basis, considered: plan.considered, clients: plan.minimised.clients,
                                  detail: "aborted: " + String(why.prefix(200)))
             }
             throw error
@@ -107,10 +107,12 @@ public struct ExportService: VaultService {
         var override: ApprovedOverride?
         var withheldReasons: [String]
         var receivedLeftOut: Int
+        var considered: [String]
 
         /// The audit event's account of what left.
         func disclosure(digest: String) -> AuditEntry.Disclosure {
-            .init(minimised, digest: digest, recipients: [request.recipient.auditName], purpose: request.purpose, basis: manifest.basis)
+            .init(minimised, digest: digest, recipients: [request.recipient.auditName], purpose: request.purpose, basis: manifest.basis,
+                  considered: considered)
         }
 
         /// The audit event's export part: `delivery` in a few words, and the override relied on.
@@ -135,6 +137,7 @@ public struct ExportService: VaultService {
         // Read once: received records are left out here (they go back through their sender),
         // so what remains is exactly what disclosableRevisions would return.
         let all = try latestRecords(ids: listed.map(\.recordID))
+        try checkRecords(all, against: ledger())
         let revisions = all.filter { $0.metadata.origin != .received }
         guard !revisions.isEmpty else {
             throw CasebookError(.invalidInput, "every matching record of \(request.client) was received from someone else; only your own records can be exported",
@@ -154,7 +157,8 @@ public struct ExportService: VaultService {
             recipient: request.recipient.description, delivery: delivery, purpose: request.purpose.rawValue, reason: reason,
             client: request.client.rawValue, basis: decision.basis, fields: request.fields, records: minimised.records)
         return ExportPlan(request: request, manifest: manifest, minimised: minimised, override: decision.override,
-                          withheldReasons: decision.withheldReasons, receivedLeftOut: all.count - revisions.count)
+                          withheldReasons: decision.withheldReasons, receivedLeftOut: all.count - revisions.count,
+                          considered: decision.considered)
     }
 
     /// What an export may carry, decided by consent or by an override.
@@ -163,6 +167,7 @@ public struct ExportService: VaultService {
         var excluded: [String: String]
         var withheldReasons: [String]
         var basis: [String]
+        var considered: [String]
         var override: ApprovedOverride?
     }
 
@@ -173,11 +178,12 @@ public struct ExportService: VaultService {
         try gate.enforce(on: revisions, acceptPartial: request.acceptPartial, what: "this export", consent: "the client's consent",
                          denyRemedy: .grantConsentOrOverrideForExport(client: request.client.rawValue, purpose: request.purpose.rawValue)) { detail in
             _ = try store.write { writer in
-                try auditRefusal(writer, request, gate.basis, clients: [request.client.rawValue], detail: detail, records: revisions.map(\.recordID))
+                try auditRefusal(writer, request, gate.basis, considered: gate.considered, clients: [request.client.rawValue], detail: detail,
+                                 records: revisions.map(\.recordID))
             }
         }
         return ExportDecision(allowed: gate.allowed, excluded: gate.excluded, withheldReasons: gate.withheldLines,
-                              basis: gate.basis, override: nil)
+                              basis: gate.basis, considered: gate.considered, override: nil)
     }
 
     /// Consent first, then a lawful-basis override for what consent withholds (docs/consent.md
@@ -186,9 +192,9 @@ public struct ExportService: VaultService {
     /// sections it names of records whose special categories it names. What neither basis
     /// covers is withheld, which needs --accept-partial. Every policy refusal is audited.
     private func overrideDecision(_ request: ExportRequest, _ revisions: [RecordRevision], wanted: Set<String>?) throws -> ExportDecision {
-        func refuse(_ error: CasebookError, override: String?, basis: [String]) throws -> Never {
+        func refuse(_ error: CasebookError, override: String?, basis: [String], considered: [String] = []) throws -> Never {
             _ = try store.write { writer in
-                try auditRefusal(writer, request, basis, clients: [request.client.rawValue],
+                try auditRefusal(writer, request, basis, considered: considered, clients: [request.client.rawValue],
                                  detail: "override refused: " + String(error.message.prefix(200)),
                                  records: revisions.map(\.recordID), override: override)
             }
@@ -222,16 +228,16 @@ public struct ExportService: VaultService {
             let listed = ConsentGateResult.summary(refusal.lines)
             try refuse(CasebookError(.refused, "consent and override \(approved.id) cover this export \(refusal.none ? "for none of the records" : "only in part"): \(listed)",
                                      remedy: refusal.none ? .requestOverrideNamingSpecialCategories : .acceptPartialOrChooseOverrideFields),
-                       override: approved.id, basis: basis)
+                       override: approved.id, basis: basis, considered: gate.considered)
         }
         return ExportDecision(allowed: combined.allowed, excluded: combined.excluded, withheldReasons: combined.withheldLines,
-                              basis: basis, override: combined.usedOverride ? approved : nil)
+                              basis: basis, considered: gate.considered, override: combined.usedOverride ? approved : nil)
     }
 
-    private func auditRefusal(_ writer: any VaultStoreWriter, _ request: ExportRequest, _ basis: [String], clients: [String],
-                              detail: String, records: [String]? = nil, override: String? = nil) throws {
+    private func auditRefusal(_ writer: any VaultStoreWriter, _ request: ExportRequest, _ basis: [String], considered: [String] = [],
+                              clients: [String], detail: String, records: [String]? = nil, override: String? = nil) throws {
         try append(.exportRefused(.init(records: records, recipients: [request.recipient.auditName], purpose: request.purpose,
-                                        fields: request.fields, basis: basis, clients: clients, detail: detail,
+                                        fields: request.fields, basis: basis, considered: considered, clients: clients, detail: detail,
                                         contact: request.recipient.description.name, override: override)), in: writer)
     }
 }

@@ -68,7 +68,7 @@ public struct HandoverService: VaultService {
                          denyRemedy: .grantConsentForHandover(purpose: purpose.rawValue)) { detail in
             _ = try store.write { writer in
                 try append(.handoverRefused(.init(records: ids, recipients: recipientPrints, purpose: purpose, fields: fields,
-                                                   basis: gate.basis, clients: clients, detail: detail)), in: writer)
+                                                   basis: gate.basis, considered: gate.considered, clients: clients, detail: detail)), in: writer)
             }
         }
         let minimised = Self.minimise(revisions, wanted: wanted) { revision in
@@ -93,7 +93,7 @@ public struct HandoverService: VaultService {
         }
         try writePackage(.handover, manifest: signed, to: ageRecipients, armor: armor, at: url) { writer in
             try append(.handoverSealed(.init(minimised, digest: Hex.encode(SHA256.hash(json)), recipients: recipientPrints,
-                                              purpose: purpose, basis: gate.basis), handover: manifest.id), in: writer)
+                                              purpose: purpose, basis: gate.basis, considered: gate.considered), handover: manifest.id), in: writer)
         }
         return manifest
     }
@@ -176,7 +176,7 @@ public struct HandoverService: VaultService {
         for (index, sent) in manifest.records.enumerated() {
             records.append(try Self.content(of: sent, number: index + 1))
         }
-        let register = try receivedHandover(id: manifest.id)
+        let register = try receivedHandover(id: manifest.id, from: sender)
         return OpenedHandover(manifest: manifest, sender: sender, records: records, digest: Hex.encode(SHA256.hash(file)),
                               importedAt: register, audit: audit)
     }
@@ -186,8 +186,8 @@ public struct HandoverService: VaultService {
     /// new record ids, in manifest order.
     public func importRecords(_ opened: OpenedHandover) throws -> [String] {
         let manifest = opened.manifest
-        if let importedAt = try opened.importedAt ?? receivedHandover(id: manifest.id) {
-            throw CasebookError(.alreadyExists, "handover \(manifest.id) was already imported on \(importedAt)",
+        if let importedAt = try opened.importedAt ?? receivedHandover(id: manifest.id, from: opened.sender) {
+            throw CasebookError(.alreadyExists, "handover \(manifest.id) from \(opened.sender.name) (\(opened.sender.card.fingerprint)) was already imported on \(importedAt)",
                                 remedy: .alreadyImported)
         }
         let now = Timestamp.string(clock.now())
@@ -202,7 +202,7 @@ public struct HandoverService: VaultService {
                     provenance: .init(sender: senderText, handoverID: manifest.id, source: "\(sent.id)/\(sent.revision)", withheld: sent.withheld))
                 ids.append(try insertNewRecord(content, metadata: metadata, writer: writer, pending: &pending).recordID)
             }
-            let (mac, sealed) = registerEntry(id: manifest.id, info: now)
+            let (mac, sealed) = registerEntry(id: manifest.id, sender: opened.sender.card.fingerprint, info: now)
             try writer.insertReceivedHandover(idMAC: mac, sealedInfo: sealed)
             try append(.handoverImported(.init(records: ids, kinds: Set(opened.records.map(\.header.kind.rawValue)).sorted(),
                                                 digest: opened.digest, handover: manifest.id,
@@ -248,28 +248,28 @@ public struct HandoverService: VaultService {
         }
     }
 
-    /// The register row for a received handover id: a keyed MAC of the id (so the id is
-    /// not in clear) and the sealed import time.
-    private func registerEntry(id: String, info: String) -> (mac: [UInt8], sealed: [UInt8]) {
-        let mac = registerMAC(id)
+    /// The register row for a handover received from `sender`: a keyed MAC of the sender's
+    /// fingerprint and the id (so neither is in clear, and a co-recipient who reuses the id
+    /// cannot block it) and the sealed import time (docs/vault-format.md §9.7).
+    private func registerEntry(id: String, sender: IdentityFingerprint, info: String) -> (mac: [UInt8], sealed: [UInt8]) {
+        let mac = Self.registerMAC(id: id, sender: sender, key: keys.handoverRegisterIndex)
         let sealed = XChaCha20Poly1305.seal(Array(info.utf8), using: keys.handoverRegister,
                                             authenticating: AssociatedData.make("received-handover", [header.vaultID, mac]))
         return (mac, sealed)
     }
 
-    private func registerMAC(_ id: String) -> [UInt8] {
-        HMACSHA256.authenticationCode(for: Array(("handover:" + id).utf8), using: keys.handoverRegisterIndex)
+    /// `id_mac` of a register row: HMAC-SHA-256(register index key, "handover:" ‖ sender
+    /// fingerprint (displayed form) ‖ ":" ‖ id); rows written before 0.2 used "handover:" ‖ id.
+    static func registerMAC(id: String, sender: IdentityFingerprint?, key: borrowing SecureBytes) -> [UInt8] {
+        let input = sender.map { "handover:\($0):\(id)" } ?? "handover:\(id)"
+        return HMACSHA256.authenticationCode(for: Array(input.utf8), using: key)
     }
 
-    /// When this vault imported handover `id`, if it did.
-    private func receivedHandover(id: String) throws -> String? {
-        let mac = registerMAC(id)
-        guard let sealed = try store.receivedHandover(idMAC: mac) else { return nil }
-        guard let info = try? XChaCha20Poly1305.open(sealed, using: keys.handoverRegister,
-                                                     authenticating: AssociatedData.make("received-handover", [header.vaultID, mac])) else {
-            throw CasebookError.integrity("the register of received handovers does not decrypt")
-        }
-        return String(decoding: info, as: UTF8.self)
+    /// When this vault imported handover `id` from `sender`, if it did: the audit log
+    /// says (the register is its index, checked by `audit verify`; an emptied register
+    /// does not make a handover new again).
+    private func receivedHandover(id: String, from sender: HandoverParty) throws -> String? {
+        try ledger().received[.init(sender: sender.card.fingerprint.description, id: id)]?.time
     }
 }
 

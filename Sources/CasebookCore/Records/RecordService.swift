@@ -87,7 +87,7 @@ public struct RecordService: VaultService {
                 }
             }
             let kinds = Set(validated.map(\.header.kind.rawValue)).sorted()
-            try append(.recordsImported(kinds: kinds, count: order.count, digest: Hex.encode(digest)), in: writer)
+            try append(.recordsImported(records: order, kinds: kinds, count: order.count, digest: Hex.encode(digest)), in: writer)
             return order
         }
         clientKeys.merge(pending) { current, _ in current }

@@ -30,6 +30,10 @@ public protocol VaultStore: AnyObject {
     func forEachRecordSummary(clientID: [UInt8]?, _ visit: (RecordSummaryRow) throws -> Void) throws
     /// Every audit row, in sequence order.
     func auditRows() throws(CasebookError) -> [AuditRow]
+    /// Every `id_mac` of the register of received handovers.
+    func receivedHandoverIDMACs() throws(CasebookError) -> [[UInt8]]
+    /// Every record with its latest revision and its revision rows, by id.
+    func recordRevisionCounts() throws(CasebookError) -> [RecordRevisionCount]
     /// Every erased client: its id and its sealed erasure record.
     func erasedClients() throws(CasebookError) -> [ErasedClientRow]
     /// The sealed register entry of a received handover, by the keyed MAC of its id.
@@ -223,6 +227,22 @@ public struct ErasedClientRow: Equatable, Sendable {
 
 /// One audit event as stored: its sequence number (the Merkle leaf index), the
 /// leaf hash of its canonical bytes, and those bytes encrypted.
+/// A record as its rows stand: the revision `records` names as latest, how many revision
+/// rows it has, and the highest revision among them (0 when it has none).
+public struct RecordRevisionCount: Equatable, Sendable {
+    public let id: String
+    public let latestRevision: Int
+    public let revisionRows: Int
+    public let highestRevision: Int
+
+    public init(id: String, latestRevision: Int, revisionRows: Int, highestRevision: Int) {
+        self.id = id
+        self.latestRevision = latestRevision
+        self.revisionRows = revisionRows
+        self.highestRevision = highestRevision
+    }
+}
+
 public struct AuditRow: Equatable, Sendable {
     public var sequence: Int
     public var leafHash: [UInt8]

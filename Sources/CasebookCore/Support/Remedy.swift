@@ -57,6 +57,8 @@ public enum Remedy: Equatable, Sendable {
     case writeOwnNote
     case alreadyImported
     case trustedFolderHoldsCheckpoints
+    /// A table disagrees with the audit log: verify the log and restore a backup.
+    case verifyLogAndRestore
 }
 
 /// The call argument a message is about; the command line shows it as its option's name.

@@ -16,6 +16,8 @@ final class VaultContext {
     /// Client data keys unwrapped so far, by client id; dropped when a client is erased.
     var clientKeys: [[UInt8]: ClientKey] = [:]
     let logger = Logger(label: "casebook.vault")
+    /// The log folded (`ledger()`), kept until the next append.
+    private var cachedLedger: AuditLogState?
 
     init(store: any VaultStore, header: VaultHeaderRow, keys: VaultKeys, identity: consuming IdentitySecrets,
          profile: PractitionerProfile, clock: Clock) {
@@ -34,6 +36,7 @@ final class VaultContext {
     /// position and leaf hash; returns the event as written.
     @discardableResult
     func append(_ entry: AuditEntry, in writer: any VaultStoreWriter) throws -> AuditEvent {
+        cachedLedger = nil
         let sequence = try writer.auditCount()
         let event = entry.event(sequence: sequence, time: Timestamp.string(clock.now()), actor: actorID)
         let canonical = event.canonicalBytes()
@@ -54,6 +57,36 @@ final class VaultContext {
               ConstantTime.equals(AuditEvent.leafHash(of: canonical), row.leafHash)
         else { throw .undecryptable(index: UInt64(index)) }
         return canonical
+    }
+
+    /// What the audit log says this vault holds (`AuditLogState`), read through the one
+    /// row check: the source of truth the tables are checked against before a decision.
+    /// A log that does not verify is an integrity error.
+    func ledger() throws -> AuditLogState {
+        if let cachedLedger { return cachedLedger }
+        var state = AuditLogState()
+        do {
+            for (index, row) in try store.auditRows().enumerated() {
+                let canonical = try checkedAuditRow(row, at: index)
+                let fields: AuditEventLine.Fields
+                do {
+                    fields = try AuditEventLine.scan(canonical)
+                } catch {
+                    throw AuditLogFailure.malformedEvent(index: UInt64(index), reason: error.description)
+                }
+                guard fields.sequence == UInt64(index) else { throw AuditLogFailure.outOfSequence(index: UInt64(index), found: fields.sequence) }
+                let action = AuditAction(rawValue: String(decoding: canonical[fields.action], as: UTF8.self))
+                guard AuditLogState.actions.contains(action) else { continue }
+                guard let event = try? JSONDecoder().decode(AuditEvent.self, from: Data(canonical)) else {
+                    throw AuditLogFailure.malformedEvent(index: UInt64(index), reason: "its fields are not those of an audit event")
+                }
+                state.apply(event)
+            }
+        } catch let failure as AuditLogFailure {
+            throw failure.casebookError
+        }
+        cachedLedger = state
+        return state
     }
 
     private func auditAD(_ sequence: Int, _ leaf: [UInt8]) -> [UInt8] {

@@ -76,12 +76,26 @@ public struct AuditEvent: Codable, Equatable, Sendable {
     public var result: String?
     public var failedAt: Int?
     public var `for`: String?
+    /// Version 2, disclosures (sealed or refused): every consent of the clients the consent
+    /// gate evaluated, `ID vN sha256:HASH`, sorted — so a reader of the log can tell that a
+    /// consent in force was left out (a deleted denial) even when it decided nothing.
+    public var considered: [String]?
+    /// Version 2, `consent.granted` and `consent.withdrawn`: the version's validity window
+    /// (RFC 3339 UTC, `valid-until` exclusive) and what its provisions do: `permit`,
+    /// `deny`, or `permit+deny` when it has both. Lets a reader tell an expired or denying
+    /// basis without the consent itself.
+    public var validFrom: String?
+    public var validUntil: String?
+    public var effect: String?
 
     private enum CodingKeys: String, CodingKey {
         case version, salt, sequence, time, actor, action, records, revision, kinds, client, count, digest, detail
         case handover, recipients, sender, purpose, fields, basis, contact, fingerprint, clients, withheld, excluded
         case override, export, role, reason, consent, citation, approval, origin, root, result, `for`
         case failedAt = "failed-at"
+        case considered, effect
+        case validFrom = "valid-from"
+        case validUntil = "valid-until"
     }
 
     public init(sequence: Int, time: String, actor: String, action: AuditAction,

@@ -42,6 +42,9 @@ public enum AuditLogFailure: Error, Equatable, Sendable {
     /// A trusted checkpoint signed by the owner's key for another log (origin): the same
     /// identity keeps, or kept, a second log, which a rollback could hide behind.
     case otherLogOfSigner(trusted: String, origin: String)
+    /// A bundle whose log origin was first verified here as another key's log (a contact
+    /// re-signed their own log under a colleague's origin): an origin belongs to one key.
+    case originOfAnotherSigner(origin: String, pinned: String, sequence: Int, signer: String)
 
     /// The first entry known to be wrong (missing, altered, or the start of the range it lies in).
     public var firstBadIndex: UInt64? {
@@ -99,6 +102,8 @@ public enum AuditLogFailure: Error, Equatable, Sendable {
             "two checkpoints of size \(size) have different roots, both signed by the log's owner: \(first) and \(second) (the history was rewritten)"
         case let .trustedNotSigned(trusted, reason):
             "the trusted checkpoint \(trusted) is for this log but is not signed by its owner's key: \(reason)"
+        case let .originOfAnotherSigner(origin, pinned, sequence, signer):
+            "the audit log \(DisplayText.escaped(origin, limit: 100)) was first verified here as the log of \(pinned) (your audit event \(sequence)), but this bundle is signed by \(signer): someone re-signed a log under another practitioner's origin, or that practitioner's key changed"
         case let .otherLogOfSigner(trusted, origin):
             "the trusted checkpoint \(trusted) is signed by the same key for another audit log (\(DisplayText.escaped(origin, limit: 100))): the owner started a second vault with the same identity, which can hide a rollback"
         }
@@ -112,6 +117,8 @@ public enum AuditLogFailure: Error, Equatable, Sendable {
             "ask the sender for a new copy; if a new copy fails the same way, treat the log as tampered with"
         case .trustedNotSigned:
             "remove the file from the trusted folder if it is not a checkpoint of this person's log, or find out who signed it"
+        case .originOfAnotherSigner:
+            "do not save its checkpoint; ask both practitioners which log this is before trusting either"
         case .otherLogOfSigner:
             "find out why the log restarted (a lost laptop, a reinstalled vault); once explained, move that log's checkpoints out of the trusted folder"
         default:

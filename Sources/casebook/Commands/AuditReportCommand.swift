@@ -76,6 +76,13 @@ struct AuditReportCommand: ParsableCommand {
             throw CommandError(.integrity, failure.message,
                                 hint: "the \(format.rawValue) report in \(output) is marked FAILED; \(failure.casebookError.hint ?? "")")
         }
+        if let disagreement = verification.disagreement {
+            throw CommandError(.integrity, disagreement, hint: "the \(format.rawValue) report in \(output) is marked FAILED; the vault database was altered outside Casebook")
+        }
+        if let first = verification.flags.first {
+            throw CommandError(.integrity, "\(verification.flags.count) disclosure(s) in this log went against the consent history recorded before them; the first: \(DisplayText.escaped(first.description, limit: 300))",
+                               hint: "the \(format.rawValue) report in \(output) is marked FLAGGED and names them in its 'flagged' column")
+        }
         print("Wrote the \(format.rawValue) report of \(verification.ownerName)'s audit log to \(output): \(report.rows.count) row(s); log verified (\(verification.eventCount) events).")
     }
 }

@@ -59,12 +59,17 @@ struct AuditVerify: ParsableCommand {
             verification = try vault.open(readOnly: true).audit.verify(trustedDirectory: directory, collectingReport: false)
         }
         if let failure = verification.failure { throw failure.casebookError }
+        if let disagreement = verification.disagreement {
+            throw CasebookError(.integrity, disagreement,
+                                hint: "the vault database was altered outside Casebook; restore it from a backup and keep this copy as evidence")
+        }
         var saved: (url: URL, created: Bool)?
         if saveCheckpoint, let directory, let checkpoint = verification.checkpoint {
             saved = try TrustedCheckpoints.save(checkpoint, in: directory)
         }
         if json {
             try JSONOutput.print(AuditVerifySummary(verification, saved: saved?.url.path))
+            try Self.refuseFlagged(verification, printing: false)
             return
         }
         let root = verification.rootHash.base64
@@ -87,12 +92,26 @@ struct AuditVerify: ParsableCommand {
         if let saved {
             print("saved:       \(saved.url.path)" + (saved.created ? "" : " (already held)"))
         }
+        try Self.refuseFlagged(verification)
+    }
+
+    /// Prints every flagged disclosure and fails (exit 6): the log verified, but what it
+    /// records was decided on consent its own history had withdrawn, denied or let expire.
+    static func refuseFlagged(_ verification: AuditVerification, printing: Bool = true) throws {
+        guard let first = verification.flags.first else { return }
+        if printing {
+            for flag in verification.flags { print("flagged:     \(DisplayText.escaped(flag.description, limit: 400))") }
+        }
+        throw CasebookError(.integrity, "\(verification.flags.count) disclosure(s) in this log went against the consent history recorded before them; the first: \(DisplayText.escaped(first.description, limit: 300))",
+                            hint: "the vault's tables were altered before those disclosures; treat them as unauthorised and ask the practitioner")
     }
 }
 
 /// `audit verify --json`.
 struct AuditVerifySummary: Encodable {
-    let result = "verified"
+    let result: String
+    /// Flagged disclosures (`event N (action) why`).
+    let flagged: [String]
     let owner: String
     let fingerprint: String
     let origin: String
@@ -104,6 +123,8 @@ struct AuditVerifySummary: Encodable {
     let saved: String?
 
     init(_ verification: AuditVerification, saved: String?) {
+        result = verification.flags.isEmpty ? "verified" : "flagged"
+        flagged = verification.flags.map(\.description)
         owner = verification.ownerName
         fingerprint = verification.ownerFingerprint.description
         origin = verification.origin

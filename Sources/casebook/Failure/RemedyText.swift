@@ -56,6 +56,8 @@ enum RemedyText {
         case .requestNewOverride: "an override covers only what it names; request a new one ('casebook override request') for this disclosure"
         case .writeOwnNote: "write your own note about it with 'casebook note new'"
         case .alreadyImported: "its records are in your vault: 'casebook note list'"
+        case .verifyLogAndRestore:
+            "the vault database was altered outside Casebook; run 'casebook audit verify' and restore it from a backup"
         case .trustedFolderHoldsCheckpoints:
             "the trusted folder holds only checkpoints ('casebook audit checkpoint' output, or files saved by 'audit verify --save-checkpoint')"
         }
