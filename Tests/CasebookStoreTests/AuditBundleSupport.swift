@@ -26,6 +26,8 @@ final class AuditParty {
     }
 
     var fingerprint: String { card.fingerprint.description }
+    /// The signer part of a saved checkpoint's file name.
+    var keyPrefix: String { String(fingerprint.replacingOccurrences(of: "-", with: "").prefix(8)) }
 
     func ageIdentity() throws -> AgeX25519Identity {
         AgeX25519Identity(privateKey: try X25519.PrivateKey(rawRepresentation: raw.extracting(0..<32)))

@@ -50,10 +50,10 @@ import CasebookTestSupport
 
         // Saved, the checkpoint is trusted next time; saving it twice is harmless.
         let checkpoint = try #require(verification.checkpoint)
-        let saved = try TrustedCheckpoints.save(checkpoint, in: trusted.url)
-        #expect(saved.created && saved.url.lastPathComponent == TrustedCheckpoints.fileName(for: checkpoint.checkpoint))
-        #expect(saved.url.lastPathComponent == "\(Hex.encode(ada.vault.vaultID))-6.checkpoint")
-        #expect(try TrustedCheckpoints.save(checkpoint, in: trusted.url).created == false)
+        let saved = try TrustedCheckpoints.save(checkpoint, signer: ada.card.fingerprint, in: trusted.url)
+        #expect(saved.created && saved.url.lastPathComponent == TrustedCheckpoints.fileName(for: checkpoint.checkpoint, signer: ada.card.fingerprint))
+        #expect(saved.url.lastPathComponent == "\(Hex.encode(ada.vault.vaultID))-\(ada.keyPrefix)-6.checkpoint")
+        #expect(try TrustedCheckpoints.save(checkpoint, signer: ada.card.fingerprint, in: trusted.url).created == false)
         try ada.write(1)
         let later = try chris.verify(try ada.export(to: chris, in: files), trusted: trusted)
         #expect(later.isVerified && later.eventCount == 8)
@@ -180,8 +180,8 @@ import CasebookTestSupport
         let old = try ada.export(to: chris, in: files)               // 4 events
         try ada.write(2)
         let new = try chris.verify(try ada.export(to: chris, in: files), trusted: trusted)  // 7 events
-        try TrustedCheckpoints.save(try #require(new.checkpoint), in: trusted.url)
-        let name = "\(Hex.encode(ada.vault.vaultID))-7.checkpoint"
+        try TrustedCheckpoints.save(try #require(new.checkpoint), signer: ada.card.fingerprint, in: trusted.url)
+        let name = "\(Hex.encode(ada.vault.vaultID))-\(ada.keyPrefix)-7.checkpoint"
         let rollback = verdict { try chris.verify(old, trusted: trusted) }
         #expect(rollback == .rollback(trusted: name, trustedSize: 7, eventCount: 4))
         #expect(rollback?.message == "the audit log has 4 events but the trusted checkpoint \(name) has 7: entries 4 to 6 were removed, or an older copy of the log was presented (rollback)")
@@ -198,12 +198,12 @@ import CasebookTestSupport
         #expect(verdict { try chris.verify(bundle, trusted: trusted) } == .equivocation(size: 4, first: "forged", second: "real"))
         // A bundle re-signed at the size of a checkpoint compliance saved.
         let held = try TemporaryDirectory()
-        try TrustedCheckpoints.save(try #require(try chris.verify(bundle).checkpoint), in: held.url)
+        try TrustedCheckpoints.save(try #require(try chris.verify(bundle).checkpoint), signer: ada.card.fingerprint, in: held.url)
         var rewritten = try BundleParts(bundle, openedBy: chris)
         rewritten.edit(2)
         try rewritten.resign(by: ada)
         #expect(verdict { try chris.verify(try rewritten.sealed(to: chris), trusted: held) }
-                == .equivocation(size: 5, first: "\(Hex.encode(ada.vault.vaultID))-5.checkpoint", second: "the bundle's checkpoint"))
+                == .equivocation(size: 5, first: "\(Hex.encode(ada.vault.vaultID))-\(ada.keyPrefix)-5.checkpoint", second: "the bundle's checkpoint"))
     }
 
     @Test func trustedCheckpointsFromOtherKeysAndOtherLogs() throws {

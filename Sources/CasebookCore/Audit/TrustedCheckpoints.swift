@@ -105,24 +105,28 @@ public enum TrustedCheckpoints {
         return .otherLog(origin: claimed)
     }
 
-    /// The file name a saved checkpoint gets: `<vault id>-<size>.checkpoint` for a Casebook
-    /// vault's origin (the origin's other characters replaced by `_` otherwise).
-    public static func fileName(for checkpoint: Checkpoint) -> String {
+    /// The file name a saved checkpoint gets: `<vault id>-<signer>-<size>.checkpoint` for a
+    /// Casebook vault's origin (the origin's other characters replaced by `_` otherwise), where
+    /// `<signer>` is the first eight characters of the signer's card fingerprint: checkpoints
+    /// are kept by origin and signer, so one signed by someone else under the same origin never
+    /// takes a genuine one's name.
+    public static func fileName(for checkpoint: Checkpoint, signer: IdentityFingerprint) -> String {
         let prefix = AuditOrigin.prefix
         let stem = checkpoint.origin.hasPrefix(prefix) ? String(checkpoint.origin.dropFirst(prefix.count)) : checkpoint.origin
         let safe = String(stem.unicodeScalars.map { scalar -> Character in
             scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "-" || scalar == ".")
                 ? Character(scalar) : "_"
         })
-        return "\(safe)-\(checkpoint.size).checkpoint"
+        let key = signer.description.replacingOccurrences(of: "-", with: "").prefix(8)
+        return "\(safe)-\(key)-\(checkpoint.size).checkpoint"
     }
 
-    /// Stores `trusted` in `directory` under `fileName(for:)`, never overwriting: returns the
+    /// Stores `trusted`, signed by `signer`, in `directory` under `fileName(for:signer:)`, never overwriting: returns the
     /// file and whether it was created (false: the same checkpoint was already there). A
     /// different file under that name is refused (`.alreadyExists`).
     @discardableResult
-    public static func save(_ trusted: TrustedCheckpoint, in directory: URL) throws -> (url: URL, created: Bool) {
-        let url = directory.appendingPathComponent(fileName(for: trusted.checkpoint))
+    public static func save(_ trusted: TrustedCheckpoint, signer: IdentityFingerprint, in directory: URL) throws -> (url: URL, created: Bool) {
+        let url = directory.appendingPathComponent(fileName(for: trusted.checkpoint, signer: signer))
         do {
             try ExclusiveFile.writePublic(trusted.note, to: url)
         } catch let error as CasebookError where error.code == .alreadyExists {

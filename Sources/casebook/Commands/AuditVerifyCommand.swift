@@ -65,7 +65,7 @@ struct AuditVerify: ParsableCommand {
         }
         var saved: (url: URL, created: Bool)?
         if saveCheckpoint, let directory, let checkpoint = verification.checkpoint {
-            saved = try TrustedCheckpoints.save(checkpoint, in: directory)
+            saved = try TrustedCheckpoints.save(checkpoint, signer: verification.ownerFingerprint, in: directory)
         }
         if json {
             try JSONOutput.print(AuditVerifySummary(verification, saved: saved?.url.path))
