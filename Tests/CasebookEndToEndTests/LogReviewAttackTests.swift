@@ -97,6 +97,48 @@ import CasebookTestSupport
         #expect(try FileManager.default.contentsOfDirectory(atPath: trusted.path).count == 1)
     }
 
+    @Test func aCoRecipientReusingAHandoverIdCannotBlockIt() throws {
+        let (amira, note, _) = try LogAgreementAttackTests.amiraWithConsent()
+        let genuine = amira.folder.file("amira.age").path
+        #expect(try amira.runner.run(LogAgreementAttackTests.seal(amira, note, to: genuine)).status == 0)
+        let sealed = try #require(try auditEvents(amira).last { $0["action"] as? String == "handover.sealed" })
+        let id = try #require(sealed["handover"] as? String)
+
+        // Ben, who learnt the id (a co-recipient sees it), sends Sam his own handover under it.
+        let ben = try ExamplePersona.vault("mentor", contacts: ["supervisor"])
+        let benNote = try #require(ben.storedID(try ben.run("note", "new", "--kind", "mentor-log", "--client", "C-0099",
+                                                            input: SampleDocuments.mentor(client: "C-0099"))))
+        let forged = ben.folder.file("ben.age").path
+        let benVault = try Self.open(ben)
+        let handovers = benVault.handovers
+        let revisions = try handovers.disclosableRevisions([benNote])
+        let minimised = HandoverService.minimise(revisions, wanted: nil) { Set($0.content.sections.keys) }
+        let created = Timestamp.string(Date())
+        let card = try handovers.senderCard(created: created)
+        let samCard = try IdentityCard.parse(String(contentsOf: ExamplePersona.file("supervisor.card"), encoding: .utf8))
+        let manifest = HandoverManifest(
+            format: HandoverManifest.formatName, id: id, created: created,
+            sender: .init(card: card.rendered(), fingerprint: card.fingerprint.description),
+            recipients: [.init(fingerprint: samCard.fingerprint.description, name: "Dr Sam Example")],
+            purpose: "supervision", reason: nil, fields: nil, records: minimised.records)
+        let json = manifest.encoded()
+        let signed = try handovers.signedDocument(json, name: PackageLayout.handover.manifestName, comment: "casebook handover \(id)")
+        try handovers.writePackage(.handover, manifest: signed, to: [try AgeX25519Recipient(encoded: samCard.ageRecipient)],
+                                   armor: false, at: URL(fileURLWithPath: forged)) { writer in
+            try handovers.append(.handoverSealed(.init(minimised, digest: Hex.encode(SHA256.hash(json)), recipients: [samCard.fingerprint.description],
+                                                       purpose: .supervision, basis: [], considered: []), handover: id), in: writer)
+        }
+
+        let sam = try ExamplePersona.vault("supervisor", contacts: ["psychologist", "mentor"])
+        let first = try sam.run("handover", "open", forged, "--import")
+        #expect(first.status == 0, "\(first.stderr)")
+        let second = try sam.run("handover", "open", genuine, "--import")
+        #expect(second.status == 0, "Amira's handover must import: \(second.stderr)")
+        let again = try sam.expectFailure(7, ["handover", "open", genuine, "--import"], message: "handover \(id) from Dr Amira Example")
+        #expect(again.stderr.contains("was already imported on"))
+        #expect(try sam.run("audit", "verify").status == 0)
+    }
+
     private func auditEvents(_ cli: CLIFixture) throws -> [[String: Any]] {
         let log = try cli.run("audit", "log", "--json")
         #expect(log.status == 0, "\(log.stderr)")
