@@ -25,7 +25,7 @@ extension AuditService {
                 let canonical = try context.checkedAuditRow(row, at: index)
                 try canonical.withUnsafeBytes { line in
                     let fields = try verifier.append(line)
-                    let reviewed = Self.action(of: line, fields).map(DisclosureReview.actions.contains) ?? false
+                    let reviewed = Self.action(of: line, fields).map(Self.folded.contains) ?? false
                     let reported = collectingReport && AuditReport.isReported(line, fields.action)
                     guard reviewed || reported else { return }
                     let event = try Self.decodeEvent(line, index: UInt64(index))
@@ -50,6 +50,9 @@ extension AuditService {
             rootHash: verifier.tree.rootHash, checkpoint: nil, trusted: trusted, ignored: trustedSet.ignored,
             failure: failure, events: events, flags: failure == nil ? review.flags : [], disagreement: disagreement)
     }
+
+    /// The events a vault's own verification decodes: the review's and those the tables are checked against.
+    static let folded = DisclosureReview.actions.union(AuditLogState.actions)
 
     /// Every table against the log (docs/vault-format.md §10.3): the log's own contradictions
     /// first, then consents, contacts, the register of received handovers, records and

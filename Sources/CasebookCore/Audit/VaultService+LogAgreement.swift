@@ -9,8 +9,9 @@ import CasebookFormat
 /// what the log says, and `audit verify` checks all of them; the first disagreement is an
 /// integrity error (exit 6) naming what differs.
 extension VaultService {
-    /// What the verified log says this vault holds.
-    func ledger() throws -> AuditLogState { try context.ledger() }
+    /// What the verified log says this vault holds; with `records` false, all but which
+    /// records exist (see `VaultContext.ledger(records:)`).
+    func ledger(records: Bool = false) throws -> AuditLogState { try context.ledger(records: records) }
 
     /// The error for a table that disagrees with the log.
     static func disagreement(_ what: String) -> CasebookError {

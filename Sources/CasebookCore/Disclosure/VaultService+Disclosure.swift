@@ -52,7 +52,7 @@ extension VaultService {
         }
         guard Set(ids).count == ids.count else { throw CasebookError(.invalidInput, "a record was named twice") }
         let revisions = try latestRecords(ids: ids)
-        try checkRecords(revisions, against: ledger())
+        try checkRecords(revisions, against: ledger(records: true))
         for revision in revisions where revision.metadata.origin == .received {
             throw CasebookError(.invalidInput, "record \(revision.recordID) was received from \(revision.metadata.provenance?.sender ?? "someone else"); only your own records can be disclosed",
                                 hint: "the sender can hand it over again if that is needed")

@@ -137,7 +137,7 @@ public struct ExportService: VaultService {
         // Read once: received records are left out here (they go back through their sender),
         // so what remains is exactly what disclosableRevisions would return.
         let all = try latestRecords(ids: listed.map(\.recordID))
-        try checkRecords(all, against: ledger())
+        try checkRecords(all, against: ledger(records: true))
         let revisions = all.filter { $0.metadata.origin != .received }
         guard !revisions.isEmpty else {
             throw CasebookError(.invalidInput, "every matching record of \(request.client) was received from someone else; only your own records can be exported",

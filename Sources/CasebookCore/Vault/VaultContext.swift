@@ -16,8 +16,8 @@ final class VaultContext {
     /// Client data keys unwrapped so far, by client id; dropped when a client is erased.
     var clientKeys: [[UInt8]: ClientKey] = [:]
     let logger = Logger(label: "casebook.vault")
-    /// The log folded (`ledger()`), kept until the next append.
-    private var cachedLedger: AuditLogState?
+    /// The log folded (`ledger(records:)`), and whether with the record events; kept until the next append.
+    private var cachedLedger: (state: AuditLogState, records: Bool)?
 
     init(store: any VaultStore, header: VaultHeaderRow, keys: VaultKeys, identity: consuming IdentitySecrets,
          profile: PractitionerProfile, clock: Clock) {
@@ -61,9 +61,11 @@ final class VaultContext {
 
     /// What the audit log says this vault holds (`AuditLogState`), read through the one
     /// row check: the source of truth the tables are checked against before a decision.
-    /// A log that does not verify is an integrity error.
-    func ledger() throws -> AuditLogState {
-        if let cachedLedger { return cachedLedger }
+    /// A log that does not verify is an integrity error. Without `records`, the record
+    /// writes (most of a log) are checked but not decoded, and the state's records are not
+    /// to be used: consents and contacts do not need them.
+    func ledger(records: Bool) throws -> AuditLogState {
+        if let cachedLedger, cachedLedger.records || !records { return cachedLedger.state }
         var state = AuditLogState()
         do {
             for (index, row) in try store.auditRows().enumerated() {
@@ -76,7 +78,8 @@ final class VaultContext {
                 }
                 guard fields.sequence == UInt64(index) else { throw AuditLogFailure.outOfSequence(index: UInt64(index), found: fields.sequence) }
                 let action = AuditAction(rawValue: String(decoding: canonical[fields.action], as: UTF8.self))
-                guard AuditLogState.actions.contains(action) else { continue }
+                guard AuditLogState.actions.contains(action),
+                      records || !Self.recordWrites.contains(action) else { continue }
                 guard let event = try? JSONDecoder().decode(AuditEvent.self, from: Data(canonical)) else {
                     throw AuditLogFailure.malformedEvent(index: UInt64(index), reason: "its fields are not those of an audit event")
                 }
@@ -85,9 +88,12 @@ final class VaultContext {
         } catch let failure as AuditLogFailure {
             throw failure.casebookError
         }
-        cachedLedger = state
+        cachedLedger = (state, records)
         return state
     }
+
+    /// The events that only tell which records exist.
+    private static let recordWrites: Set<AuditAction> = [.recordCreated, .recordAmended, .recordsImported]
 
     private func auditAD(_ sequence: Int, _ leaf: [UInt8]) -> [UInt8] {
         AssociatedData.make("audit-event", [header.vaultID, UInt64(sequence).bigEndianBytes, leaf])
