@@ -46,6 +46,8 @@ import CasebookTestSupport
         #expect(verified.status == 6, "\(verified.stderr)")
         #expect(verified.stdout.contains("audit bundle verified: Dr Amira Example") && verified.stdout.contains("flagged:     event"))
         #expect(verified.stderr.contains("1 disclosure(s) in this log went against the consent history recorded before them") && verified.stderr.contains(flagged))
+        let recorded = try #require(try auditEvents(chris).last { $0["action"] as? String == "audit.verified" })
+        #expect(recorded["result"] as? String == "flagged")
         let csv = chris.folder.file("report.csv").path
         let report = try chris.runner.run(["audit", "report", "--bundle", bundle, "--format", "csv", "-o", csv])
         #expect(report.status == 6 && report.stderr.contains("marked FLAGGED"), "\(report.stderr)")

@@ -154,6 +154,8 @@ enum AuditEntry {
         /// The bundle's root hash, base64.
         var root: String
         var verified: Bool
+        /// Verified, but with disclosures the log's own consent history does not support.
+        var flagged = false
         /// The first bad entry, when the failure names one.
         var failedAt: Int?
         /// `verify` or `report`.
@@ -238,7 +240,7 @@ enum AuditEntry {
             event.sender = check.sender
             event.origin = check.origin
             event.root = check.root
-            event.result = check.verified ? "verified" : "failed"
+            event.result = !check.verified ? "failed" : check.flagged ? "flagged" : "verified"
             event.failedAt = check.failedAt
             event.for = check.purpose
         }

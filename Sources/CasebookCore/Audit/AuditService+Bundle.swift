@@ -154,6 +154,7 @@ extension AuditService {
         _ = try store.write { writer in
             try append(.auditVerified(.init(sender: exporter.fingerprint.description, count: Int(verification.eventCount),
                                             origin: header.origin, root: verification.rootHash.base64, verified: failure == nil,
+                                            flagged: !verification.flags.isEmpty,
                                             failedAt: failure?.firstBadIndex.map { Int($0) }, purpose: purpose)), in: writer)
         }
         return verification

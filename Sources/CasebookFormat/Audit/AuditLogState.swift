@@ -65,7 +65,8 @@ public struct AuditLogState: Sendable {
     public private(set) var unnamedImports = 0
     /// Client reference → the position of its erasure.
     public private(set) var erasedClients: [String: Int] = [:]
-    /// Log origin → the card fingerprint whose bundle first verified under it.
+    /// Log origin → the card fingerprint whose bundle first verified under it (`verified`
+    /// or `flagged`: its signatures held either way).
     public private(set) var verifiedOrigins: [String: (sender: String, sequence: Int)] = [:]
     /// The first event that contradicts the ones before it, if any.
     public private(set) var firstConflict: Conflict?
@@ -150,7 +151,7 @@ public struct AuditLogState: Sendable {
         case .auditVerified:
             // Version 1 wrote `origin=…; root=…; result=…; for=…` into `detail`.
             let parts = Self.detailParts(event.detail)
-            guard (event.result ?? parts["result"]) == "verified", let origin = event.origin ?? parts["origin"],
+            guard ["verified", "flagged"].contains(event.result ?? parts["result"] ?? ""), let origin = event.origin ?? parts["origin"],
                   let sender = event.sender, verifiedOrigins[origin] == nil else { break }
             verifiedOrigins[origin] = (sender, at)
         default:
