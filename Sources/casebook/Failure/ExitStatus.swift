@@ -31,7 +31,9 @@ enum ExitStatus: Int32, CaseIterable, Sendable {
                 + "truncated after its header: the header MAC or a payload chunk does not authenticate, or its armor ends early; "
                 + "a package or override file whose signature or audit proof does not verify; an audit log that was edited, reordered, "
                 + "truncated or rolled back, or two checkpoints of one size with different roots — `audit verify` and `audit report` "
-                + "name the first bad entry)"
+                + "name the first bad entry; a vault whose tables disagree with its audit log, such as a deleted withdrawal or a "
+                + "removed contact put back; a log whose disclosures went against its own consent history, flagged by `audit verify` "
+                + "and `audit report`)"
         case .alreadyExists:
             "already exists (a vault in that folder, a file Casebook will not overwrite, a contact already added, a handover already imported)"
         case .refused:
