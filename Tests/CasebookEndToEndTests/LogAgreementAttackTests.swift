@@ -9,20 +9,6 @@ import CasebookTestSupport
 /// handovers, deletes a record. The audit log, which they cannot forge, says otherwise, and
 /// every decision and `audit verify` find the disagreement (issue 12).
 @Suite struct LogAgreementAttackTests {
-    /// Runs SQL against a vault's database with the sqlite3 shell, as the attacker would.
-    static func sql(_ cli: CLIFixture, _ statements: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [cli.vault.appendingPathComponent("vault.db").path, statements]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "sqlite3 failed: \(statements)", sourceLocation: sourceLocation)
-        return String(decoding: data, as: UTF8.self)
-    }
-
     /// Amira (psychologist) with Sam (supervisor) as a contact, one note of C-0042, and a
     /// consent permitting supervision handovers of C-0042 to Sam. Returns the note and consent ids.
     static func amiraWithConsent() throws -> (amira: CLIFixture, note: String, consent: String) {
@@ -54,7 +40,7 @@ import CasebookTestSupport
         let before = try amira.runner.run(Self.seal(amira, note, to: file))
         #expect(before.status == 8 && before.stderr.contains("was withdrawn"), "\(before.stderr)")
         // The attack: the withdrawal (the last consent row written) is deleted.
-        _ = try Self.sql(amira, """
+        try amira.sql("""
             DROP TRIGGER consents_append_only_delete;
             DELETE FROM consents WHERE rowid = (SELECT max(rowid) FROM consents);
             """)
@@ -74,7 +60,7 @@ import CasebookTestSupport
         let file = amira.folder.file("c0042.age").path
         let before = try amira.runner.run(Self.seal(amira, note, to: file))
         #expect(before.status == 8 && before.stderr.contains("no consent covers this handover"), "\(before.stderr)")
-        _ = try Self.sql(amira, """
+        try amira.sql("""
             DROP TRIGGER consents_append_only_delete;
             DELETE FROM consents WHERE rowid = (SELECT max(rowid) FROM consents);
             """)
@@ -90,13 +76,13 @@ import CasebookTestSupport
         let sealed = try amira.runner.run(Self.seal(amira, note, to: file))
         #expect(sealed.status == 0, "\(sealed.stderr)")
         // Sam keeps a copy of Amira's contact row, removes her, then puts the row back.
-        let row = try Self.sql(sam, "SELECT hex(id) || '|' || hex(sealed_contact) FROM contacts;")
+        let row = try sam.sql("SELECT hex(id) || '|' || hex(sealed_contact) FROM contacts;")
             .trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "|")
         #expect(row.count == 2)
         let removed = try sam.run("contacts", "remove", "Dr Amira Example")
         #expect(removed.status == 0, "\(removed.stderr)")
         try sam.expectFailure(4, ["handover", "open", file], message: "not in your contacts")
-        _ = try Self.sql(sam, "INSERT INTO contacts (id, sealed_contact) VALUES (X'\(row[0])', X'\(row[1])');")
+        try sam.sql("INSERT INTO contacts (id, sealed_contact) VALUES (X'\(row[0])', X'\(row[1])');")
         let message = "contact Dr Amira Example (\(ExamplePersona.fingerprints["psychologist"]!)) is in the contacts table but was removed"
         try sam.expectFailure(6, ["handover", "open", file, "--import"], message: message)
         try sam.expectFailure(6, ["contacts", "list"], message: message)
@@ -110,7 +96,7 @@ import CasebookTestSupport
         #expect(try amira.runner.run(Self.seal(amira, note, to: file)).status == 0)
         let imported = try sam.run("handover", "open", file, "--import")
         #expect(imported.status == 0, "\(imported.stderr)")
-        _ = try Self.sql(sam, """
+        try sam.sql("""
             DROP TRIGGER received_handovers_append_only_delete;
             DELETE FROM received_handovers;
             """)
@@ -126,7 +112,7 @@ import CasebookTestSupport
         #expect(try amira.run("audit", "verify").status == 0)
         let other = try #require(amira.storedID(try amira.run("note", "new", "--kind", "hii-session", "--client", "C-0043",
                                                               input: SampleDocuments.hii(client: "C-0043"))))
-        _ = try Self.sql(amira, """
+        try amira.sql("""
             DROP TRIGGER revisions_append_only_delete;
             DELETE FROM record_filters WHERE seq = (SELECT seq FROM records WHERE id = '\(other)');
             DELETE FROM revisions WHERE record_id = '\(other)';
@@ -140,7 +126,7 @@ import CasebookTestSupport
         let (amira, note, _) = try Self.amiraWithConsent()
         let amended = try amira.run("note", "amend", note, "--reason", "typo", "--file", "-", input: SampleDocuments.hii(marker: "amended text"))
         #expect(amended.status == 0, "\(amended.stderr)")
-        _ = try Self.sql(amira, """
+        try amira.sql("""
             DROP TRIGGER revisions_append_only_delete;
             UPDATE records SET latest_revision = 1,
                 latest_seq = (SELECT seq FROM revisions WHERE record_id = '\(note)' AND revision = 1) WHERE id = '\(note)';
