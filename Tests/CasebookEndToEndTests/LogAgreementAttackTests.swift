@@ -49,6 +49,8 @@ import CasebookTestSupport
         #expect(refused.stderr.contains("hint: the vault database was altered outside Casebook; run 'casebook audit verify'"))
         #expect(!FileManager.default.fileExists(atPath: file))
         try amira.expectFailure(6, ["consent", "list"], message: "consent \(consent) v2 is missing")
+        try amira.expectFailure(6, ["consent", "show", consent], message: "consent \(consent) v2 is missing")
+        try amira.expectFailure(6, ["consent", "withdraw", consent, "--reason", "again"], message: "consent \(consent) v2 is missing")
         try amira.expectFailure(6, ["audit", "verify"], message: "consent \(consent) v2 is missing from the consents table")
     }
 
@@ -67,6 +69,7 @@ import CasebookTestSupport
         try amira.expectFailure(6, Self.seal(amira, note, to: file), message: "consent \(denial) v1 is missing from the consents table")
         #expect(!FileManager.default.fileExists(atPath: file))
         try amira.expectFailure(6, ["audit", "verify"], message: "consent \(denial) v1 is missing")
+        try amira.expectFailure(6, ["consent", "show", denial], message: "consent \(denial) v1 is missing from the consents table")
     }
 
     @Test func aRemovedContactPutBackIsNotTrusted() throws {
@@ -86,6 +89,7 @@ import CasebookTestSupport
         let message = "contact Dr Amira Example (\(ExamplePersona.fingerprints["psychologist"]!)) is in the contacts table but was removed"
         try sam.expectFailure(6, ["handover", "open", file, "--import"], message: message)
         try sam.expectFailure(6, ["contacts", "list"], message: message)
+        try sam.expectFailure(6, ["contacts", "remove", "Dr Amira Example"], message: message)
         try sam.expectFailure(6, ["audit", "verify"], message: message)
     }
 

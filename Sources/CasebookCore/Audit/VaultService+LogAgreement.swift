@@ -44,6 +44,9 @@ extension VaultService {
     /// Each opened latest version is the one the log recorded last, with the same hash and client.
     func checkConsentContents(_ latest: [Consent], against state: AuditLogState) throws {
         for consent in latest {
+            if let logged = state.consents[consent.id], logged.version > consent.version {
+                throw Self.disagreement("consent \(consent.id) v\(consent.version + 1) is missing from the consents table (the log recorded it; its latest version is at audit event \(logged.sequence))")
+            }
             guard let logged = state.consents[consent.id], logged.version == consent.version,
                   logged.digest == consent.canonicalHash, logged.client == consent.client.rawValue else {
                 throw Self.disagreement("\(consent.label) is not the version the log recorded last")

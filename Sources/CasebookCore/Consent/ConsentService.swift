@@ -69,7 +69,11 @@ public struct ConsentService: VaultService {
         while let row = try store.consentRow(id: keys.consentRowID(id: id, version: rows.count + 1)) {
             rows.append(row)
         }
+        let state = try ledger()
         guard let first = rows.first else {
+            if let logged = state.consents[id] {
+                throw Self.disagreement("consent \(id) v1 is missing from the consents table (the log recorded it; its latest version is at audit event \(logged.sequence))")
+            }
             throw CasebookError(.notFound, "no consent \(id) in this vault", remedy: .listConsents)
         }
         if try store.wrappedClientKey(id: first.clientID) == nil, let erased = try erasure(of: first.clientID) {
@@ -77,7 +81,9 @@ public struct ConsentService: VaultService {
         }
         let versions = try rows.map(openConsent)
         guard versions.allSatisfy({ $0.id == id }) else { throw Self.consentIntegrity }
-        return try Self.checkedHistory(versions)
+        let history = try Self.checkedHistory(versions)
+        try checkConsentContents([history.last!], against: state)
+        return history
     }
 
     /// Withdraws a consent: records its next version carrying the withdrawal, made now by

@@ -47,6 +47,7 @@ public struct ContactService: VaultService {
         let sealed = try sealContact(contact, id: id)
         try refuseOwnKeys(card)
         try confirmation.check(card, name: name)
+        _ = try list()  // the contacts as the log has them, before one is added
         try store.write { writer in
             try Self.checkNew(card: card, name: name, existing: writer.contactRows().map(openContact))
             try writer.insertContact(ContactRow(id: id, sealedContact: sealed))
@@ -132,6 +133,7 @@ public struct ContactService: VaultService {
     /// Removes the contact known by `name`, audited as `contact.removed`. What was already
     /// sent to them stays sent: this only stops this vault from trusting their card.
     public func remove(named name: String) throws {
+        _ = try list()  // the contacts as the log has them, before one is removed
         try store.write { writer in
             guard let found = try writer.contactRows().map(openContact).first(where: { Self.sameName($0.name, name) }) else {
                 throw CasebookError(.notFound, "no contact named '\(Vault.displayed(name))' in this vault",
