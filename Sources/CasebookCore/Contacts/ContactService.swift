@@ -75,7 +75,7 @@ public struct ContactService: VaultService {
 
     /// A contact name follows the rules of a card's `name` line.
     public static func validatedName(_ name: String) throws(CasebookError) -> String {
-        if let problem = IdentityCard.nameProblem(name) {
+        if let problem = TextRule.nameProblem(name) {
             throw CasebookError(.invalidInput, "the contact name \(problem)",
                                 hint: "contact names follow the rules of identity-card names (docs/formats.md §2)")
         }
@@ -196,7 +196,7 @@ enum ContactCoding {
     static func decode(_ bytes: [UInt8]) -> Contact? {
         guard let stored = try? JSONDecoder().decode(Stored.self, from: Data(bytes)),
               let card = try? IdentityCard.parse(stored.card),
-              IdentityCard.nameProblem(stored.name) == nil,
+              TextRule.nameProblem(stored.name) == nil,
               Timestamp.parse(stored.added).map(Timestamp.string) == stored.added
         else { return nil }
         return Contact(name: stored.name, card: card, added: stored.added)

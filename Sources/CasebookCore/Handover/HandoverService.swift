@@ -153,6 +153,7 @@ public struct HandoverService: VaultService {
             throw CasebookError(.integrity, "the handover's signature does not verify with \(sender.name)'s key: it was altered, or \(sender.name) did not sign it",
                                 hint: "do not use it; ask \(sender.name) for a new copy")
         }
+        try manifest.validate()
         guard let embedded = try? IdentityCard.parse(manifest.sender.card), embedded.fingerprint == sender.card.fingerprint else {
             throw CasebookError(.integrity, "the handover's sender card does not match \(sender.name)'s contact card")
         }
