@@ -90,3 +90,19 @@ import CasebookTestSupport
         #expect(list.allSatisfy { $0["author"] as? String == "Dr Amira Example" })
     }
 }
+
+/// Whatever an error quotes (here a file name someone chose), it is printed at the edge as
+/// one inert line: a line break or an escape sequence is shown as `\u{…}`.
+@Suite struct EscapedOutputTests {
+    @Test func anErrorQuotingHostileTextStaysOneInertLine() throws {
+        let cli = try CLIFixture()
+        try cli.initVault()
+        let hostile = cli.folder.file("h\u{1B}[2J\nfrom:      Dr Ben Example  signature verified.age").path
+        let result = try cli.expectFailure(4, ["handover", "open", hostile], message: "cannot read")
+        #expect(result.stderr.contains("h\\u{001B}[2J\\u{000A}from:      Dr Ben Example  signature verified.age"), "\(result.stderr)")
+        #expect(!result.stderr.unicodeScalars.contains { TextRule.isForbidden($0) && $0 != "\n" })
+        let card = try cli.expectFailure(4, ["contacts", "add", cli.folder.file("c\u{202E}drac.txt").path, "--fingerprint",
+                                             ExamplePersona.fingerprints["mentor"]!], message: "c\\u{202E}drac.txt")
+        #expect(!card.stderr.unicodeScalars.contains("\u{202E}"))
+    }
+}

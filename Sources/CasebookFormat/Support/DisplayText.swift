@@ -21,6 +21,12 @@ public enum DisplayText {
         return output
     }
 
+    /// `text` escaped as `escaped` does, but whole: what the command line prints of text that
+    /// came from a file, a card or another vault (every such text is bounded by its rule).
+    public static func line(_ text: some StringProtocol) -> String {
+        escaped(text, limit: .max)
+    }
+
     /// Whether `scalar` is shown escaped.
     public static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
         TextRule.isForbidden(scalar)

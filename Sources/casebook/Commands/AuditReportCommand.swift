@@ -76,6 +76,6 @@ struct AuditReportCommand: ParsableCommand {
             throw CommandError(.integrity, failure.message,
                                 hint: "the \(format.rawValue) report in \(output) is marked FAILED; \(failure.casebookError.hint ?? "")")
         }
-        print("Wrote the \(format.rawValue) report of \(verification.ownerName)'s audit log to \(output): \(report.rows.count) row(s); log verified (\(verification.eventCount) events).")
+        print("Wrote the \(format.rawValue) report of \(DisplayText.line(verification.ownerName))'s audit log to \(output): \(report.rows.count) row(s); log verified (\(verification.eventCount) events).")
     }
 }

@@ -54,16 +54,16 @@ struct ContactsAdd: ParsableCommand {
         let opened = try vault.open(readOnly: false)
         try opened.contacts.checkNew(card: card, name: name)
         print("""
-            name:        \(card.name)
-            role:        \(card.role)
+            name:        \(DisplayText.line(card.name))
+            role:        \(DisplayText.line(card.role))
             fingerprint: \(card.fingerprint)
             """)
         let confirmation = try typed ?? ContactConfirmation.askingPerson(card: card, name: name) { localName in
-            try Terminal.readLine(prompt: "Add \(localName) as a contact? Compare the fingerprint with the one \(card.name)"
+            try Terminal.readLine(prompt: "Add \(DisplayText.line(localName)) as a contact? Compare the fingerprint with the one \(DisplayText.line(card.name))"
                                   + " reads to you from `casebook whoami --card`. [y/N] ")
         }
         let added = try opened.contacts.add(card: card, name: name, confirmation: confirmation)
-        print("Added \(added.name) as a contact.")
+        print("Added \(DisplayText.line(added.name)) as a contact.")
     }
 }
 
@@ -85,11 +85,14 @@ struct ContactsList: ParsableCommand {
             print("No contacts yet. Add a colleague's card with 'casebook contacts add CARD_FILE'.")
             return
         }
-        let width = contacts.map(\.name.count).max() ?? 0
-        let roleWidth = contacts.map(\.card.role.count).max() ?? 0
-        for contact in contacts {
-            let name = contact.name + String(repeating: " ", count: width - contact.name.count)
-            let role = contact.card.role + String(repeating: " ", count: roleWidth - contact.card.role.count)
+        // Names as shown (escaped), so the columns line up with what is printed.
+        let names = contacts.map { DisplayText.line($0.name) }
+        let roles = contacts.map { DisplayText.line($0.card.role) }
+        let width = names.map(\.count).max() ?? 0
+        let roleWidth = roles.map(\.count).max() ?? 0
+        for (index, contact) in contacts.enumerated() {
+            let name = names[index] + String(repeating: " ", count: width - names[index].count)
+            let role = roles[index] + String(repeating: " ", count: roleWidth - roles[index].count)
             print("\(name)  \(role)  \(contact.fingerprint)  added \(contact.added)")
         }
     }
@@ -113,9 +116,9 @@ struct ContactsShow: ParsableCommand {
             return
         }
         print("""
-            name:         \(contact.name)
-            card name:    \(contact.card.name)
-            role:         \(contact.card.role)
+            name:         \(DisplayText.line(contact.name))
+            card name:    \(DisplayText.line(contact.card.name))
+            role:         \(DisplayText.line(contact.card.role))
             age:          \(contact.card.ageRecipient)
             minisign:     \(contact.card.minisignKey.encoded) (key id \(contact.card.minisignKey.keyIDHex))
             fingerprint:  \(contact.fingerprint)
@@ -142,7 +145,7 @@ struct ContactsRemove: ParsableCommand {
         let opened = try vault.open(readOnly: false)
         let contact = try opened.contacts.contact(named: name)
         try opened.contacts.remove(named: contact.name)
-        print("Removed \(contact.name) (fingerprint \(contact.fingerprint)) from your contacts.")
+        print("Removed \(DisplayText.line(contact.name)) (fingerprint \(contact.fingerprint)) from your contacts.")
         print("Records already sent to them stay sent: removing a contact recalls nothing.")
     }
 }
