@@ -95,6 +95,18 @@ public struct ContactService: VaultService {
         }
     }
 
+    /// The contacts whose names can be mistaken for `name` (Unicode TS #39: the same
+    /// confusable skeleton, `ConfusableSkeleton`), such as `Dr Sam Examрle` with a Cyrillic
+    /// `р` for `Dr Sam Example`. Not a refusal: two people may have look-alike names; the
+    /// command line warns, so whoever adds the card knows before confirming it. Empty where
+    /// skeletons cannot be computed.
+    public func lookAlikes(of name: String) throws -> [Contact] {
+        guard let skeleton = ConfusableSkeleton.skeleton(name) else { return [] }
+        return try list().filter { contact in
+            ConfusableSkeleton.skeleton(contact.name).map { $0.utf8.elementsEqual(skeleton.utf8) } ?? false
+        }
+    }
+
     /// Every contact, sorted by name (case-insensitive, then byte order). A contact that
     /// does not decrypt or does not check out is an integrity error, never skipped.
     public func list() throws -> [Contact] {

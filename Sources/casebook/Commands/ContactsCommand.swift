@@ -27,6 +27,10 @@ struct ContactsAdd: ParsableCommand {
             terminal on standard input and without --fingerprint it refuses: a card is never
             added unconfirmed.
 
+            A name that can be mistaken for an existing contact's (the same Unicode TS #39
+            confusable skeleton, such as a Cyrillic letter standing in for a Latin one) is
+            warned about on standard error; the card is still added once confirmed.
+
             Exit statuses: 3 the card or --name or --fingerprint is invalid, or the
             fingerprint does not match; 4 the card file cannot be read; 7 those keys or that
             name are already a contact; 8 you did not confirm; 9 no terminal to ask on.
@@ -53,6 +57,11 @@ struct ContactsAdd: ParsableCommand {
         }
         let opened = try vault.open(readOnly: false)
         try opened.contacts.checkNew(card: card, name: name)
+        let localName = name ?? card.name
+        for other in try opened.contacts.lookAlikes(of: localName) {
+            WarningLine.print("the name '\(localName)' looks like your contact '\(other.name)' (fingerprint \(other.fingerprint)):"
+                              + " make sure this card is not posing as them before you confirm it")
+        }
         print("""
             name:        \(DisplayText.line(card.name))
             role:        \(DisplayText.line(card.role))
