@@ -34,7 +34,10 @@ let package = Package(
         .target(
             name: "CasebookFormat",
             dependencies: ["CasebookCrypto"],
-            swiftSettings: strict
+            swiftSettings: strict,
+            // Confusable-name skeletons come from the ICU inside the toolchain's Foundation
+            // (ConfusableSkeleton.swift); importing `_FoundationICU` does not link it.
+            linkerSettings: [.linkedLibrary("_FoundationICU", .when(platforms: [.linux]))]
         ),
         .target(
             name: "CasebookCore",

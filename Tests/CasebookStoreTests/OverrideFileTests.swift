@@ -102,6 +102,8 @@ import CasebookTestSupport
         try refused(replacing("\"special-categories\":[]", "\"special-categories\":[\"family\"]"), "special category 'family' is not one")
         try refused(replacing("Crime and Disorder", "Crime\\nand Disorder"), "citation contains a line break")
         try refused(replacing("Crime and Disorder", "Crime \u{202E}and Disorder"), "bidirectional formatting character U+202E")
+        try refused(replacing("Crime and Disorder", "Crime and Dis\u{AD}order"), "citation contains the invisible formatting character U+00AD")
+        try refused(replacing("\"name\":\"", "\"name\":\"\u{3164}"), "name contains the invisible (default-ignorable) character U+3164")
         try refused(replacing("\"citation\":\"Crime", "\"citation\":\" Crime"), "leading or trailing white space")
         try refused(replacing("Crime and Disorder Act 1998 s.115", String(repeating: "x", count: 201)), "at most 200")
         try refused(replacing("\"id\":\"", "\"id\":\"A"), "id is not 32 lower-case hex")

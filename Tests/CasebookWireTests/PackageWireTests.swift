@@ -19,6 +19,7 @@ import CasebookFormat
         let package = try handover()
         #expect(package.markdown == nil)
         let manifest = try HandoverManifest.decode(package.manifest.contents)
+        try manifest.validate()
         let card = try WireFixtures.amira()
         #expect(try IdentityCard.parse(manifest.sender.card).fingerprint == card.fingerprint)
         #expect(manifest.sender.fingerprint == card.fingerprint.description)
@@ -36,6 +37,7 @@ import CasebookFormat
     @Test func theExportOpensAndItsSignaturesAndAuditProofVerify() throws {
         let package = try export()
         let manifest = try ExportManifest.decode(package.manifest.contents)
+        try manifest.validate()
         #expect(manifest.client == "C-0042")
         let card = try WireFixtures.amira()
         let markdown = try #require(package.markdown)

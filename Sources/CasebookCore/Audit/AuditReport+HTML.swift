@@ -159,8 +159,9 @@ extension AuditReport {
     }
 
     /// Text safe inside HTML and SVG elements and attribute values: `& < > " '` as entities;
-    /// control characters and bidirectional formatting characters (which could reorder what
-    /// is shown) as U+FFFD.
+    /// the code points no name or one-line text may hold (`TextRule.isForbidden`: controls,
+    /// bidirectional and other format characters, which could reorder or hide what is shown)
+    /// as U+FFFD.
     static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
@@ -172,8 +173,7 @@ extension AuditReport {
             case "\"": out += "&quot;"
             case "'": out += "&#39;"
             default:
-                let value = scalar.value
-                if value < 0x20 || (0x7F...0x9F).contains(value) || IdentityCard.bidiControls.contains(value) {
+                if TextRule.isForbidden(scalar) {
                     out += "\u{FFFD}"
                 } else {
                     out.unicodeScalars.append(scalar)

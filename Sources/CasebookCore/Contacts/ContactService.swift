@@ -76,7 +76,7 @@ public struct ContactService: VaultService {
 
     /// A contact name follows the rules of a card's `name` line.
     public static func validatedName(_ name: String) throws(CasebookError) -> String {
-        if let problem = IdentityCard.nameProblem(name) {
+        if let problem = TextRule.nameProblem(name) {
             throw CasebookError(.invalidInput, "the contact name \(problem)",
                                 hint: "contact names follow the rules of identity-card names (docs/formats.md §2)")
         }
@@ -93,6 +93,18 @@ public struct ContactService: VaultService {
             throw CasebookError(.alreadyExists,
                                 "a different card is already a contact named '\(clash.name)' (fingerprint \(clash.fingerprint)); this card's fingerprint is \(card.fingerprint)",
                                 remedy: .chooseAnotherContactName)
+        }
+    }
+
+    /// The contacts whose names can be mistaken for `name` (Unicode TS #39: the same
+    /// confusable skeleton, `ConfusableSkeleton`), such as `Dr Sam Examрle` with a Cyrillic
+    /// `р` for `Dr Sam Example`. Not a refusal: two people may have look-alike names; the
+    /// command line warns, so whoever adds the card knows before confirming it. Empty where
+    /// skeletons cannot be computed.
+    public func lookAlikes(of name: String) throws -> [Contact] {
+        guard let skeleton = ConfusableSkeleton.skeleton(name) else { return [] }
+        return try list().filter { contact in
+            ConfusableSkeleton.skeleton(contact.name).map { $0.utf8.elementsEqual(skeleton.utf8) } ?? false
         }
     }
 
@@ -200,7 +212,7 @@ enum ContactCoding {
     static func decode(_ bytes: [UInt8]) -> Contact? {
         guard let stored = try? JSONDecoder().decode(Stored.self, from: Data(bytes)),
               let card = try? IdentityCard.parse(stored.card),
-              IdentityCard.nameProblem(stored.name) == nil,
+              TextRule.nameProblem(stored.name) == nil,
               Timestamp.parse(stored.added).map(Timestamp.string) == stored.added
         else { return nil }
         return Contact(name: stored.name, card: card, added: stored.added)

@@ -31,14 +31,14 @@ extension VaultService {
         return Set(fields)
     }
 
-    /// A disclosure's free-text reason: one line of at most 200 characters, without control
-    /// or bidirectional formatting characters (it is shown to the recipient), or nil. The
-    /// rule is the override texts' (`OverrideRequest.textProblem`).
+    /// A disclosure's free-text reason, or nil: the one-line rule (`TextRule.lineProblem`) with
+    /// the manifests' limit, so what the recipient's Casebook will accept is all that is sent.
     static func validatedReason(_ raw: String?, what: String) throws(CasebookError) -> String? {
         guard let raw else { return nil }
         let reason = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let problem = OverrideRequest.textProblem(reason, limit: 200) {
-            throw CasebookError(.invalidInput, "\(what)'s reason \(problem); it is one line of at most 200 characters",
+        let limit = HandoverManifest.maximumReasonLength
+        if let problem = TextRule.lineProblem(reason, limit: limit) {
+            throw CasebookError(.invalidInput, "\(what)'s reason \(problem); it is one line of at most \(limit) characters",
                                 remedy: .giveReason(example: "MAPPA level 2 meeting, 3 December"))
         }
         return reason

@@ -153,6 +153,7 @@ public struct HandoverService: VaultService {
             throw CasebookError(.integrity, "the handover's signature does not verify with \(sender.name)'s key: it was altered, or \(sender.name) did not sign it",
                                 hint: "do not use it; ask \(sender.name) for a new copy")
         }
+        try manifest.validate()
         guard let embedded = try? IdentityCard.parse(manifest.sender.card), embedded.fingerprint == sender.card.fingerprint else {
             throw CasebookError(.integrity, "the handover's sender card does not match \(sender.name)'s contact card")
         }
@@ -197,8 +198,10 @@ public struct HandoverService: VaultService {
         let ids = try store.write { writer -> [String] in
             var ids: [String] = []
             for (sent, content) in zip(manifest.records, opened.records) {
+                // The author is who verifiably sent it (their contact card's name), never the
+                // manifest's `author` text, which the sender could set to anyone's name.
                 let metadata = RevisionMetadata(
-                    author: sent.author, authorKeyID: senderKeyID, recordedAt: now, origin: .received, reason: nil,
+                    author: opened.sender.card.name, authorKeyID: senderKeyID, recordedAt: now, origin: .received, reason: nil,
                     provenance: .init(sender: senderText, handoverID: manifest.id, source: "\(sent.id)/\(sent.revision)", withheld: sent.withheld))
                 ids.append(try insertNewRecord(content, metadata: metadata, writer: writer, pending: &pending).recordID)
             }

@@ -1,4 +1,5 @@
 import Foundation
+import CasebookFormat
 
 /// What the vault's owner does; shown on their identity and in audit reports.
 public enum PractitionerRole: String, CaseIterable, Sendable, Codable {
@@ -21,14 +22,12 @@ public struct PractitionerProfile: Equatable, Sendable {
         self.createdAt = createdAt
     }
 
-    /// A display name: 1–100 characters, no control characters, trimmed.
+    /// A display name, trimmed of surrounding spaces: the name rule of identity cards
+    /// (`TextRule.nameProblem`), since it becomes the card's name and every record's author.
     public static func validatedName(_ raw: String) throws(CasebookError) -> String {
         let name = raw.trimmingCharacters(in: .whitespaces)
-        guard !name.isEmpty, name.count <= 100 else {
-            throw CasebookError(.invalidInput, "the name must be 1 to 100 characters")
-        }
-        guard !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-            throw CasebookError(.invalidInput, "the name must not contain control characters")
+        if let problem = TextRule.nameProblem(name) {
+            throw CasebookError(.invalidInput, "the name \(problem)", hint: "a name follows the rules of identity-card names (docs/formats.md §2.1)")
         }
         return name
     }

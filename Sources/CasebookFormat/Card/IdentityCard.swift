@@ -12,9 +12,10 @@ import CasebookCrypto
 ///     created: 2026-11-24T06:00:00Z
 ///     signature: <base64 of an Ed25519 signature>
 ///
-/// - `name`: 1–100 characters (at most 1000 bytes), no leading or trailing white
-///   space, no control characters and no bidirectional formatting characters
-///   (which could make a name display as another).
+/// - `name`: the name rule (`TextRule.nameProblem`): 1–100 characters, at most 1000
+///   bytes, no leading or trailing white space, and no control, format (bidirectional
+///   among them), line-separator, default-ignorable, private-use or unassigned code
+///   point, which could make a name display as another or hide part of it.
 /// - `role`: one of `IdentityCard.roles`.
 /// - `age`: the X25519 age recipient, lower-case Bech32 with HRP `age`, 32 bytes.
 /// - `minisign`: the minisign public key line (`RW…`).
@@ -166,7 +167,7 @@ public struct IdentityCard: Equatable, Sendable {
     /// Why `value` is not acceptable for `field`, or nil when it is.
     static func problem(field: String, value: String) -> String? {
         switch field {
-        case "name": return nameProblem(value)
+        case "name": return TextRule.nameProblem(value)
         case "role":
             return roles.contains(where: { TextLines.same($0, value) }) ? nil : "'\(DisplayText.escaped(value))' is not a known role; expected one of \(roles.joined(separator: ", "))"
         case "age": return ageRecipientProblem(value)
@@ -183,33 +184,6 @@ public struct IdentityCard: Equatable, Sendable {
             return raw.count == Ed25519.signatureByteCount ? nil : "holds \(raw.count) bytes, expected 64"
         default: return "is not a card field"
         }
-    }
-
-    /// Bidirectional formatting characters, refused in names so that a name cannot
-    /// be made to display as another.
-    /// Bound on a name's UTF-8 size: 100 characters can otherwise hide any number of combining marks.
-    static let maximumNameByteCount = 1000
-
-    /// U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069: they can make shown text read
-    /// differently from its bytes, so names and one-line texts refuse them.
-    public static let bidiControls: Set<UInt32> = [0x061C, 0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069]
-
-    /// Why `name` cannot be a card's name (the rules of the `name` line), or nil when it can.
-    /// Also the rule for the name a contact is known by locally.
-    public static func nameProblem(_ name: String) -> String? {
-        guard !name.isEmpty else { return "is empty" }
-        guard name.count <= 100 else { return "is \(name.count) characters long; at most 100 are allowed" }
-        guard name.utf8.count <= maximumNameByteCount else {
-            return "is \(name.utf8.count) bytes long in UTF-8; at most \(maximumNameByteCount) are allowed"
-        }
-        if let problem = TextLines.problem(inLineText: name, allowingTab: false) { return problem }
-        if let scalar = name.unicodeScalars.first(where: { bidiControls.contains($0.value) }) {
-            return "contains the bidirectional formatting character U+\(TextLines.hex4(scalar.value))"
-        }
-        if name.unicodeScalars.first!.properties.isWhitespace || name.unicodeScalars.last!.properties.isWhitespace {
-            return "has leading or trailing white space"
-        }
-        return nil
     }
 
     static func ageRecipientProblem(_ recipient: String) -> String? {

@@ -64,4 +64,13 @@ public struct IdentityFingerprint: Hashable, Sendable, CustomStringConvertible {
         }
         bytes = CrockfordBase32.decode(values: values)
     }
+
+    /// Parses a fingerprint as a file carries it: exactly its displayed form (upper case,
+    /// grouped by 4), so that in a signed file one fingerprint has one spelling.
+    public init(displayed text: String) throws(IdentityCardError) {
+        try self.init(parsing: text)
+        guard description.utf8.elementsEqual(text.utf8) else {
+            throw IdentityCardError(.malformedFingerprint, "the fingerprint is not written as displayed (upper case)")
+        }
+    }
 }

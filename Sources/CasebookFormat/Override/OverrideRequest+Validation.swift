@@ -21,13 +21,13 @@ extension OverrideRequest {
             throw bad("expiry (\(UTCTimestamp.string(expires))) is more than 30 days after its creation (\(UTCTimestamp.string(created)))",
                       hint: "an override is short-lived: request a new one when it expires")
         }
-        if let problem = IdentityCard.nameProblem(requester.name) { throw bad("requester name \(problem)") }
+        if let problem = TextRule.nameProblem(requester.name) { throw bad("requester name \(problem)") }
         guard IdentityCard.roles.contains(where: { $0.utf8.elementsEqual(requester.role.utf8) }) else {
             throw bad("requester role '\(DisplayText.escaped(String(requester.role.prefix(40)), limit: 100))' is not a known role")
         }
         switch recipient.target {
         case .contact:
-            if let name = recipient.name, let problem = IdentityCard.nameProblem(name) { throw bad("recipient name \(problem)") }
+            if let name = recipient.name, let problem = TextRule.nameProblem(name) { throw bad("recipient name \(problem)") }
         case .age(let text):
             do {
                 _ = try OverrideRecipient(ageRecipient: text)
@@ -50,35 +50,11 @@ extension OverrideRequest {
         for (name, text, limit) in [("citation", citation, Self.maximumCitationLength),
                                     ("justification", justification, Self.maximumJustificationLength),
                                     ("reason", reason, Self.maximumReasonLength)] {
-            if let problem = Self.textProblem(text, limit: limit) {
+            if let problem = TextRule.lineProblem(text, limit: limit) {
                 throw bad("\(name) \(problem)", hint: "one line of 1 to \(limit) characters")
             }
         }
         return self
-    }
-
-    /// Free text is one line: 1…`limit` characters, no control, line-separator or
-    /// bidirectional formatting characters (which could make it display as something
-    /// else to the supervisor), no leading or trailing white space.
-    public static func textProblem(_ text: String, limit: Int) -> String? {
-        guard !text.isEmpty else { return "is empty" }
-        guard text.count <= limit else { return "is \(text.count) characters long; at most \(limit) are allowed" }
-        func code(_ scalar: Unicode.Scalar) -> String {
-            let hex = String(scalar.value, radix: 16, uppercase: true)
-            return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
-        }
-        for scalar in text.unicodeScalars {
-            let category = scalar.properties.generalCategory
-            if scalar == "\n" || scalar == "\r" || category == .lineSeparator || category == .paragraphSeparator {
-                return "contains a line break (\(code(scalar)))"
-            }
-            if category == .control { return "contains the control character \(code(scalar))" }
-            if IdentityCard.bidiControls.contains(scalar.value) { return "contains the bidirectional formatting character \(code(scalar))" }
-        }
-        if text.unicodeScalars.first!.properties.isWhitespace || text.unicodeScalars.last!.properties.isWhitespace {
-            return "has leading or trailing white space"
-        }
-        return nil
     }
 
 }

@@ -6,9 +6,13 @@ import Foundation
 /// escaped (what `JSONEncoder` writes with `.sortedKeys` and `.withoutEscapingSlashes`).
 /// Read strictly: the bytes must decode into exactly these fields and re-encode to the
 /// same bytes, so unknown or repeated keys, other spellings of a value and extra
-/// whitespace are all refused.
+/// whitespace are all refused. Once its signature verified, a reader checks that every value
+/// keeps its rule (`validate()`): checked after the signature, so that a manifest altered by
+/// anyone but its sender is refused as altered, not as badly made.
 public struct HandoverManifest: Codable, Equatable, Sendable {
     public static let formatName = "casebook-handover/v2"
+    /// The longest `reason` (characters) a handover or an export carries.
+    public static let maximumReasonLength = 200
 
     public struct Party: Codable, Equatable, Sendable {
         /// The card fingerprint (`XXXX-XXXX-…`).
@@ -114,7 +118,7 @@ public struct HandoverManifest: Codable, Equatable, Sendable {
         return CanonicalJSON.encode(self)
     }
 
-    /// Parses canonical bytes (see the type's documentation).
+    /// Parses canonical bytes (see the type's documentation); `validate()` checks the values.
     public static func decode(_ bytes: [UInt8]) throws(WireFormatError) -> HandoverManifest {
         guard let manifest = try? JSONDecoder().decode(HandoverManifest.self, from: Data(bytes)) else {
             throw WireFormatError(.invalid, "handover.json is not a Casebook handover manifest")
@@ -127,5 +131,30 @@ public struct HandoverManifest: Codable, Equatable, Sendable {
             throw WireFormatError(.invalid, "handover.json is not in canonical form (unknown keys, spacing or escapes)")
         }
         return manifest
+    }
+
+    /// Throws unless every value keeps its rule (docs/formats.md §4.1): the id, a real UTC
+    /// `created`, the sender's card and fingerprint, at least one recipient, sorted by a
+    /// fingerprint in displayed form, each named by the name rule, a known purpose, a reason
+    /// by the one-line rule, section-key fields, and at least one record, no id twice, each
+    /// with an author by the name rule and a real UTC time.
+    public func validate() throws(WireFormatError) {
+        let rules = ManifestRules(file: "handover.json")
+        try rules.checkID(id)
+        try rules.checkTime(created, "created")
+        try rules.checkSender(sender)
+        guard !recipients.isEmpty else { throw rules.bad("it names no recipient") }
+        for (index, recipient) in recipients.enumerated() {
+            let what = "recipient \(index + 1)"
+            try rules.checkFingerprint(recipient.fingerprint, "the fingerprint of \(what)")
+            try rules.checkName(recipient.name, "the name of \(what)")
+            if index > 0, !(recipients[index - 1].fingerprint < recipient.fingerprint) {
+                throw rules.bad("the recipients are not sorted by fingerprint without repeats")
+            }
+        }
+        try rules.checkPurpose(purpose)
+        try rules.checkReason(reason)
+        try rules.checkFields(fields)
+        try rules.checkRecords(records)
     }
 }

@@ -40,7 +40,9 @@ struct AuditLog: ParsableCommand {
         }
     }
 
-    /// One line per event: sequence, time, action, and what it concerned.
+    /// One line per event: sequence, time, action, and what it concerned. Events name
+    /// contacts, purposes and reasons that came from cards and files, so the line is printed
+    /// escaped (`DisplayText.line`).
     static func line(_ event: AuditEvent) -> String {
         var parts = [String(format: "%6d", event.sequence), event.time, event.action.rawValue]
         if let records = event.records {
@@ -62,7 +64,7 @@ struct AuditLog: ParsableCommand {
         if let export = event.export { parts.append("export \(export)") }
         if let override = event.override { parts.append("override \(override)") }
         if let detail = event.shownDetail { parts.append(detail) }
-        return parts.joined(separator: "  ")
+        return DisplayText.line(parts.joined(separator: "  "))
     }
 }
 

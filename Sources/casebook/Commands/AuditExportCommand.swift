@@ -35,7 +35,7 @@ struct AuditExport: ParsableCommand {
         let export = try PendingFile.whileCreating(output) {
             try opened.audit.exportBundle(to: contact, armor: armor, writingTo: URL(fileURLWithPath: output))
         }
-        print("Exported the audit log (\(export.eventCount) events) to \(contact.name) in \(output).")
+        print("Exported the audit log (\(export.eventCount) events) to \(DisplayText.line(contact.name)) in \(output).")
         print("checkpoint: size \(export.checkpoint.size), root \(export.checkpoint.rootHash.base64)")
     }
 }

@@ -83,6 +83,6 @@ struct AuditReportCommand: ParsableCommand {
             throw CommandError(.integrity, "\(verification.flags.count) disclosure(s) in this log went against the consent history recorded before them; the first: \(DisplayText.escaped(first.description, limit: 300))",
                                hint: "the \(format.rawValue) report in \(output) is marked FLAGGED and names them in its 'flagged' column")
         }
-        print("Wrote the \(format.rawValue) report of \(verification.ownerName)'s audit log to \(output): \(report.rows.count) row(s); log verified (\(verification.eventCount) events).")
+        print("Wrote the \(format.rawValue) report of \(DisplayText.line(verification.ownerName))'s audit log to \(output): \(report.rows.count) row(s); log verified (\(verification.eventCount) events).")
     }
 }

@@ -76,17 +76,19 @@ struct AuditVerify: ParsableCommand {
         if bundle == nil {
             print("audit log verified: \(verification.eventCount) events, tree root \(root)")
         } else {
-            print("audit bundle verified: \(verification.ownerName) (\(verification.ownerFingerprint)), \(verification.eventCount) events, exported \(verification.exported ?? "")")
-            print("origin:      \(verification.origin)")
+            // The owner's name, origin and export time come from the bundle: printed escaped.
+            let owner = DisplayText.line(verification.ownerName)
+            print("audit bundle verified: \(owner) (\(verification.ownerFingerprint)), \(verification.eventCount) events, exported \(DisplayText.line(verification.exported ?? ""))")
+            print("origin:      \(DisplayText.line(verification.origin))")
             print("tree root:   \(root)")
-            print("checkpoint:  signed by \(verification.ownerName), size \(verification.eventCount)")
+            print("checkpoint:  signed by \(owner), size \(verification.eventCount)")
         }
         if let trusted {
             let sizes = verification.trusted.map { String($0.checkpoint.size) }.joined(separator: ", ")
             print("trusted:     " + (verification.trusted.isEmpty ? "no checkpoint of this log in \(trusted)"
                                      : "consistent with \(verification.trusted.count) checkpoint(s) in \(trusted) (sizes \(sizes))"))
             if !verification.ignored.isEmpty {
-                print("ignored:     \(verification.ignored.count) file(s) of other logs: \(verification.ignored.joined(separator: ", "))")
+                print("ignored:     \(verification.ignored.count) file(s) of other logs: \(DisplayText.line(verification.ignored.joined(separator: ", ")))")
             }
         }
         if let saved {

@@ -237,7 +237,8 @@ struct ConsentShow: ParsableCommand {
                 lines.append("  sessions:   from \(provision.dataFrom.map(Timestamp.string) ?? "any time") until \(provision.dataUntil.map(Timestamp.string) ?? "any time")")
             }
         }
-        print(lines.joined(separator: "\n"))
+        // Recipients are contacts, named as their cards named them: each line printed escaped.
+        print(lines.map { DisplayText.line($0) }.joined(separator: "\n"))
     }
 }
 

@@ -27,6 +27,10 @@ struct ContactsAdd: ParsableCommand {
             terminal on standard input and without --fingerprint it refuses: a card is never
             added unconfirmed.
 
+            A name that can be mistaken for an existing contact's (the same Unicode TS #39
+            confusable skeleton, such as a Cyrillic letter standing in for a Latin one) is
+            warned about on standard error; the card is still added once confirmed.
+
             Exit statuses: 3 the card or --name or --fingerprint is invalid, or the
             fingerprint does not match; 4 the card file cannot be read; 7 those keys or that
             name are already a contact; 8 you did not confirm; 9 no terminal to ask on.
@@ -53,17 +57,22 @@ struct ContactsAdd: ParsableCommand {
         }
         let opened = try vault.open(readOnly: false)
         try opened.contacts.checkNew(card: card, name: name)
+        let localName = name ?? card.name
+        for other in try opened.contacts.lookAlikes(of: localName) {
+            WarningLine.print("the name '\(localName)' looks like your contact '\(other.name)' (fingerprint \(other.fingerprint)):"
+                              + " make sure this card is not posing as them before you confirm it")
+        }
         print("""
-            name:        \(card.name)
-            role:        \(card.role)
+            name:        \(DisplayText.line(card.name))
+            role:        \(DisplayText.line(card.role))
             fingerprint: \(card.fingerprint)
             """)
         let confirmation = try typed ?? ContactConfirmation.askingPerson(card: card, name: name) { localName in
-            try Terminal.readLine(prompt: "Add \(localName) as a contact? Compare the fingerprint with the one \(card.name)"
+            try Terminal.readLine(prompt: "Add \(DisplayText.line(localName)) as a contact? Compare the fingerprint with the one \(DisplayText.line(card.name))"
                                   + " reads to you from `casebook whoami --card`. [y/N] ")
         }
         let added = try opened.contacts.add(card: card, name: name, confirmation: confirmation)
-        print("Added \(added.name) as a contact.")
+        print("Added \(DisplayText.line(added.name)) as a contact.")
     }
 }
 
@@ -85,11 +94,14 @@ struct ContactsList: ParsableCommand {
             print("No contacts yet. Add a colleague's card with 'casebook contacts add CARD_FILE'.")
             return
         }
-        let width = contacts.map(\.name.count).max() ?? 0
-        let roleWidth = contacts.map(\.card.role.count).max() ?? 0
-        for contact in contacts {
-            let name = contact.name + String(repeating: " ", count: width - contact.name.count)
-            let role = contact.card.role + String(repeating: " ", count: roleWidth - contact.card.role.count)
+        // Names as shown (escaped), so the columns line up with what is printed.
+        let names = contacts.map { DisplayText.line($0.name) }
+        let roles = contacts.map { DisplayText.line($0.card.role) }
+        let width = names.map(\.count).max() ?? 0
+        let roleWidth = roles.map(\.count).max() ?? 0
+        for (index, contact) in contacts.enumerated() {
+            let name = names[index] + String(repeating: " ", count: width - names[index].count)
+            let role = roles[index] + String(repeating: " ", count: roleWidth - roles[index].count)
             print("\(name)  \(role)  \(contact.fingerprint)  added \(contact.added)")
         }
     }
@@ -113,9 +125,9 @@ struct ContactsShow: ParsableCommand {
             return
         }
         print("""
-            name:         \(contact.name)
-            card name:    \(contact.card.name)
-            role:         \(contact.card.role)
+            name:         \(DisplayText.line(contact.name))
+            card name:    \(DisplayText.line(contact.card.name))
+            role:         \(DisplayText.line(contact.card.role))
             age:          \(contact.card.ageRecipient)
             minisign:     \(contact.card.minisignKey.encoded) (key id \(contact.card.minisignKey.keyIDHex))
             fingerprint:  \(contact.fingerprint)
@@ -142,7 +154,7 @@ struct ContactsRemove: ParsableCommand {
         let opened = try vault.open(readOnly: false)
         let contact = try opened.contacts.contact(named: name)
         try opened.contacts.remove(named: contact.name)
-        print("Removed \(contact.name) (fingerprint \(contact.fingerprint)) from your contacts.")
+        print("Removed \(DisplayText.line(contact.name)) (fingerprint \(contact.fingerprint)) from your contacts.")
         print("Records already sent to them stay sent: removing a contact recalls nothing.")
     }
 }

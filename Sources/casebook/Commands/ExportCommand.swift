@@ -137,8 +137,8 @@ struct ExportCommand: ParsableCommand {
         let manifest = outcome.manifest
         var lines = ["Exported \(manifest.records.count) record(s) of \(manifest.client) to \(destination)."]
         let withheld = manifest.records.reduce(0) { $0 + $1.withheld.count }
-        lines.append("export \(manifest.id); \(withheld) section(s) withheld; basis: \(manifest.basis.joined(separator: ", "))")
-        for reason in outcome.withheldReasons.prefix(10) { lines.append("withheld: \(reason)") }
+        lines.append("export \(manifest.id); \(withheld) section(s) withheld; basis: \(DisplayText.line(manifest.basis.joined(separator: ", ")))")
+        for reason in outcome.withheldReasons.prefix(10) { lines.append("withheld: \(DisplayText.line(reason))") }
         if outcome.withheldReasons.count > 10 { lines.append("withheld: … and \(outcome.withheldReasons.count - 10) more") }
         if outcome.receivedLeftOut > 0 {
             lines.append("\(outcome.receivedLeftOut) record(s) received from others were left out: only your own records are exported.")

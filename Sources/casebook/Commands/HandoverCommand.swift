@@ -84,7 +84,7 @@ struct HandoverSeal: ParsableCommand {
                                     acceptPartial: acceptPartial, armor: armor, writingTo: URL(fileURLWithPath: output))
         }
         let withheld = manifest.records.reduce(0) { $0 + $1.withheld.count }
-        print("Sealed \(manifest.records.count) record(s) to \(parties.map(\.name).joined(separator: ", ")) in \(output).")
+        print("Sealed \(manifest.records.count) record(s) to \(parties.map { DisplayText.line($0.name) }.joined(separator: ", ")) in \(output).")
         print("handover \(manifest.id); \(withheld) section(s) withheld")
     }
 }
@@ -139,7 +139,9 @@ struct HandoverOpen: ParsableCommand {
     }
 }
 
-/// What `handover open` shows: who sent what, why, and what was withheld.
+/// What `handover open` shows: who sent what, why, and what was withheld. Every text that
+/// came in the handover is printed through `DisplayText.line`, so even a value that slipped
+/// past the manifest's rules stays one inert line; the JSON keeps the values as they are.
 struct HandoverSummary: Encodable {
     struct Record: Encodable {
         let id: String
@@ -197,10 +199,10 @@ struct HandoverSummary: Encodable {
     var text: String {
         var lines = [
             "handover:  \(handover)",
-            "from:      \(sender) (\(senderFingerprint))  signature verified",
-            "to:        \(recipients.joined(separator: ", "))",
-            "created:   \(created)",
-            "purpose:   \(purpose)",
+            "from:      \(DisplayText.line(sender)) (\(senderFingerprint))  signature verified",
+            "to:        \(recipients.map { DisplayText.line($0) }.joined(separator: ", "))",
+            "created:   \(DisplayText.line(created))",
+            "purpose:   \(DisplayText.line(purpose))",
             "audit:     entry \(auditEntry) of the sender's log, in their signed checkpoint of \(auditCheckpointSize) entries (verified)",
         ]
         if let previouslyImported { lines.append("imported:  already, on \(previouslyImported)") }
@@ -208,8 +210,7 @@ struct HandoverSummary: Encodable {
         for record in records {
             var line = "\(record.id)  \(record.start)  \(record.kind)  \(record.client)"
             if !record.withheld.isEmpty { line += "  withheld: \(record.withheld.joined(separator: ","))" }
-            if let importedAs = record.importedAs { line += "  → \(importedAs)" }
-            lines.append(line)
+            lines.append(DisplayText.line(line) + (record.importedAs.map { "  → \($0)" } ?? ""))
         }
         if records.first?.importedAs != nil {
             lines.append("")

@@ -164,10 +164,10 @@ struct NoteShow: ParsableCommand {
         }
         let meta = record.metadata
         var lines = ["Record \(record.recordID) · \(record.content.header.kind.title) · revision \(record.revision)",
-                     "Recorded \(meta.recordedAt) by \(meta.author) (\(meta.origin.rawValue))"]
-        if let reason = meta.reason { lines.append("Reason for amendment: \(reason)") }
+                     "Recorded \(meta.recordedAt) by \(DisplayText.line(meta.author)) (\(meta.origin.rawValue))"]
+        if let reason = meta.reason { lines.append("Reason for amendment: \(DisplayText.line(reason))") }
         if let provenance = meta.provenance {
-            lines.append("Received from \(provenance.sender) in handover \(provenance.handoverID) (their record \(provenance.source))")
+            lines.append("Received from \(DisplayText.line(provenance.sender)) in handover \(provenance.handoverID) (their record \(provenance.source))")
             if !provenance.withheld.isEmpty {
                 let titles = provenance.withheld.map { record.content.header.kind.field(forKey: $0)?.title ?? $0 }
                 lines.append("Withheld by the sender: \(titles.joined(separator: ", "))")
@@ -239,8 +239,8 @@ struct NoteHistory: ParsableCommand {
         print("REV  RECORDED              AUTHOR                ORIGIN    REASON")
         for revision in revisions {
             let meta = revision.metadata
-            print(pad(String(revision.revision), 5) + pad(meta.recordedAt, 22) + pad(meta.author, 22) + pad(meta.origin.rawValue, 10)
-                  + (meta.reason ?? "—"))
+            print(pad(String(revision.revision), 5) + pad(meta.recordedAt, 22) + pad(DisplayText.line(meta.author), 22) + pad(meta.origin.rawValue, 10)
+                  + (meta.reason.map { DisplayText.line($0) } ?? "—"))
         }
     }
 }

@@ -133,7 +133,7 @@ struct OverrideApprove: ParsableCommand {
         }
         print("Approved override \(approved.id); the approval is in \(output).")
         print(OverrideOutput.summary(approved, requester: requester).joined(separator: "\n"))
-        print("Send \(output) back to \(requester.name); only they can use it, until it expires.")
+        print("Send \(output) back to \(DisplayText.line(requester.name)); only they can use it, until it expires.")
     }
 }
 
@@ -169,18 +169,18 @@ struct OverrideShow: ParsableCommand {
         let request = inspection.request
         var lines = [
             "override:       \(request.id) (\(inspection.isApproval ? "approval" : "request, not yet approved"))",
-            "requested:      \(Timestamp.string(request.created)) by \(request.requester.name) (\(request.requester.role), \(request.requester.fingerprint))",
+            "requested:      \(Timestamp.string(request.created)) by \(DisplayText.line(request.requester.name)) (\(DisplayText.line(request.requester.role)), \(request.requester.fingerprint))",
         ]
         lines += OverrideOutput.summary(request, requester: nil)
-        lines.append("justification:  \(request.justification)")
+        lines.append("justification:  \(DisplayText.line(request.justification))")
         lines.append("consent sought: \(request.consentSought.rawValue)")
-        lines.append("reason:         \(request.reason)")
+        lines.append("reason:         \(DisplayText.line(request.reason))")
         lines.append("client told:    \(request.clientInformed.rawValue)")
         lines.append("status:         \(inspection.expired ? "expired" : "not expired")")
         lines.append("sha256:         \(inspection.digest)")
         for (index, signer) in inspection.signers.enumerated() {
             let role = index == 0 ? "requester" : "approver"
-            let who = signer.isThisVault ? "you" : signer.contact.map { "\($0.name) (\($0.card.role))" } ?? "not a contact"
+            let who = signer.isThisVault ? "you" : signer.contact.map { "\(DisplayText.line($0.name)) (\($0.card.role))" } ?? "not a contact"
             lines.append("signature \(index + 1):    \(role) \(signer.fingerprint), \(who): \(signer.verified ? "verified" : "NOT verified")")
         }
         print(lines.joined(separator: "\n"))
@@ -221,13 +221,14 @@ struct OverrideShowJSON: Encodable {
 
 /// Shared by the override commands.
 enum OverrideOutput {
-    /// The lines both `request` and `approve` print about what the override covers.
+    /// The lines both `request` and `approve` print about what the override covers; its
+    /// texts came from a file, so they are printed escaped.
     static func summary(_ request: OverrideRequest, requester: HandoverParty?) -> [String] {
         var lines: [String] = []
-        if let requester { lines.append("requester:      \(requester.name) (\(requester.card.fingerprint))") }
+        if let requester { lines.append("requester:      \(DisplayText.line(requester.name)) (\(requester.card.fingerprint))") }
         let recipient: String
         switch request.recipient.target {
-        case .contact(let fingerprint): recipient = "\(request.recipient.name ?? "a contact") (\(fingerprint))"
+        case .contact(let fingerprint): recipient = "\(request.recipient.name.map { DisplayText.line($0) } ?? "a contact") (\(fingerprint))"
         case .age(let text): recipient = text
         }
         lines += [
@@ -236,7 +237,7 @@ enum OverrideOutput {
             "purpose:        \(request.purpose.rawValue)",
             "fields:         \(request.fields.joined(separator: ", "))",
             "special:        \(request.specialCategories.isEmpty ? "none" : request.specialCategories.joined(separator: ", "))",
-            "citation:       \(request.citation)",
+            "citation:       \(DisplayText.line(request.citation))",
             "expires:        \(Timestamp.string(request.expires))",
         ]
         return lines

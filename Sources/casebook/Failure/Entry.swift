@@ -33,9 +33,12 @@ enum Entry {
         }
     }
 
+    /// Messages quote names, file contents and paths from outside, so each line is escaped
+    /// here, at the edge (`DisplayText.line`): an error cannot print a second line or drive
+    /// the terminal, whatever it quotes.
     static func report(_ failure: ErrorClassifier.Failure) -> Never {
-        var text = "casebook: error: \(failure.message)\n"
-        if let hint = failure.hint { text += "hint: \(hint)\n" }
+        var text = "casebook: error: \(DisplayText.line(failure.message))\n"
+        if let hint = failure.hint { text += "hint: \(DisplayText.line(hint))\n" }
         FileHandle.standardError.write(Data(text.utf8))
         exit(failure.status.rawValue)
     }
