@@ -37,6 +37,7 @@ enum Entry {
         var text = "casebook: error: \(failure.message)\n"
         if let hint = failure.hint { text += "hint: \(hint)\n" }
         FileHandle.standardError.write(Data(text.utf8))
+        Timing.report()
         exit(failure.status.rawValue)
     }
 }
