@@ -126,15 +126,17 @@ public struct HandoverService: VaultService {
         return try open(from: ArraySource(file), sizeHint: file.count, sender: lookUp)
     }
 
-    private func open(from input: some ByteSource, sizeHint: Int?,
-                      sender lookUp: (IdentityFingerprint) throws -> HandoverParty?) throws -> OpenedHandover {
-        let recorder = StanzaRecordingIdentity(ageIdentity())
+    /// Decrypts the handover in `input` with `identity` — stopping as soon as the plaintext
+    /// exceeds `maximumBytes` — and reads the archive's members, hashing the file as it
+    /// passes. The decrypted archive is released on return: only its members stay.
+    private static func readPackage(from input: some ByteSource, sizeHint: Int?,
+                                    identity: any AgeIdentity) throws -> (SignedPackage, digest: [UInt8]) {
         var source = DigestingSource(input)
         let archive: [UInt8]
         do {
-            archive = try Age.decrypt(from: &source, identities: [recorder], limit: Self.maximumBytes, sizeHint: sizeHint)
+            archive = try Age.decrypt(from: &source, identities: [identity], limit: maximumBytes, sizeHint: sizeHint)
         } catch .plaintextTooLarge {
-            throw CasebookError(.invalidInput, "the handover is larger than \(Self.maximumBytes >> 20) MiB")
+            throw CasebookError(.invalidInput, "the handover is larger than \(maximumBytes >> 20) MiB")
         } catch .noMatch {
             throw CasebookError(.invalidInput, "this handover is not addressed to you: none of its envelope's recipients is this vault's identity",
                                 remedy: .sealToYourCard)
@@ -155,7 +157,13 @@ public struct HandoverService: VaultService {
         } catch {
             throw CasebookError(.environment, "cannot read the handover file: \(error)")
         }
-        let package = try SignedPackage.read(archive, layout: .handover, maximumBytes: Self.maximumBytes)
+        return (try SignedPackage.read(archive, layout: .handover, maximumBytes: maximumBytes), digest)
+    }
+
+    private func open(from input: some ByteSource, sizeHint: Int?,
+                      sender lookUp: (IdentityFingerprint) throws -> HandoverParty?) throws -> OpenedHandover {
+        let recorder = StanzaRecordingIdentity(ageIdentity())
+        let (package, digest) = try Self.readPackage(from: input, sizeHint: sizeHint, identity: recorder)
         let json = package.manifest.contents
         let signature: MinisignSignature
         do {
