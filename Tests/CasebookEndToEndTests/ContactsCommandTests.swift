@@ -201,7 +201,7 @@ import CasebookTestSupport
         try Data(repeating: 0x41, count: 100_000).write(to: cli.folder.file("huge"))
         try cli.expectFailure(3, add(cli.folder.file("huge").path), message: "larger than 64 KiB")
         try cli.expectFailure(4, add(cli.folder.file("missing.card").path), message: "cannot read the card file")
-        try cli.expectFailure(3, add(cli.folder.path), message: "is a folder")
+        try cli.expectFailure(4, add(cli.folder.path), message: "cannot read the card file \(cli.folder.path): it is a folder")
 
         // Every single-bit flip of the card is refused.
         let bytes = Array(good.utf8)

@@ -135,7 +135,7 @@ import Testing
     @Test func errorsReadAsSentences() {
         let errors: [AgeError] = [
             .armor("x"), .armorTruncated, .header("x"), .unsupportedRecipientType("mlkem768x25519"), .noMatch, .headerMAC,
-            .payload("x"), .io("x"), .invalidKey("x"), .invalidRecipients("x"),
+            .payload("x"), .io("x"), .invalidKey("x"), .invalidRecipients("x"), .plaintextTooLarge(limit: 1),
         ]
         for error in errors {
             #expect(!error.message.isEmpty && error.message.first!.isLowercase)

@@ -119,6 +119,35 @@ struct FailingSink: ByteSink {
         #expect(try #require(armorOut.consumedAtFirstWrite) <= 24 * (65536 + 16))
     }
 
+    /// Decrypting into memory with a limit stops at the first chunk past it: the rest of the
+    /// file is neither read nor decrypted, and nothing is returned.
+    @Test func decryptionIntoMemoryStopsAtItsLimit() throws {
+        let identity = AgeX25519Identity()
+        let total = 8 * 1024 * 1024 + 12345
+        for armor in [false, true] {
+            var generated = GeneratedSource(total: total, probe: StreamProbe())
+            var encrypted = SizeRecordingSink()
+            try Age.encrypt(from: &generated, to: &encrypted, recipients: [identity.recipient], armor: armor)
+            let file = encrypted.bytes
+            var whole = ArraySource(file)
+            let plaintext = try Age.decrypt(from: &whole, identities: [identity], limit: total)
+            #expect(plaintext.count == total)
+            #expect(stride(from: 0, to: total, by: 4099).allSatisfy { plaintext[$0] == UInt8(truncatingIfNeeded: $0 &* 31) })
+            let limit = 1 << 20
+            let consumed = StreamProbe()
+            var input = CountingSource(inner: ArraySource(file), probe: consumed)
+            #expect(throws: AgeError.plaintextTooLarge(limit: limit)) {
+                _ = try Age.decrypt(from: &input, identities: [identity], limit: limit, sizeHint: file.count)
+            }
+            // One batch of 16 chunks beyond the limit at most (4/3 of that when armored).
+            #expect(consumed.produced <= (armor ? 3 : 2) * 16 * (65536 + 16) + 4096, "read \(consumed.produced) of \(file.count) bytes")
+            var short = ArraySource(file)
+            #expect(throws: AgeError.plaintextTooLarge(limit: total - 1)) {
+                _ = try Age.decrypt(from: &short, identities: [identity], limit: total - 1)
+            }
+        }
+    }
+
     @Test func fileDescriptorsRoundTrip() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("casebook-age-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -96,6 +96,7 @@ struct AgeOutcome {
         case .io?: return "I/O failure"
         case .invalidKey?: return "invalid key"
         case .invalidRecipients?: return "invalid recipients"
+        case .plaintextTooLarge?: return "plaintext too large"
         }
     }
 }

@@ -59,11 +59,10 @@ public enum TrustedCheckpoints {
                 throw CasebookError(.invalidInput, "\(file.path) in the trusted folder is not a regular file",
                                     hint: "the trusted folder holds only checkpoint files")
             }
-            guard info.st_size <= SignedNote.maxNoteBytes, let data = FileManager.default.contents(atPath: file.path) else {
-                throw CasebookError(.invalidInput, "\(file.path) is not a signed checkpoint: it is larger than \(SignedNote.maxNoteBytes) bytes or unreadable",
-                                    hint: "the trusted folder holds only checkpoint files; move other files elsewhere")
-            }
-            switch try classify(name: name, bytes: [UInt8](data), origin: origin, signer: signer) {
+            let bytes = try InputFile(path: file.path).readAll(atMost: SignedNote.maxNoteBytes, else: CasebookError(
+                .invalidInput, "\(file.path) is not a signed checkpoint: it is larger than \(SignedNote.maxNoteBytes) bytes",
+                hint: "the trusted folder holds only checkpoint files; move other files elsewhere"))
+            switch try classify(name: name, bytes: bytes, origin: origin, signer: signer) {
             case .thisLog(let checkpoint): trusted.append(checkpoint)
             case .otherLog: ignored.append(name)
             }

@@ -41,6 +41,16 @@ public struct HandoverService: VaultService {
 
     /// Largest decrypted handover accepted (the archive is read into memory).
     public static let maximumBytes = 256 << 20
+    /// Largest handover file read at all: an armored handover of `maximumBytes` is about
+    /// 347 MiB (base64 with a line break every 64 characters).
+    public static let maximumFileBytes = 384 << 20
+
+    /// Refuses a file larger than any handover before it is read (its size from `fstat`).
+    public static func checkSize(of file: InputFile) throws {
+        try file.checkSize(atMost: maximumFileBytes, else: CasebookError(
+            .invalidInput, "\(file.path) is larger than \(maximumFileBytes >> 20) MiB: not a handover (a handover holds at most \(maximumBytes >> 20) MiB)",
+            remedy: .askForAHandoverFile))
+    }
 
     /// Seals the latest revisions of `recordIDs` to `recipients`, keeping only the sections
     /// in `fields` (all when nil) that the clients' recorded consent lets every recipient
@@ -104,11 +114,29 @@ public struct HandoverService: VaultService {
     /// signed it, that this vault is a named recipient, that the envelope has exactly one
     /// recipient stanza per named recipient (a forwarded or re-sealed package does not),
     /// and that every record is valid.
+    /// The file is read once, as it is decrypted (its size checked first, and decryption
+    /// stopped as soon as the plaintext exceeds `maximumBytes`), and hashed on the way.
+    public func open(_ file: InputFile, sender lookUp: (IdentityFingerprint) throws -> HandoverParty?) throws -> OpenedHandover {
+        try Self.checkSize(of: file)
+        return try open(from: file.source, sizeHint: file.size, sender: lookUp)
+    }
+
+    /// The same for a handover file already in memory.
     public func open(_ file: [UInt8], sender lookUp: (IdentityFingerprint) throws -> HandoverParty?) throws -> OpenedHandover {
-        let recorder = StanzaRecordingIdentity(ageIdentity())
+        return try open(from: ArraySource(file), sizeHint: file.count, sender: lookUp)
+    }
+
+    /// Decrypts the handover in `input` with `identity` — stopping as soon as the plaintext
+    /// exceeds `maximumBytes` — and reads the archive's members, hashing the file as it
+    /// passes. The decrypted archive is released on return: only its members stay.
+    private static func readPackage(from input: some ByteSource, sizeHint: Int?,
+                                    identity: any AgeIdentity) throws -> (SignedPackage, digest: [UInt8]) {
+        var source = DigestingSource(input)
         let archive: [UInt8]
         do {
-            archive = try Age.decrypt(file, identities: [recorder])
+            archive = try Age.decrypt(from: &source, identities: [identity], limit: maximumBytes, sizeHint: sizeHint)
+        } catch .plaintextTooLarge {
+            throw CasebookError(.invalidInput, "the handover is larger than \(maximumBytes >> 20) MiB")
         } catch .noMatch {
             throw CasebookError(.invalidInput, "this handover is not addressed to you: none of its envelope's recipients is this vault's identity",
                                 remedy: .sealToYourCard)
@@ -123,10 +151,19 @@ public struct HandoverService: VaultService {
             throw CasebookError(.invalidInput, "the handover file is not a valid age file (\(error))",
                                 remedy: .askForAHandoverFile)
         }
-        guard archive.count <= Self.maximumBytes else {
-            throw CasebookError(.invalidInput, "the handover is larger than \(Self.maximumBytes >> 20) MiB")
+        let digest: [UInt8]
+        do {
+            digest = try source.finalize()
+        } catch {
+            throw CasebookError(.environment, "cannot read the handover file: \(error)")
         }
-        let package = try SignedPackage.read(archive, layout: .handover, maximumBytes: Self.maximumBytes)
+        return (try SignedPackage.read(archive, layout: .handover, maximumBytes: maximumBytes), digest)
+    }
+
+    private func open(from input: some ByteSource, sizeHint: Int?,
+                      sender lookUp: (IdentityFingerprint) throws -> HandoverParty?) throws -> OpenedHandover {
+        let recorder = StanzaRecordingIdentity(ageIdentity())
+        let (package, digest) = try Self.readPackage(from: input, sizeHint: sizeHint, identity: recorder)
         let json = package.manifest.contents
         let signature: MinisignSignature
         do {
@@ -178,7 +215,7 @@ public struct HandoverService: VaultService {
             records.append(try Self.content(of: sent, number: index + 1))
         }
         let register = try receivedHandover(id: manifest.id, from: sender)
-        return OpenedHandover(manifest: manifest, sender: sender, records: records, digest: Hex.encode(SHA256.hash(file)),
+        return OpenedHandover(manifest: manifest, sender: sender, records: records, digest: Hex.encode(digest),
                               importedAt: register, audit: audit)
     }
 

@@ -110,6 +110,27 @@ public enum Age {
         return sink.bytes
     }
 
+    /// Decrypts the age file in `source` into memory, stopping with `.plaintextTooLarge` as
+    /// soon as the plaintext would exceed `limit` bytes: chunks are authenticated and kept one
+    /// at a time, so an oversized file costs at most `limit` bytes and one batch, never its
+    /// whole size, and the file itself is never held. The buffer is reserved once, for
+    /// `sizeHint` bytes (the file's size: the plaintext is smaller) or else `limit`, instead
+    /// of growing by copies that would briefly hold it three times; reserved pages that are
+    /// never written cost no memory. On failure no plaintext is returned (what was decrypted
+    /// is wiped).
+    public static func decrypt(
+        from source: inout some ByteSource, identities: [any AgeIdentity], limit: Int, sizeHint: Int? = nil
+    ) throws(AgeError) -> [UInt8] {
+        var sink = LimitedArraySink(limit: limit, reserving: min(limit, sizeHint ?? limit))
+        do {
+            try decrypt(from: &source, to: &sink, identities: identities)
+        } catch {
+            sink.wipe()
+            throw error
+        }
+        return sink.bytes
+    }
+
     // MARK: Implementation
 
     static func encryptBinary(

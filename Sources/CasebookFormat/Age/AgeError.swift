@@ -27,6 +27,8 @@ public enum AgeError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidKey(String)
     /// The set of recipients cannot be encrypted to (none given, or a passphrase mixed with others).
     case invalidRecipients(String)
+    /// Decrypting into memory stopped: the plaintext would exceed the caller's limit of this many bytes.
+    case plaintextTooLarge(limit: Int)
 
     public var description: String { message }
 
@@ -41,7 +43,7 @@ public enum AgeError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .headerMAC, .payload, .armorTruncated: .damaged
         case .io: .environment
-        case .armor, .header, .unsupportedRecipientType, .noMatch, .invalidKey, .invalidRecipients: .invalid
+        case .armor, .header, .unsupportedRecipientType, .noMatch, .invalidKey, .invalidRecipients, .plaintextTooLarge: .invalid
         }
     }
 
@@ -68,6 +70,8 @@ public enum AgeError: Error, Equatable, Sendable, CustomStringConvertible {
             return "invalid age key: \(detail)"
         case .invalidRecipients(let detail):
             return "cannot encrypt to these recipients: \(detail)"
+        case .plaintextTooLarge(let limit):
+            return "the decrypted content is larger than \(limit) bytes"
         }
     }
 
@@ -82,7 +86,7 @@ public enum AgeError: Error, Equatable, Sendable, CustomStringConvertible {
             return "check that the file was encrypted to your age1… recipient, or that the passphrase is right"
         case .headerMAC, .payload, .armorTruncated:
             return "the file was modified or truncated after it was encrypted; do not trust its contents, ask for a fresh copy"
-        case .io:
+        case .io, .plaintextTooLarge:
             return nil
         case .invalidKey:
             return "age recipients look like age1… (lower case) and identities like AGE-SECRET-KEY-1… (upper case)"

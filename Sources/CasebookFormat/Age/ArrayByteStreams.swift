@@ -38,3 +38,25 @@ public struct ArraySink: ByteSink, Sendable {
         bytes = []
     }
 }
+
+/// An `ArraySink` for plaintext with a ceiling: a write that would take it past `limit`
+/// bytes throws `.plaintextTooLarge` instead (nothing of that write is kept).
+struct LimitedArraySink: ByteSink {
+    private(set) var bytes: [UInt8] = []
+    let limit: Int
+
+    init(limit: Int, reserving capacity: Int) {
+        self.limit = limit
+        bytes.reserveCapacity(capacity)
+    }
+
+    mutating func write(_ bytes: UnsafeRawBufferPointer) throws {
+        guard bytes.count <= limit - self.bytes.count else { throw AgeError.plaintextTooLarge(limit: limit) }
+        self.bytes.append(contentsOf: bytes)
+    }
+
+    mutating func wipe() {
+        Memory.wipe(&bytes)
+        bytes = []
+    }
+}

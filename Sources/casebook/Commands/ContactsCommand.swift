@@ -221,18 +221,8 @@ enum CardFileReader {
     static let maximumBytes = 64 * 1024
 
     static func read(_ path: String) throws -> IdentityCard {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw CommandError(.notFound, "cannot read the card file \(path): no such file")
-        }
-        guard !isDirectory.boolValue else { throw CommandError(.invalidInput, "the card file \(path) is a folder") }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CommandError(.notFound, "cannot read the card file \(path): permission denied or unreadable")
-        }
-        guard data.count <= maximumBytes else {
-            throw CommandError(.invalidInput, "the card file \(path) is larger than \(maximumBytes / 1024) KiB: not an identity card",
-                                hint: Self.hint)
-        }
+        let data = try InputFile(path: path, what: "card file").readAll(atMost: maximumBytes, else: CasebookError(
+            .invalidInput, "the card file \(path) is larger than \(maximumBytes / 1024) KiB: not an identity card", hint: Self.hint))
         do {
             return try IdentityCard.parse(bytes: data)
         } catch {

@@ -114,15 +114,12 @@ struct HandoverOpen: ParsableCommand {
     var json = false
 
     func run() throws {
-        let bytes: [UInt8]
-        do {
-            bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: file)))
-        } catch {
-            throw CommandError(.notFound, "cannot read \(file)")
-        }
+        // Opened and its size checked before the passphrase is asked for; read once, as it is decrypted.
+        let input = try InputFile(path: file)
+        try HandoverService.checkSize(of: input)
         if let saveCheckpoint { try NewFile.checkAbsent(saveCheckpoint, flag: "--save-checkpoint") }
         let opened = try vault.open(readOnly: !`import`)
-        let handover = try opened.handovers.open(bytes, sender: opened.contacts.party(withFingerprint:))
+        let handover = try opened.handovers.open(input, sender: opened.contacts.party(withFingerprint:))
         var imported: [String]?
         if `import` { imported = try opened.handovers.importRecords(handover) }
         if let saveCheckpoint {

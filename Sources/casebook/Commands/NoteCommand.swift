@@ -256,10 +256,7 @@ struct NoteImport: ParsableCommand {
     var file: String
 
     func run() throws {
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw CommandError(.notFound, "cannot read \(file)")
-        }
-        let batch = try ImportBatch(jsonLines: Array(data))
+        let batch = try ImportBatch(InputFile(path: file))
         let opened = try vault.open(readOnly: false)
         let ids = try opened.records.import(batch, progress: ProgressLine.reporter("importing"))
         ProgressLine.finish()

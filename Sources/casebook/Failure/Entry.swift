@@ -40,6 +40,7 @@ enum Entry {
         var text = "casebook: error: \(DisplayText.line(failure.message))\n"
         if let hint = failure.hint { text += "hint: \(DisplayText.line(hint))\n" }
         FileHandle.standardError.write(Data(text.utf8))
+        Timing.report()
         exit(failure.status.rawValue)
     }
 }

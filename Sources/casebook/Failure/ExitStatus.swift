@@ -22,7 +22,7 @@ enum ExitStatus: Int32, CaseIterable, Sendable {
             "invalid input (a document, import file, identity file or passphrase that does not meet the rules; the message names the line; "
                 + "an age recipient or identity that is malformed or of an unsupported type; a file that is not a well-formed age file "
                 + "(its armor or header is malformed or cut short), or is not encrypted to the identity used: \"no identity matches\"; "
-                + "an override, card or checkpoint file that is not one)"
+                + "an override, card or checkpoint file that is not one; an input larger than its limit, docs/limits.md)"
         case .notFound:
             "not found (no vault, no such record, revision or contact, unreadable input file; a handover from someone who is not a contact)"
         case .wrongPassphrase: "wrong passphrase"

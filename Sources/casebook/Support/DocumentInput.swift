@@ -12,31 +12,22 @@ enum DocumentInput {
             return try EditorSession.edit(try editorInitial(), accept: accept)
         }
         if let file, file != "-" {
-            return try accept(try readFile(file))
+            return try accept(try text(of: InputFile(path: file)))
         }
         if file == "-" || !Terminal.standardInputIsTerminal {
-            let data = FileHandle.standardInput.readDataToEndOfFile()
-            return try accept(try decode(data, from: "standard input"))
+            return try accept(try text(of: InputFile.standardInput()))
         }
         return try EditorSession.edit(try editorInitial(), accept: accept)
     }
 
-    static func readFile(_ path: String) throws -> String {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
-            throw CommandError(.notFound, "cannot read \(path): no such file")
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CommandError(.notFound, "cannot read \(path): permission denied or unreadable")
-        }
-        return try decode(data, from: path)
-    }
-
-    static func decode(_ data: Data, from source: String) throws -> String {
-        guard data.count <= RecordService.maximumRecordBytes else {
-            throw CommandError(.invalidInput, "\(source) is larger than \(RecordService.maximumRecordBytes / 1024) KiB")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
+    /// The document in `input` (called `name` in messages): its size checked with `fstat`
+    /// before it is read, and never more than one byte past the limit read, so a huge file,
+    /// a pipe or a device is refused in little memory.
+    static func text(of input: InputFile, named name: String? = nil) throws -> String {
+        let limit = RecordService.maximumRecordBytes
+        let source = name ?? input.path
+        let bytes = try input.readAll(atMost: limit, else: CasebookError(.invalidInput, "\(source) is larger than \(limit / 1024) KiB"))
+        guard let text = String(data: Data(bytes), encoding: .utf8) else {
             throw CommandError(.invalidInput, "\(source) is not UTF-8 text")
         }
         return text

@@ -44,11 +44,11 @@ enum EditorSession {
         try write(initial, to: path)
         while true {
             try runEditor(editor, on: path)
-            guard let data = FileManager.default.contents(atPath: path) else {
+            guard let input = try? InputFile(path: path) else {
                 throw CommandError(.environment, "the edited file disappeared; nothing was stored")
             }
             do {
-                return try accept(try DocumentInput.decode(data, from: "the edited note"))
+                return try accept(try DocumentInput.text(of: input, named: "the edited note"))
             } catch where ErrorClassifier.classify(error).status == .invalidInput && Terminal.isAvailable {
                 let error = ErrorClassifier.classify(error)
                 FileHandle.standardError.write(Data("casebook: error: \(error.message)\n".utf8))
