@@ -59,6 +59,7 @@ public final class Vault {
     ) throws -> Vault {
         let name = try PractitionerProfile.validatedName(name)
         try checkNewPassphrase(passphrase)
+        try checkWritable(kdf)
         let identity = identity.take() ?? IdentitySecrets.generate()
         let vaultID = SecureRandom.bytes(16)
         let master = SymmetricKey()
@@ -84,17 +85,29 @@ public final class Vault {
         return vault
     }
 
-    /// Unlocks an existing vault. A wrong passphrase changes nothing.
-    public static func open(store: any VaultStore, passphrase: borrowing SecureBytes, clock: Clock = .system) throws -> Vault {
+    /// Reads and checks the vault's key record (format, KDF bounds, sizes) without the
+    /// passphrase, so a vault that cannot be unlocked is refused before anyone is asked for it.
+    @discardableResult
+    public static func checkedKeyRecord(in store: any VaultStore) throws -> VaultHeaderRow {
         let header = try store.loadHeader()
         guard header.formatVersion == formatVersion else {
             throw CasebookError(.invalidInput, "this vault uses format \(header.formatVersion), which this Casebook does not read",
                                 hint: "upgrade Casebook to open it")
         }
         let parameters = Argon2id.Parameters(opsLimit: header.kdfOpsLimit, memLimit: header.kdfMemLimit)
-        guard parameters.isWithinLibraryBounds, header.kdfSalt.count == Argon2id.saltByteCount, header.vaultID.count == 16 else {
+        guard header.kdfSalt.count == Argon2id.saltByteCount, header.vaultID.count == 16 else {
             throw CasebookError.integrity("the vault's key record is malformed")
         }
+        guard parameters.isWithinVaultBounds else {
+            throw CasebookError.integrity("the vault's key record asks for Argon2id work out of bounds (opslimit \(parameters.opsLimit), memlimit \(parameters.memLimit) bytes)")
+        }
+        return header
+    }
+
+    /// Unlocks an existing vault. A wrong passphrase changes nothing.
+    public static func open(store: any VaultStore, passphrase: borrowing SecureBytes, clock: Clock = .system) throws -> Vault {
+        let header = try checkedKeyRecord(in: store)
+        let parameters = Argon2id.Parameters(opsLimit: header.kdfOpsLimit, memLimit: header.kdfMemLimit)
         let kek = try deriveKEK(passphrase, salt: header.kdfSalt, parameters: parameters)
         let masterAD = masterAssociatedData(vaultID: header.vaultID, parameters: parameters, salt: header.kdfSalt)
         var masterBytes = SecureBytes(count: SymmetricKey.byteCount)
@@ -123,6 +136,7 @@ public final class Vault {
     public func changePassphrase(to newPassphrase: borrowing SecureBytes, parameters: Argon2id.Parameters? = nil) throws {
         try Self.checkNewPassphrase(newPassphrase)
         let parameters = parameters ?? Argon2id.Parameters(opsLimit: header.kdfOpsLimit, memLimit: header.kdfMemLimit)
+        try Self.checkWritable(parameters)
         let salt = SecureRandom.bytes(Argon2id.saltByteCount)
         var updated = header
         updated.kdfOpsLimit = parameters.opsLimit
@@ -145,6 +159,13 @@ public final class Vault {
         guard characters >= minimumPassphraseLength else {
             throw CasebookError(.invalidInput, "the passphrase must be at least \(minimumPassphraseLength) characters",
                                 hint: "a few unrelated words make a strong passphrase that is easy to type")
+        }
+    }
+
+    /// A vault is never written with work its readers refuse.
+    static func checkWritable(_ parameters: Argon2id.Parameters) throws(CasebookError) {
+        guard parameters.isWithinVaultBounds else {
+            throw CasebookError(.invalidArgument, "Argon2id parameters out of bounds (opslimit \(parameters.opsLimit), memlimit \(parameters.memLimit) bytes)")
         }
     }
 
