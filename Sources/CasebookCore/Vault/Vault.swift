@@ -14,8 +14,9 @@ public final class Vault {
     public var profile: PractitionerProfile { context.profile }
 
     private init(store: any VaultStore, header: VaultHeaderRow, keys: VaultKeys, identity: consuming IdentitySecrets,
-                 profile: PractitionerProfile, clock: Clock) {
-        context = VaultContext(store: store, header: header, keys: keys, identity: identity, profile: profile, clock: clock)
+                 passphrase: borrowing SecureBytes, profile: PractitionerProfile, clock: Clock) {
+        context = VaultContext(store: store, header: header, keys: keys, identity: identity,
+                               unlockPassphrase: SecretWitness(of: passphrase), profile: profile, clock: clock)
     }
 
     /// The vault over an existing context, so a service can reach what is still a `Vault`
@@ -76,7 +77,8 @@ public final class Vault {
         let header = VaultHeaderRow(
             formatVersion: formatVersion, vaultID: vaultID, kdfOpsLimit: kdf.opsLimit, kdfMemLimit: kdf.memLimit,
             kdfSalt: salt, wrappedMasterKey: wrapped, sealedIdentity: sealedIdentity, sealedProfile: sealedProfile)
-        let vault = Vault(store: store, header: header, keys: keys, identity: identity, profile: profile, clock: clock)
+        let vault = Vault(store: store, header: header, keys: keys, identity: identity, passphrase: passphrase, profile: profile,
+                          clock: clock)
         try store.write { writer in
             try writer.insertHeader(header)
             try vault.append(.vaultCreated(role: role), in: writer)
@@ -128,7 +130,8 @@ public final class Vault {
         else {
             throw CasebookError.integrity("the vault's profile could not be decrypted")
         }
-        return Vault(store: store, header: header, keys: keys, identity: identity, profile: profile, clock: clock)
+        return Vault(store: store, header: header, keys: keys, identity: identity, passphrase: passphrase, profile: profile,
+                     clock: clock)
     }
 
     /// Re-wraps the master key under a new passphrase (and optionally new Argon2id
@@ -149,6 +152,7 @@ public final class Vault {
             try append(.passphraseChanged, in: writer)
         }
         context.header = updated
+        context.unlockPassphrase = SecretWitness(of: newPassphrase)
     }
 
     // MARK: Key wrapping
