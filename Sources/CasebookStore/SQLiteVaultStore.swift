@@ -7,9 +7,13 @@ public final class SQLiteVaultStore: VaultStore {
     public static let databaseFileName = "vault.db"
 
     let queue: DatabaseQueue
+    /// Files of the vault that other users can read (see `VaultFilePermissions`), each with
+    /// its fix, for the interface to show as warnings.
+    public let permissionWarnings: [String]
 
-    private init(queue: DatabaseQueue) {
+    private init(queue: DatabaseQueue, permissionWarnings: [String] = []) {
         self.queue = queue
+        self.permissionWarnings = permissionWarnings
     }
 
     /// Creates the vault folder (`0700`) and an empty database (`0600`). Refuses a
@@ -55,13 +59,15 @@ public final class SQLiteVaultStore: VaultStore {
         return SQLiteVaultStore(queue: queue)
     }
 
-    /// Opens an existing vault. `readOnly` guarantees the command cannot change it.
+    /// Opens an existing vault. `readOnly` guarantees the command cannot change it. A folder
+    /// or database other users can write is refused before it is opened.
     public static func open(in folder: URL, readOnly: Bool) throws(CasebookError) -> SQLiteVaultStore {
         let databaseURL = folder.appendingPathComponent(databaseFileName)
         guard FileManager.default.fileExists(atPath: databaseURL.path) else {
             throw CasebookError(.notFound, "no vault in \(folder.path)",
                                 remedy: .createVault)
         }
+        let warnings = try VaultFilePermissions.check(folder: folder, database: databaseURL)
         do {
             let queue = try DatabaseQueue(path: databaseURL.path, configuration: configuration(readOnly: readOnly))
             let migrator = Schema.migrator()
@@ -71,7 +77,7 @@ public final class SQLiteVaultStore: VaultStore {
             if superseded {
                 throw CasebookError(.invalidInput, "this vault was written by a newer Casebook", hint: "upgrade Casebook to open it")
             }
-            if complete { return SQLiteVaultStore(queue: queue) }
+            if complete { return SQLiteVaultStore(queue: queue, permissionWarnings: warnings) }
             guard applied.contains("v1") else {
                 throw CasebookError(.integrity, "the vault database is incomplete or not a Casebook vault",
                                     hint: "restore the vault folder from a backup")
@@ -84,7 +90,7 @@ public final class SQLiteVaultStore: VaultStore {
             } else {
                 try migrator.migrate(queue)
             }
-            return SQLiteVaultStore(queue: queue)
+            return SQLiteVaultStore(queue: queue, permissionWarnings: warnings)
         } catch let error as CasebookError {
             throw error
         } catch {

@@ -27,7 +27,9 @@ final class CLIFixture {
     func snapshot() -> [String: Data] { FolderSnapshot.files(in: vault) }
 
     /// Runs a command that must fail with `status`, leave the vault unchanged, and
-    /// print exactly one `casebook: error:` line (and optionally a hint).
+    /// print exactly one `casebook: error:` line (and optionally a hint). A refusal that is
+    /// recorded in the audit log (README, "Exit statuses") is checked with
+    /// `expectRecordedRefusal` instead.
     @discardableResult
     func expectFailure(_ status: Int32, _ arguments: [String], input: String = "", environment: [String: String?] = [:],
                        message: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> CasebookRunner.Result {

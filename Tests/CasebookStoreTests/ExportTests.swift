@@ -153,13 +153,13 @@ import CasebookTestSupport
         let url = ada.fixture.folder.file("sar.age")
         let outcome = try vault.exports.export(
             ExportRequest(client: try ClientReference("C-0042"),
-                          recipient: try .passphrase(AgeScryptRecipient(passphrase: secret("correct horse battery staple"), logN: 10),
-                                                 organisation: nil, role: "client"),
+                          recipient: try vault.exports.recipient(passphrase: secret("a passphrase for the client"), organisation: nil,
+                                                                 role: "client", logN: 10),
                           purpose: .subjectAccess, markdown: true),
             armor: true, writingTo: url)
         #expect(outcome.manifest.recipient.kind == "passphrase")
         #expect(try vault.audit.events().last?.recipients == ["passphrase"])
-        let files = try entries(url, AgeScryptIdentity(passphrase: secret("correct horse battery staple")))
+        let files = try entries(url, AgeScryptIdentity(passphrase: secret("a passphrase for the client")))
         #expect(files.count == 7)
         #expect(throws: AgeError.self) { _ = try Age.decrypt(try [UInt8](Data(contentsOf: url)), identities: [AgeScryptIdentity(passphrase: secret("wrong horse battery staple"))]) }
     }
@@ -359,7 +359,7 @@ import CasebookTestSupport
         #expect(otherFields?.message.contains("section 'client-report' is covered by neither consent nor the override") == true)
         func secret(_ text: String) -> SecureBytes { var bytes = Array(text.utf8); return SecureBytes(consuming: &bytes) }
         let passphrase = try attempt {
-            $0.recipient = try .passphrase(AgeScryptRecipient(passphrase: secret("a long export passphrase"), logN: 10), organisation: nil, role: nil)
+            $0.recipient = try vault.exports.recipient(passphrase: secret("a long export passphrase"), organisation: nil, role: nil, logN: 10)
         }
         #expect(passphrase?.message.contains("cannot cover an export sealed to a passphrase") == true)
         // The request alone (Ada's signature only) is not an approval; nor is garbage.

@@ -35,14 +35,27 @@ import CasebookTestSupport
         #expect(expectCasebookError(.invalidInput) { _ = try vault.exports.recipient(to: outsider, organisation: "Not A Token", role: nil) } != nil)
     }
 
-    @Test func aPassphraseRecipientNeedsAPassphraseFitForAVault() throws {
-        var strong = Array("correct horse battery staple".utf8)
-        let recipient = try ExportRecipient.passphrase(SecureBytes(consuming: &strong), organisation: nil, role: "client")
+    @Test func aPassphraseRecipientNeedsAPassphraseFitForAVaultAndNotThisVaults() throws {
+        let fixture = try VaultFixture()
+        let vault = try fixture.open()
+        func secret(_ text: String) -> SecureBytes { var bytes = Array(text.utf8); return SecureBytes(consuming: &bytes) }
+        let recipient = try vault.exports.recipient(passphrase: secret("a passphrase for the client"), organisation: nil, role: "client", logN: 10)
         #expect(recipient.description.kind == "passphrase")
         #expect(expectCasebookError(.invalidInput) {
-            var short = Array("short".utf8)
-            _ = try ExportRecipient.passphrase(SecureBytes(consuming: &short), organisation: nil, role: nil)
+            _ = try vault.exports.recipient(passphrase: secret("short"), organisation: nil, role: nil)
         } != nil)
+        // The passphrase that unlocked the vault, byte for byte, is refused; one byte more is not.
+        let own = expectCasebookError(.invalidInput) {
+            _ = try vault.exports.recipient(passphrase: secret(testPassphrase), organisation: nil, role: "client")
+        }
+        #expect(own?.message == "the export passphrase is this vault's passphrase: whoever opens the export would learn it")
+        _ = try vault.exports.recipient(passphrase: secret(testPassphrase + " "), organisation: nil, role: "client", logN: 10)
+        // After a passphrase change, the new one is the vault's.
+        try vault.changePassphrase(to: secret("a brand new vault passphrase"))
+        #expect(expectCasebookError(.invalidInput) {
+            _ = try vault.exports.recipient(passphrase: secret("a brand new vault passphrase"), organisation: nil, role: nil)
+        } != nil)
+        _ = try vault.exports.recipient(passphrase: secret(testPassphrase), organisation: nil, role: "client", logN: 10)
     }
 
     @Test func aClientSelectionWithNoRecordsIsNotFound() throws {

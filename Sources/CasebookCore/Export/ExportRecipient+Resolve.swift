@@ -1,5 +1,5 @@
 public import CasebookCrypto
-import CasebookFormat
+public import CasebookFormat
 
 /// What a person typed to name a recipient (`export --to`, `override request --to`): an
 /// `age1…` recipient as itself, anything else the name of a contact. One rule for both, so
@@ -30,11 +30,18 @@ extension ExportService {
     }
 }
 
-extension ExportRecipient {
-    /// Sealed to `secret` (age scrypt), which must meet the rules of a new vault passphrase:
-    /// whoever is told it can open the export.
-    public static func passphrase(_ secret: consuming SecureBytes, organisation: String?, role: String?) throws(CasebookError) -> ExportRecipient {
+extension ExportService {
+    /// An export sealed to `secret` (age scrypt, work factor 2^`logN`): whoever is told it can
+    /// open the export. It must meet the rules of a new vault passphrase, and must not be this
+    /// vault's own (compared in constant time with the one that unlocked it), which would hand
+    /// the key to every record to whoever receives the export, such as a client.
+    public func recipient(passphrase secret: consuming SecureBytes, organisation: String?, role: String?,
+                          logN: Int = AgeScryptRecipient.defaultLogN) throws(CasebookError) -> ExportRecipient {
         try Vault.checkNewPassphrase(secret)
-        return try .passphrase(AgeScryptRecipient(passphrase: secret), organisation: organisation, role: role)
+        guard !context.unlockPassphrase.matches(secret) else {
+            throw CasebookError(.invalidInput, "the export passphrase is this vault's passphrase: whoever opens the export would learn it",
+                                hint: "choose another passphrase for the export, and give it to the recipient by another channel")
+        }
+        return try .passphrase(AgeScryptRecipient(passphrase: secret, logN: logN), organisation: organisation, role: role)
     }
 }

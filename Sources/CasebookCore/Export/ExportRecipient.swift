@@ -47,8 +47,9 @@ public struct ExportRecipient {
             sealer: sealer, auditName: encoded, overrideTarget: target)
     }
 
-    /// Sealed with age's scrypt recipient: whoever is told the passphrase can open it.
-    public static func passphrase(_ sealer: AgeScryptRecipient, organisation: String?, role: String?) throws(CasebookError) -> ExportRecipient {
+    /// Sealed with age's scrypt recipient: whoever is told the passphrase can open it. Made
+    /// only by `ExportService.recipient(passphrase:…)`, which checks the passphrase.
+    static func passphrase(_ sealer: AgeScryptRecipient, organisation: String?, role: String?) throws(CasebookError) -> ExportRecipient {
         try checkTokens(organisation: organisation, role: role)
         return ExportRecipient(
             description: .init(kind: "passphrase", name: nil, fingerprint: nil, age: nil, organisation: organisation, role: role),

@@ -14,8 +14,9 @@ public final class Vault {
     public var profile: PractitionerProfile { context.profile }
 
     private init(store: any VaultStore, header: VaultHeaderRow, keys: VaultKeys, identity: consuming IdentitySecrets,
-                 profile: PractitionerProfile, clock: Clock) {
-        context = VaultContext(store: store, header: header, keys: keys, identity: identity, profile: profile, clock: clock)
+                 passphrase: borrowing SecureBytes, profile: PractitionerProfile, clock: Clock) {
+        context = VaultContext(store: store, header: header, keys: keys, identity: identity,
+                               unlockPassphrase: SecretWitness(of: passphrase), profile: profile, clock: clock)
     }
 
     /// The vault over an existing context, so a service can reach what is still a `Vault`
@@ -59,6 +60,7 @@ public final class Vault {
     ) throws -> Vault {
         let name = try PractitionerProfile.validatedName(name)
         try checkNewPassphrase(passphrase)
+        try checkWritable(kdf)
         let identity = identity.take() ?? IdentitySecrets.generate()
         let vaultID = SecureRandom.bytes(16)
         let master = SymmetricKey()
@@ -75,7 +77,8 @@ public final class Vault {
         let header = VaultHeaderRow(
             formatVersion: formatVersion, vaultID: vaultID, kdfOpsLimit: kdf.opsLimit, kdfMemLimit: kdf.memLimit,
             kdfSalt: salt, wrappedMasterKey: wrapped, sealedIdentity: sealedIdentity, sealedProfile: sealedProfile)
-        let vault = Vault(store: store, header: header, keys: keys, identity: identity, profile: profile, clock: clock)
+        let vault = Vault(store: store, header: header, keys: keys, identity: identity, passphrase: passphrase, profile: profile,
+                          clock: clock)
         try store.write { writer in
             try writer.insertHeader(header)
             try vault.append(.vaultCreated(role: role), in: writer)
@@ -84,17 +87,29 @@ public final class Vault {
         return vault
     }
 
-    /// Unlocks an existing vault. A wrong passphrase changes nothing.
-    public static func open(store: any VaultStore, passphrase: borrowing SecureBytes, clock: Clock = .system) throws -> Vault {
+    /// Reads and checks the vault's key record (format, KDF bounds, sizes) without the
+    /// passphrase, so a vault that cannot be unlocked is refused before anyone is asked for it.
+    @discardableResult
+    public static func checkedKeyRecord(in store: any VaultStore) throws -> VaultHeaderRow {
         let header = try store.loadHeader()
         guard header.formatVersion == formatVersion else {
             throw CasebookError(.invalidInput, "this vault uses format \(header.formatVersion), which this Casebook does not read",
                                 hint: "upgrade Casebook to open it")
         }
         let parameters = Argon2id.Parameters(opsLimit: header.kdfOpsLimit, memLimit: header.kdfMemLimit)
-        guard parameters.isWithinLibraryBounds, header.kdfSalt.count == Argon2id.saltByteCount, header.vaultID.count == 16 else {
+        guard header.kdfSalt.count == Argon2id.saltByteCount, header.vaultID.count == 16 else {
             throw CasebookError.integrity("the vault's key record is malformed")
         }
+        guard parameters.isWithinVaultBounds else {
+            throw CasebookError.integrity("the vault's key record asks for Argon2id work out of bounds (opslimit \(parameters.opsLimit), memlimit \(parameters.memLimit) bytes)")
+        }
+        return header
+    }
+
+    /// Unlocks an existing vault. A wrong passphrase changes nothing.
+    public static func open(store: any VaultStore, passphrase: borrowing SecureBytes, clock: Clock = .system) throws -> Vault {
+        let header = try checkedKeyRecord(in: store)
+        let parameters = Argon2id.Parameters(opsLimit: header.kdfOpsLimit, memLimit: header.kdfMemLimit)
         let kek = try deriveKEK(passphrase, salt: header.kdfSalt, parameters: parameters)
         let masterAD = masterAssociatedData(vaultID: header.vaultID, parameters: parameters, salt: header.kdfSalt)
         var masterBytes = SecureBytes(count: SymmetricKey.byteCount)
@@ -115,7 +130,8 @@ public final class Vault {
         else {
             throw CasebookError.integrity("the vault's profile could not be decrypted")
         }
-        return Vault(store: store, header: header, keys: keys, identity: identity, profile: profile, clock: clock)
+        return Vault(store: store, header: header, keys: keys, identity: identity, passphrase: passphrase, profile: profile,
+                     clock: clock)
     }
 
     /// Re-wraps the master key under a new passphrase (and optionally new Argon2id
@@ -123,6 +139,7 @@ public final class Vault {
     public func changePassphrase(to newPassphrase: borrowing SecureBytes, parameters: Argon2id.Parameters? = nil) throws {
         try Self.checkNewPassphrase(newPassphrase)
         let parameters = parameters ?? Argon2id.Parameters(opsLimit: header.kdfOpsLimit, memLimit: header.kdfMemLimit)
+        try Self.checkWritable(parameters)
         let salt = SecureRandom.bytes(Argon2id.saltByteCount)
         var updated = header
         updated.kdfOpsLimit = parameters.opsLimit
@@ -135,6 +152,7 @@ public final class Vault {
             try append(.passphraseChanged, in: writer)
         }
         context.header = updated
+        context.unlockPassphrase = SecretWitness(of: newPassphrase)
     }
 
     // MARK: Key wrapping
@@ -145,6 +163,13 @@ public final class Vault {
         guard characters >= minimumPassphraseLength else {
             throw CasebookError(.invalidInput, "the passphrase must be at least \(minimumPassphraseLength) characters",
                                 hint: "a few unrelated words make a strong passphrase that is easy to type")
+        }
+    }
+
+    /// A vault is never written with work its readers refuse.
+    static func checkWritable(_ parameters: Argon2id.Parameters) throws(CasebookError) {
+        guard parameters.isWithinVaultBounds else {
+            throw CasebookError(.invalidArgument, "Argon2id parameters out of bounds (opslimit \(parameters.opsLimit), memlimit \(parameters.memLimit) bytes)")
         }
     }
 

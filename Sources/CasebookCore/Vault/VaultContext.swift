@@ -11,6 +11,9 @@ final class VaultContext {
     var header: VaultHeaderRow
     let keys: VaultKeys
     let identity: IdentitySecrets
+    /// Recognises the passphrase that unlocked the vault (or the one it was changed to), so it
+    /// is never handed to someone else, without keeping it in memory.
+    var unlockPassphrase: SecretWitness
     let profile: PractitionerProfile
     let clock: Clock
     /// Client data keys unwrapped so far, by client id; dropped when a client is erased.
@@ -20,11 +23,12 @@ final class VaultContext {
     private var cachedLedger: (state: AuditLogState, records: Bool)?
 
     init(store: any VaultStore, header: VaultHeaderRow, keys: VaultKeys, identity: consuming IdentitySecrets,
-         profile: PractitionerProfile, clock: Clock) {
+         unlockPassphrase: consuming SecretWitness, profile: PractitionerProfile, clock: Clock) {
         self.store = store
         self.header = header
         self.keys = keys
         self.identity = identity
+        self.unlockPassphrase = unlockPassphrase
         self.profile = profile
         self.clock = clock
     }

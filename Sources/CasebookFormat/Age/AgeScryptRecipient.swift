@@ -8,12 +8,14 @@ public final class AgeScryptRecipient: AgeRecipient, @unchecked Sendable {
     static let saltByteCount = 16
     /// Work factors above this would make the file unreadable by age's (and our) default limit.
     public static let maximumLogN = 22
+    /// The work factor Casebook seals with: age's own default.
+    public static let defaultLogN = 18
 
     private let passphrase: SecureBytes
     /// The scrypt work factor is N = 2^logN (r = 8, p = 1).
     public let logN: Int
 
-    public init(passphrase: consuming SecureBytes, logN: Int = 18) {
+    public init(passphrase: consuming SecureBytes, logN: Int = defaultLogN) {
         self.passphrase = passphrase
         self.logN = logN
     }

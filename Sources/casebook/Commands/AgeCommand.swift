@@ -67,8 +67,10 @@ struct AgeDecryptCommand: ParsableCommand {
         discussion: """
             Without -i, the vault is unlocked (read-only) and its own age identity is used.
             With -i FILE (an age-keygen file, or a Casebook identity file) the vault is not opened.
-            Plaintext goes to -o FILE (created 0600 under a temporary name and renamed only when
-            the whole file has authenticated) or to standard output, chunk by chunk.
+            Plaintext goes to -o FILE (created 0600, and named only when the whole file has
+            authenticated; on Linux it has no name until then, elsewhere a hidden temporary
+            name, and one left by a killed run is removed by the next -o into its folder) or
+            to standard output, chunk by chunk.
             """
     )
 
@@ -171,11 +173,12 @@ struct AgeInput {
 }
 
 /// Where an age command writes: standard output, or a new file that only appears once
-/// everything was written. The file is first created `0600` under a temporary name in
-/// the same folder, then linked to its name (which fails if something appeared there
-/// meanwhile: nothing is ever overwritten) and the temporary name removed. On any
-/// failure, or on SIGINT/SIGTERM/SIGHUP, the temporary file is removed, so no partial
-/// plaintext is left behind.
+/// everything was written (`UnfinishedFile`: unnamed while written where the filesystem
+/// allows, else under a hidden, locked temporary name in the same folder), then linked to
+/// its name, which fails if something appeared there meanwhile: nothing is ever
+/// overwritten. On any failure, or on SIGINT/SIGTERM/SIGHUP, a temporary name is removed;
+/// after SIGKILL, an unnamed file vanishes with the process, and a named one is removed by
+/// the next write into that folder. No partial plaintext is left behind.
 struct AgeOutput {
     let path: String?
 
@@ -195,32 +198,21 @@ struct AgeOutput {
             do throws(AgeError) { try body(&sink) } catch { throw describe(error) }
             return
         }
-        let url = URL(fileURLWithPath: path)
-        let folder = url.deletingLastPathComponent().path
-        var template = Array("\(folder)/.\(url.lastPathComponent).casebook-XXXXXX".utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else {
-            throw CommandError(.environment, "cannot create a file in \(folder): \(String(cString: strerror(errno)))")
-        }
-        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-        let temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        PendingFile.register(temporary)
-        var completed = false
+        let file = try UnfinishedFile.create(for: path)
+        if let temporary = file.temporary { PendingFile.register(temporary) }
+        var published = false
         defer {
-            if !completed { unlink(temporary) }
+            if published { file.close() } else { file.discard() }
             PendingFile.clear()
         }
-        do {
-            defer { Platform.close(fd) }
-            guard fchmod(fd, 0o600) == 0 else { throw CommandError(.environment, "cannot set the mode of \(temporary)") }
-            var sink = FileDescriptorSink(fileDescriptor: fd)
-            do throws(AgeError) { try body(&sink) } catch { throw describe(error) }
-            guard fsync(fd) == 0 else {
-                throw CommandError(.environment, "cannot write \(path): \(String(cString: strerror(errno)))")
-            }
+        guard fchmod(file.descriptor, 0o600) == 0 else { throw CommandError(.environment, "cannot set the mode of the file for \(path)") }
+        var sink = FileDescriptorSink(fileDescriptor: file.descriptor)
+        do throws(AgeError) { try body(&sink) } catch { throw describe(error) }
+        guard fsync(file.descriptor) == 0 else {
+            throw CommandError(.environment, "cannot write \(path): \(String(cString: strerror(errno)))")
         }
-        try ExclusiveFile.publish(temporary, as: path)
-        completed = true
+        try file.publish()
+        published = true
     }
 }
 

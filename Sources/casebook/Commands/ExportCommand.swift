@@ -22,7 +22,8 @@ struct ExportCommand: ParsableCommand {
             the proof that this export is in your audit log) is sealed with age and written to -o.
 
             --to is a contact's name or any age1… recipient; --passphrase seals to a passphrase
-            instead (age scrypt; give it to the recipient by another channel). --recipient-org and
+            instead (age scrypt; give it to the recipient by another channel; never the vault's
+            own passphrase, which is refused). --recipient-org and
             --recipient-role describe the recipient to the consent check (consent provisions name
             org:NAME and role:ROLE); a contact's role is its card's.
 
@@ -115,7 +116,7 @@ struct ExportCommand: ParsableCommand {
         } else {
             let secret = try PassphraseSource.read(file: exportPassphraseFile, environment: "CASEBOOK_EXPORT_PASSPHRASE",
                                                    prompt: "Passphrase to seal the export with: ", confirm: true)
-            recipient = try .passphrase(secret, organisation: recipientOrg, role: recipientRole)
+            recipient = try opened.exports.recipient(passphrase: secret, organisation: recipientOrg, role: recipientRole)
         }
         if plaintext { recipient = recipient.forPlaintext }
         let request = ExportRequest(client: clientReference, kinds: kind, since: sinceDate, recipient: recipient, purpose: purpose,

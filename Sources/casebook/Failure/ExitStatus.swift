@@ -42,7 +42,7 @@ enum ExitStatus: Int32, CaseIterable, Sendable {
                 + "withdrawing a consent twice; a contact's fingerprint or an erasure not confirmed at the terminal)"
         case .environment:
             "environment (no terminal for the passphrase or to confirm a contact, no in-memory folder for editing, editor failed, "
-                + "vault busy, disk full; reading or writing an age stream failed)"
+                + "vault busy, disk full; reading or writing an age stream failed; a vault folder or database that other users can write)"
         }
     }
 

@@ -34,6 +34,12 @@ enum Platform {
         return type == "tmpfs" ? nil : "\(folder) is on \(type), not tmpfs"
     }
 
+    /// macOS has no unnamed files (`O_TMPFILE`): output is written under a hidden, locked
+    /// temporary name instead (see `UnfinishedFile`).
+    static func openUnnamedFile(in folder: String) -> Int32? { nil }
+
+    static func linkUnnamedFile(_ fd: Int32, as path: String) -> Int32 { ENOTSUP }
+
     static func read(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int { Darwin.read(fd, buffer, count) }
     static func write(_ fd: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int { Darwin.write(fd, buffer, count) }
     static func close(_ fd: Int32) { _ = Darwin.close(fd) }

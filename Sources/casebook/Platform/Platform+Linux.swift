@@ -47,6 +47,28 @@ enum Platform {
         return best.map { $0.type == "tmpfs" || $0.type == "ramfs" } ?? false
     }
 
+    /// A new, empty file with no name in `folder` (`O_TMPFILE`), open for writing, that
+    /// `linkUnnamedFile` names once it is complete: until then no other process can find it,
+    /// and if this one dies, even by SIGKILL, the kernel discards it. Nil where the kernel or
+    /// the filesystem has no unnamed files, or `/proc` (through which it is named) is missing.
+    static func openUnnamedFile(in folder: String) -> Int32? {
+        // glibc's O_TMPFILE is its __O_TMPFILE (O_DIRECTORY included), which Swift imports
+        // only under that name.
+        let fd = open(folder, __O_TMPFILE | O_WRONLY | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return nil }
+        guard access("/proc/self/fd/\(fd)", F_OK) == 0 else {
+            _ = Glibc.close(fd)
+            return nil
+        }
+        return fd
+    }
+
+    /// Gives the unnamed file `fd` the name `path`, never replacing anything there
+    /// (`linkat` of `/proc/self/fd/N`, which fails with `EEXIST`): 0, or the error number.
+    static func linkUnnamedFile(_ fd: Int32, as path: String) -> Int32 {
+        linkat(AT_FDCWD, "/proc/self/fd/\(fd)", AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0 ? 0 : errno
+    }
+
     // POSIX calls under names that methods called `read`, `write`, `close` or `signal` cannot shadow.
 
     static func read(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int { Glibc.read(fd, buffer, count) }

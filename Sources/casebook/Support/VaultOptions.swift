@@ -23,8 +23,11 @@ struct VaultOptions: ParsableArguments {
     /// Opens and unlocks the vault. Read-only commands cannot change the database.
     func open(readOnly: Bool) throws -> Vault {
         let store = try SQLiteVaultStore.open(in: folder, readOnly: readOnly)
-        // Check the database before asking for a passphrase.
-        _ = try store.loadHeader()
+        for warning in store.permissionWarnings {
+            FileHandle.standardError.write(Data("casebook: warning: \(warning)\n".utf8))
+        }
+        // Check the database and its key record before asking for a passphrase.
+        try Vault.checkedKeyRecord(in: store)
         let passphrase = try PassphraseSource.read(file: passphraseFile, environment: "CASEBOOK_PASSPHRASE",
                                                    prompt: "Passphrase for \(folder.path): ")
         return try Timing.measureUnlock { try Vault.open(store: store, passphrase: passphrase) }
