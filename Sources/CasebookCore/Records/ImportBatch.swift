@@ -1,5 +1,5 @@
 public import Foundation
-public import CasebookFormat
+import CasebookFormat
 import CasebookCrypto
 
 /// A JSON Lines import file, parsed and validated before the vault is touched:

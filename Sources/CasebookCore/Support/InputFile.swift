@@ -1,5 +1,5 @@
 public import CasebookFormat
-public import Foundation
+import Foundation
 
 /// A file that comes from outside (a handover, an import file, a card, an override file, a
 /// draft), opened once and read only through that descriptor. Its size is taken with `fstat`
