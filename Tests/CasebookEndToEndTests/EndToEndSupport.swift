@@ -44,20 +44,11 @@ final class CLIFixture {
         return result
     }
 
-    /// Runs SQL against the vault's database with the sqlite3 shell, as someone who can
-    /// write the file but has no passphrase would; returns what it prints.
+    /// Runs SQL against the vault's database with the sqlite3 shell (`SQLiteShell`), as
+    /// someone who can write the file but has no passphrase would; returns what it prints.
     @discardableResult
     func sql(_ statements: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [vault.appendingPathComponent("vault.db").path, statements]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "sqlite3 failed: \(statements)", sourceLocation: sourceLocation)
-        return String(decoding: data, as: UTF8.self)
+        try SQLiteShell.run(vault, statements, sourceLocation: sourceLocation)
     }
 
     /// The id printed by `note new` ("Stored … XXXXXXXXXX for …").

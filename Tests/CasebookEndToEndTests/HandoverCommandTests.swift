@@ -146,15 +146,10 @@ import CasebookTestSupport
         #expect(events.map { $0["sequence"] as? Int } == [0, 1, 2])
         #expect(events.map { $0["action"] as? String } == ["vault.created", "record.created", "record.amended"])
         // An event moved onto another sequence number is refused.
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [cli.vault.appendingPathComponent("vault.db").path, """
+        try cli.sql("""
             DROP TRIGGER audit_append_only_update;
             UPDATE audit_events SET sealed_event = (SELECT sealed_event FROM audit_events WHERE sequence = 1) WHERE sequence = 2;
-            """]
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+            """)
         try cli.expectFailure(6, ["audit", "log"], message: "audit event 2")
     }
 }
@@ -200,16 +195,7 @@ import CasebookTestSupport
     }
 
     private func sqliteLines(_ cli: CLIFixture, _ sql: String) throws -> [String] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [cli.vault.appendingPathComponent("vault.db").path, sql]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+        try cli.sql(sql).split(separator: "\n").map(String.init)
     }
 
     private func hexBytes(_ hex: String) -> [UInt8] {

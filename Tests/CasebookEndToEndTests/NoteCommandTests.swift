@@ -193,12 +193,7 @@ import CasebookTestSupport
     }
 
     private func sqlite(_ cli: CLIFixture, _ sql: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [cli.vault.appendingPathComponent("vault.db").path, sql]
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        try cli.sql(sql)
     }
 
     @Test func tamperedRowIsAnIntegrityError() throws {
@@ -207,17 +202,11 @@ import CasebookTestSupport
         let first = cli.storedID(try cli.run("note", "new", "--kind", "hii-session", "--client", "C-0042", input: SampleDocuments.hii()))!
         let second = cli.storedID(try cli.run("note", "new", "--kind", "hii-session", "--client", "C-0042",
                                               input: SampleDocuments.hii(marker: "second")))!
-        let database = cli.vault.appendingPathComponent("vault.db").path
         let sql = """
             DROP TRIGGER revisions_append_only_update;
             UPDATE revisions SET sealed_body = (SELECT sealed_body FROM revisions WHERE record_id = '\(first)') WHERE record_id = '\(second)';
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [database, sql]
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        try cli.sql(sql)
         try cli.expectFailure(6, ["note", "show", second], message: "record integrity")
         // A listing summary copied onto another record is refused too.
         try sqlite(cli, "UPDATE records SET sealed_summary = (SELECT sealed_summary FROM records WHERE id = '\(first)') WHERE id = '\(second)'")
