@@ -42,20 +42,7 @@ done
 for side in before after; do cp -r "$v" "$work/$side"; done
 echo "== a vault of $(("$events" + 6)) events; the note sealed: $first"
 
-timed() {
-  local out
-  out=$(CASEBOOK_TIMING=1 taskset -c "$core" "$@" 2>&1 >/dev/null) || { echo "$out" >&2; exit 1; }
-  sed -n 's/^timing: .*command \([0-9.]*\) s.*/\1/p' <<<"$out"
-}
-summary() { sort -n | awk '{a[NR]=$1} END {printf "best %.3f s, median %.3f s", a[1], a[int((NR+1)/2)]}'; }
-compare() {
-  local label=$1 run=$2 before="" after=""
-  for _ in $(seq "$runs"); do
-    b=${bin[before]} v="$work/before"; before+="$($run)"$'\n'
-    b=${bin[after]} v="$work/after"; after+="$($run)"$'\n'
-  done
-  printf '%-36s before: %s   after: %s\n' "$label" "$(printf '%s' "$before" | summary)" "$(printf '%s' "$after" | summary)"
-}
+source bench/before-after.sh
 consents() { timed "$b" consent list --vault "$v"; }
 contacts() { timed "$b" contacts list --vault "$v"; }
 seal() { rm -f "$v/h.age"; timed "$b" handover seal --vault "$v" --to "Dr Sam Example" --note "$first" --purpose supervision -o "$v/h.age"; }

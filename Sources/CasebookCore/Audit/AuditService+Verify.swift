@@ -59,6 +59,7 @@ extension AuditService {
     /// erasures. Throws the first disagreement.
     func checkTables(against state: AuditLogState) throws {
         if let conflict = state.firstConflict { throw Self.disagreement("\(conflict)") }
+        context.adoptLedger(state)
         _ = try consents()
         _ = try contacts.list()
         try checkRegister(against: state)

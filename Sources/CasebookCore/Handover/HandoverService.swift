@@ -204,12 +204,6 @@ public struct HandoverService: VaultService {
                                 hint: "ask \(sender.name) to send it to you directly")
         }
         let audit = try package.verifyAudit(signer: sender.card.minisignKey.key, action: .handoverSealed, packageID: manifest.id)
-        guard ConsentPurpose(rawValue: manifest.purpose) != nil else {
-            throw CasebookError(.invalidInput, "the handover's purpose '\(manifest.purpose.prefix(40))' is not one Casebook knows")
-        }
-        guard Hex.isLowercase(manifest.id, count: 32) else {
-            throw CasebookError(.invalidInput, "the handover id is malformed")
-        }
         var records: [RecordContent] = []
         for (index, sent) in manifest.records.enumerated() {
             records.append(try Self.content(of: sent, number: index + 1))

@@ -96,6 +96,13 @@ final class VaultContext {
         return state
     }
 
+    /// Keeps `state`, folded by the caller from every row of this log with every event
+    /// `AuditLogState` reads (`audit verify`'s own pass), so the table checks that follow do
+    /// not read and decrypt the log a second time.
+    func adoptLedger(_ state: AuditLogState) {
+        cachedLedger = (state, true)
+    }
+
     /// The events that only tell which records exist.
     private static let recordWrites: Set<AuditAction> = [.recordCreated, .recordAmended, .recordsImported]
 

@@ -100,14 +100,7 @@ public enum Age {
     /// (what was decrypted before the failure is wiped).
     public static func decrypt(_ file: [UInt8], identities: [any AgeIdentity]) throws(AgeError) -> [UInt8] {
         var source = ArraySource(file)
-        var sink = ArraySink()
-        do {
-            try decrypt(from: &source, to: &sink, identities: identities)
-        } catch {
-            sink.wipe()
-            throw error
-        }
-        return sink.bytes
+        return try decrypt(from: &source, identities: identities, limit: .max, sizeHint: file.count)
     }
 
     /// Decrypts the age file in `source` into memory, stopping with `.plaintextTooLarge` as
